@@ -1,0 +1,156 @@
+"""Fixtures for the real parts: a live civis_local, a real Celery worker, real Chromium."""
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def free_port() -> int:
+    from webui.embedded_redis import free_port as _free_port
+
+    return _free_port()
+
+
+def wait_for_http(url: str, seconds: float = 60, process: subprocess.Popen | None = None) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"process for {url} exited with {process.returncode}")
+        try:
+            requests.get(url, timeout=1)
+            return
+        except requests.RequestException:
+            time.sleep(0.1)
+    raise RuntimeError(f"{url} did not answer within {seconds} s")
+
+
+def stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+class LocalApi:
+    """A running `manage.py runlocalapi` process."""
+
+    def __init__(self, tmp_dir: Path, seed: str = "demo", extra: tuple[str, ...] = ()):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}/"
+        self.db = tmp_dir / f"civis_local_{self.port}.sqlite3"
+        self.log = tmp_dir / f"civis_local_{self.port}.log"
+        cmd = [
+            sys.executable, "manage.py", "runlocalapi",
+            "--addr", "127.0.0.1", "--port", str(self.port),
+            "--db", str(self.db), "--seed", seed, *extra,
+        ]  # fmt: skip
+        self.process = subprocess.Popen(  # noqa: S603
+            cmd, cwd=ROOT, stdout=self.log.open("wb"), stderr=subprocess.STDOUT
+        )
+        wait_for_http(self.url + "_local/requests", seconds=180, process=self.process)
+
+    @property
+    def admin_key(self) -> str:
+        return os.environ.get("CIVIS_LOCAL_ADMIN_KEY", "local-admin-key")
+
+    def stop(self) -> None:
+        stop(self.process)
+
+
+@pytest.fixture(scope="session")
+def local_api(tmp_path_factory):
+    """The demo seed, shared by the whole session. Tests must not depend on each other's writes."""
+    api = LocalApi(tmp_path_factory.mktemp("civis_local"))
+    yield api
+    api.stop()
+
+
+@pytest.fixture
+def use_local_api(local_api, settings):
+    settings.CIVIS_API_ENDPOINT = local_api.url
+    return local_api
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup, django_db_blocker):
+    """A real `celery worker` process on the test Redis, sharing the test database."""
+    from webui.celery import app, ping
+
+    app.control.purge()
+    log = ROOT / "var" / "test-celery-worker.log"
+    log.parent.mkdir(exist_ok=True)
+    env = {**os.environ, "CONSOLE_USE_TEST_DATABASE": "1"}
+    process = subprocess.Popen(  # noqa: S603
+        [
+            sys.executable, "-m", "celery", "-A", "webui", "worker",
+            "--pool", "threads", "--concurrency", "8", "--loglevel", "INFO",
+            "--without-gossip", "--without-mingle", "-n", f"test-{os.getpid()}@%h",
+        ],
+        cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if ping.apply_async(args=["ready"], retry=False).get(timeout=2) == "ready":
+                break
+        except Exception:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("the test Celery worker did not start; see " + str(log))
+    yield process
+    stop(process)
+
+
+def _browser_missing_message() -> str:
+    return f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(_browser_missing_message() + " and REQUIRE_BROWSER=1")
+        print("\n!!! SKIPPING BROWSER TESTS: " + _browser_missing_message() + " !!!\n")
+        pytest.skip(_browser_missing_message())
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium):
+    context = chromium.new_context(timezone_id="Europe/London", locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+def pytest_report_header(config):
+    browser = "found" if shutil.which(CHROMIUM) else "MISSING (browser tests skip)"
+    return [f"chromium: {CHROMIUM} {browser}", f"redis: {os.environ.get('REDIS_URL', 'default')}"]

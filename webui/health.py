@@ -1,0 +1,71 @@
+"""GET /healthz: is every part the console needs answering? 200 only when all are."""
+
+import time
+
+import redis
+import requests
+from django.conf import settings
+from django.db import connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+
+from .celery import ping
+
+
+def _check_database() -> tuple[bool, str]:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return True, "ok"
+    except Exception as exc:  # any driver error means the database is not usable
+        return False, f"database error: {type(exc).__name__}"
+
+
+def _check_redis() -> tuple[bool, str]:
+    try:
+        client = redis.Redis.from_url(
+            settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1
+        )
+        client.ping()
+        return True, "ok"
+    except redis.RedisError as exc:
+        return False, f"Redis did not answer: {type(exc).__name__}"
+
+
+def _check_worker() -> tuple[bool, str]:
+    started = time.monotonic()
+    try:
+        result = ping.apply_async(args=["healthz"], retry=False)
+        answer = result.get(timeout=5)
+    except Exception as exc:  # timeout, broker error: either way no worker answered
+        return False, f"no Celery worker answered: {type(exc).__name__}"
+    if answer != "healthz":
+        return False, "a Celery worker answered wrongly"
+    return True, f"ok in {int((time.monotonic() - started) * 1000)} ms"
+
+
+def _check_upstream() -> tuple[bool, str]:
+    try:
+        response = requests.get(settings.CIVIS_API_ENDPOINT, timeout=(1, 3))
+    except requests.RequestException as exc:
+        return False, f"the Civis API did not answer: {type(exc).__name__}"
+    if response.status_code >= 500:
+        return False, f"the Civis API answered {response.status_code}"
+    return True, "ok"
+
+
+@never_cache
+def healthz(request):
+    checks = {"database": _check_database(), "redis": _check_redis()}
+    if checks["redis"][0]:
+        checks["worker"] = _check_worker()
+    else:
+        checks["worker"] = (False, "skipped: Redis is down, so no worker can be reached")
+    checks["upstream"] = _check_upstream()
+    healthy = all(ok for ok, _ in checks.values())
+    body = {
+        "status": "ok" if healthy else "failing",
+        "failing": [name for name, (ok, _) in checks.items() if not ok],
+        "checks": {name: {"ok": ok, "detail": detail} for name, (ok, detail) in checks.items()},
+    }
+    return JsonResponse(body, status=200 if healthy else 503)
