@@ -1,0 +1,37 @@
+"""The console's one way to the Civis API: a typed client per person, its errors and helpers.
+
+from workflows_app.civis import CivisClient, NotFound, gather
+"""
+
+from .client import REFERENCE_METHODS, CivisClient, client_from_key
+from .concurrency import gather
+from .errors import (
+    CivisError,
+    Forbidden,
+    Invalid,
+    NotFound,
+    RateLimited,
+    Unauthorized,
+    Unavailable,
+)
+from .pagination import Page
+from .session import WEB, WORKER, RateLimit, RetryPolicy
+
+__all__ = [
+    "REFERENCE_METHODS",
+    "WEB",
+    "WORKER",
+    "CivisClient",
+    "CivisError",
+    "Forbidden",
+    "Invalid",
+    "NotFound",
+    "Page",
+    "RateLimit",
+    "RateLimited",
+    "RetryPolicy",
+    "Unauthorized",
+    "Unavailable",
+    "client_from_key",
+    "gather",
+]

@@ -1,0 +1,161 @@
+"""Failures of the Civis API, sorted by what the caller does next.
+
+- `Unauthorized`: the key is no longer valid; sign the person out.
+- `Forbidden`, `NotFound`, `Invalid`: tell the person (the message is safe to show).
+- `RateLimited`, `Unavailable`: try again later (a task retries, a page says "busy").
+- `CivisError` itself (any other status): a bug on one side; log it.
+
+No message, repr or attribute of these errors ever holds the API key: they are built from the
+response status and body only, and `redact` removes the key from any text we did not write.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+import requests
+
+
+class CivisError(Exception):
+    """An upstream call that did not give the caller what it asked for."""
+
+    default_message: ClassVar[str] = "The Civis API refused the request."
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        status: int | None = None,
+        upstream_message: str | None = None,
+        method: str | None = None,
+        path: str | None = None,
+    ) -> None:
+        self.message = message or upstream_message or self.default_message
+        self.status = status
+        self.upstream_message = upstream_message
+        self.method = method
+        self.path = path
+        super().__init__(self.message)
+
+    def __str__(self) -> str:
+        where = f" ({self.method} {self.path} -> {self.status})" if self.method else ""
+        return f"{self.message}{where}"
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(status={self.status!r}, message={self.message!r})"
+
+    @classmethod
+    def from_response(cls, response: requests.Response, *, path: str | None = None) -> CivisError:
+        """The error a non-2xx response stands for, with the upstream message and field errors."""
+        status = response.status_code
+        body = _json_or_none(response)
+        upstream = _upstream_message(body)
+        method = response.request.method if response.request is not None else None
+        where: dict[str, Any] = {"status": status, "method": method, "path": path}
+        if status == 401:
+            return Unauthorized(upstream_message=upstream, **where)
+        if status == 403:
+            return Forbidden(upstream_message=upstream, **where)
+        if status == 404:
+            return NotFound(upstream_message=upstream, **where)
+        if status in (400, 409, 422):
+            return Invalid(upstream_message=upstream, field_errors=_field_errors(body), **where)
+        if status == 429:
+            wait = retry_after_seconds(response.headers)
+            return RateLimited(upstream_message=upstream, retry_after=wait, **where)
+        if status >= 500:
+            return Unavailable(upstream_message=upstream, **where)
+        return CivisError(upstream_message=upstream, **where)
+
+
+class Unauthorized(CivisError):
+    default_message = "Your Civis API key is not valid any more. Please sign in again."
+
+
+class Forbidden(CivisError):
+    default_message = "You do not have permission to do that."
+
+
+class NotFound(CivisError):
+    default_message = "That does not exist, or you cannot see it."
+
+
+class Invalid(CivisError):
+    """400/409/422: the request was understood and refused; `field_errors` says where."""
+
+    default_message = "The Civis API did not accept the request."
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        field_errors: Mapping[str, tuple[str, ...]] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(message, **kwargs)
+        self.field_errors: dict[str, tuple[str, ...]] = dict(field_errors or {})
+
+
+class RateLimited(CivisError):
+    """429: `retry_after` is how many seconds to wait before asking again."""
+
+    default_message = "The Civis API is busy. Please try again in a moment."
+
+    def __init__(self, message: str | None = None, *, retry_after: float = 0.0, **kwargs: Any):
+        super().__init__(message, **kwargs)
+        self.retry_after = retry_after
+
+
+class Unavailable(CivisError):
+    """Timeouts, connection errors, 5xx and answers that are not the JSON we expect."""
+
+    default_message = "The Civis API is not answering right now. Please try again shortly."
+
+
+def retry_after_seconds(headers: Mapping[str, str]) -> float:
+    """`Retry-After` in seconds (0 when absent or an HTTP date we do not bother to parse)."""
+    raw = headers.get("Retry-After")
+    if raw is None:
+        return 0.0
+    try:
+        return max(0.0, float(raw))
+    except ValueError:
+        return 0.0
+
+
+def redact(text: str, api_key: str) -> str:
+    """`text` with every occurrence of the key replaced, for messages we did not write."""
+    return text.replace(api_key, "[api key]") if api_key else text
+
+
+def _json_or_none(response: requests.Response) -> Any:
+    try:
+        return response.json()
+    except (ValueError, json.JSONDecodeError):
+        return None
+
+
+def _upstream_message(body: Any) -> str | None:
+    if not isinstance(body, dict):
+        return None
+    for name in ("errorDescription", "error_description", "message", "error"):
+        value = body.get(name)
+        if isinstance(value, str) and value:
+            return value
+    return None
+
+
+def _field_errors(body: Any) -> dict[str, tuple[str, ...]]:
+    """Field messages from `{"errors": {"name": ["can't be blank"]}}` and similar shapes."""
+    if not isinstance(body, dict):
+        return {}
+    for name in ("errors", "fieldErrors", "field_errors", "validationErrors"):
+        value = body.get(name)
+        if isinstance(value, dict):
+            return {
+                str(field): tuple(str(m) for m in (msgs if isinstance(msgs, list) else [msgs]))
+                for field, msgs in value.items()
+            }
+    return {}
