@@ -1,0 +1,100 @@
+"""Times, durations and counts in plain words.
+
+Exact times are shown in the viewer's zone, which is Django's current time zone (activated per
+person by the console); relative times ("12 minutes ago", "in 3 hours") are for the recent past
+and near future only, beyond which the exact date says more.
+"""
+
+import datetime as dt
+from typing import Any
+
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+RELATIVE_LIMIT = dt.timedelta(days=7)
+
+
+def _nearest_unit(seconds: float) -> tuple[int, str]:
+    """The unit that fits after rounding: 59 min 50 s is '1 hour', not '60 minutes'."""
+    minutes = int(seconds / 60 + 0.5)
+    if minutes < 60:
+        return max(minutes, 1), "minute"
+    hours = int(seconds / 3600 + 0.5)
+    if hours < 24:
+        return hours, "hour"
+    return int(seconds / 86400 + 0.5), "day"
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """'1 workflow', '24 workflows', '1,024 workflows'; never 'workflow(s)'."""
+    word = singular if count == 1 else (plural_form or singular + "s")
+    return f"{count:,} {word}"
+
+
+def as_datetime(value: Any) -> dt.datetime | None:
+    """An aware datetime from a datetime or an ISO string; naive values are taken as UTC,
+    which is what the API sends."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        parsed = parse_datetime(value.strip())
+        if parsed is None:
+            return None
+        value = parsed
+    if not isinstance(value, dt.datetime):
+        return None
+    if timezone.is_naive(value):
+        value = value.replace(tzinfo=dt.UTC)
+    return value
+
+
+def relative_time(moment: dt.datetime, now: dt.datetime | None = None) -> str | None:
+    """'just now', '12 minutes ago', 'in 3 hours', or None when further than a week away."""
+    now = now or timezone.now()
+    delta = moment - now
+    seconds = abs(delta.total_seconds())
+    if delta > RELATIVE_LIMIT or -delta > RELATIVE_LIMIT:
+        return None
+    if seconds < 45:
+        return "just now" if delta.total_seconds() <= 0 else "in less than a minute"
+    amount, unit = _nearest_unit(seconds)
+    words = plural(amount, unit)
+    return f"{words} ago" if delta.total_seconds() < 0 else f"in {words}"
+
+
+def exact_time(moment: dt.datetime) -> str:
+    """'Sat 28 Nov 2026, 16:17 CST' in the viewer's zone."""
+    local = timezone.localtime(moment)
+    return f"{local:%a} {local.day} {local:%b %Y, %H:%M} {local.tzname() or ''}".rstrip()
+
+
+def duration_words(value: dt.timedelta | float | int | None) -> str:
+    """'less than a second', '42 s', '4 min 12 s', '2 h 5 min', '3 days 4 h'."""
+    if value is None:
+        return ""
+    seconds = value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
+    seconds = max(seconds, 0.0)
+    if seconds < 1:
+        return "less than a second"
+    whole = int(seconds)
+    days, rest = divmod(whole, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    if days:
+        parts = [plural(days, "day"), f"{hours} h" if hours else ""]
+    elif hours:
+        parts = [f"{hours} h", f"{minutes} min" if minutes else ""]
+    elif minutes:
+        parts = [f"{minutes} min", f"{secs} s" if secs else ""]
+    else:
+        parts = [f"{secs} s"]
+    return " ".join(part for part in parts if part)
+
+
+def duration_between(start: Any, finish: Any, now: dt.datetime | None = None) -> str:
+    """How long something took, or has taken so far when it has not finished."""
+    began = as_datetime(start)
+    if began is None:
+        return ""
+    ended = as_datetime(finish) or now or timezone.now()
+    return duration_words(ended - began)

@@ -1,0 +1,132 @@
+"""Template tags for the console's words and pictures: `{% load console %}`.
+
+Thin wrappers over `workflows_app.presentation`; times use Django's current time zone, which
+the console activates for each person.
+"""
+
+from typing import Any
+
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from workflows_app.presentation.access import describe_access
+from workflows_app.presentation.graph_svg import render_task_graph_svg
+from workflows_app.presentation.highlight import highlight_yaml
+from workflows_app.presentation.schedules import describe_schedule, zone_words
+from workflows_app.presentation.states import describe_state
+from workflows_app.presentation.task_graph import TaskGraphError, parse_task_graph
+from workflows_app.presentation.timeline import build_timeline, render_timeline_svg
+from workflows_app.presentation.times import (
+    as_datetime,
+    duration_between,
+    duration_words,
+    exact_time,
+    plural,
+    relative_time,
+)
+
+register = template.Library()
+
+
+@register.inclusion_tag("partials/_status_tag.html")
+def status_tag(state: str | None, kind: str | None = None) -> dict[str, Any]:
+    """Word + icon + colour for a state; `kind` is workflow, execution, task or run."""
+    return {"look": describe_state(state, kind)}  # type: ignore[arg-type]
+
+
+@register.filter
+def state_label(state: str | None, kind: str | None = None) -> str:
+    return describe_state(state, kind).label  # type: ignore[arg-type]
+
+
+@register.filter
+def access_words(level: str | None) -> str:
+    """`{{ level|access_words }}`: read → can view; pass "owner" for the owner."""
+    return describe_access(level)
+
+
+@register.simple_tag
+def schedule_sentence(schedule: Any, time_zone: str | None = None) -> str:
+    return describe_schedule(schedule, time_zone)
+
+
+@register.filter
+def zone_name(time_zone: str | None) -> str:
+    return zone_words(time_zone)
+
+
+@register.simple_tag
+def time_tag(moment: Any, show: str = "relative") -> SafeString | str:
+    """A `<time>` element. show="relative": "12 minutes ago" with the exact time as its title;
+    show="both": "12 minutes ago (Sat 28 Nov 2026, 16:17 CST)" so nothing is only on hover;
+    show="exact": the exact time alone. Far-off moments always show the exact time."""
+    value = as_datetime(moment)
+    if value is None:
+        return ""
+    exact = exact_time(value)
+    relative = relative_time(value)
+    if show == "exact" or relative is None:
+        text = exact
+    elif show == "both":
+        text = f"{relative} ({exact})"
+    else:
+        text = relative
+    return format_html('<time datetime="{}" title="{}">{}</time>', value.isoformat(), exact, text)
+
+
+@register.filter
+def duration(value: Any) -> str:
+    """Seconds or a timedelta as "4 min 12 s"."""
+    return duration_words(value)
+
+
+@register.simple_tag
+def duration_from(start: Any, finish: Any = None) -> str:
+    """How long from start to finish (or until now, when not finished)."""
+    return duration_between(start, finish)
+
+
+@register.filter
+def count(number: Any, words: str) -> str:
+    """`{{ n|count:"workflow" }}` → "1 workflow" / "24 workflows";
+    `{{ n|count:"person,people" }}` for irregular plurals."""
+    singular, _, plural_form = words.partition(",")
+    try:
+        amount = int(number)
+    except (TypeError, ValueError):
+        amount = len(number) if hasattr(number, "__len__") else 0
+    return plural(amount, singular, plural_form or None)
+
+
+@register.filter
+def yaml_html(text: str | None) -> SafeString:
+    return highlight_yaml(text)
+
+
+@register.inclusion_tag("partials/_task_graph.html")
+def task_graph(definition: str | None, task_states: Any = None) -> dict[str, Any]:
+    """The task graph picture with its text equivalent (the task list), or a note that it
+    could not be drawn (the page shows the YAML below it)."""
+    try:
+        graph = parse_task_graph(definition or "")
+    except TaskGraphError:
+        return {"graph": None, "svg": None}
+    states = dict(task_states or {})
+    return {
+        "graph": graph,
+        "svg": render_task_graph_svg(definition or "", states),
+        "task_states": states,
+    }
+
+
+@register.inclusion_tag("partials/_task_timeline.html")
+def task_timeline(runs: Any) -> dict[str, Any]:
+    timeline = build_timeline(runs or ())
+    return {"timeline": timeline, "svg": render_timeline_svg(timeline)}
+
+
+@register.filter
+def lookup(mapping: Any, key: str) -> Any:
+    """`{{ states|lookup:task.name }}`: a value by key, for maps keyed by upstream names."""
+    return mapping.get(key) if hasattr(mapping, "get") else None
