@@ -2,6 +2,7 @@
 environment (see .env.example); the defaults are safe for development only."""
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONCE, SELF
@@ -45,6 +46,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "workflows_app.middleware.ConsoleMiddleware",
 ]
 
 ROOT_URLCONF = "webui.urls"
@@ -60,6 +62,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
+                "workflows_app.context_processors.shell",
             ],
         },
     }
@@ -97,6 +100,9 @@ CACHES = {
 CIVIS_API_ENDPOINT = env_str("CIVIS_API_ENDPOINT", "http://127.0.0.1:8001/")
 if not CIVIS_API_ENDPOINT.endswith("/"):
     CIVIS_API_ENDPOINT += "/"
+CIVIS_API_IS_LOCAL = urlsplit(CIVIS_API_ENDPOINT).hostname in {"127.0.0.1", "localhost", "::1"}
+# The local API's admin key: lets the sign-in page offer the demo people (DEBUG only).
+CIVIS_LOCAL_ADMIN_KEY = env_str("CIVIS_LOCAL_ADMIN_KEY", "local-admin-key" if DEBUG else "")
 CIVIS_CONNECT_TIMEOUT = 3.05
 CIVIS_READ_TIMEOUT = env_int("CIVIS_READ_TIMEOUT", 30)
 

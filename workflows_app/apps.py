@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class WorkflowsAppConfig(AppConfig):
     name = "workflows_app"
     verbose_name = "Workflows console"
+
+    def ready(self) -> None:
+        from . import audit
+
+        audit.install()

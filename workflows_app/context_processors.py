@@ -1,0 +1,26 @@
+from django.urls import NoReverseMatch, reverse
+
+NAVIGATION = [
+    ("Workflows", "workflows:list"),
+    ("Executions", "executions:list"),
+    ("Transfers", "transfers:list"),
+    ("Audit log", "audit:list"),
+]
+
+
+def _nav_items(request):
+    items = []
+    for label, name in NAVIGATION:
+        try:
+            url = reverse(name)
+        except NoReverseMatch:  # a section not built yet is simply not offered
+            continue
+        items.append({"label": label, "url": url, "current": request.path.startswith(url)})
+    return items
+
+
+def shell(request):
+    if not getattr(request, "user", None) or not request.user.is_authenticated:
+        return {"nav_items": []}
+    account = getattr(request.user, "civis", None)
+    return {"nav_items": _nav_items(request), "account": account}

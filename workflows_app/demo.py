@@ -1,0 +1,34 @@
+"""The demo people of civis_local, offered as one-click sign-ins in development only.
+
+Keys are minted through the local API (POST /users/{id}/api_keys as its admin), exactly as an
+admin would on the platform; nothing here bypasses the API."""
+
+from django.conf import settings
+from django.core.cache import cache
+
+from .civis.client import CivisClient
+from .civis.errors import CivisError
+
+
+def _admin() -> CivisClient:
+    return CivisClient(settings.CIVIS_LOCAL_ADMIN_KEY)
+
+
+def people() -> list[dict]:
+    """[{id, name, username}] of the local API's people, or [] when it cannot be asked."""
+    cached = cache.get("demo-people")
+    if cached is not None:
+        return cached
+    try:
+        found = [
+            {"id": person.id, "name": person.name, "username": person.username}
+            for person in _admin().search_users(limit=50).items
+        ]
+    except CivisError:
+        return []
+    cache.set("demo-people", found, timeout=300)
+    return found
+
+
+def mint_key(user_id: int) -> str:
+    return _admin().create_api_key(user_id, name="Workflows Console demo sign-in")

@@ -1,0 +1,94 @@
+"""One place that turns upstream failures into calm messages, activates the viewer's time zone
+and keeps signed-in pages out of caches."""
+
+import logging
+import zoneinfo
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django_htmx.http import HttpResponseClientRedirect
+
+from .civis import errors
+
+logger = logging.getLogger(__name__)
+
+UPSTREAM_MESSAGES = {
+    errors.Unavailable: (
+        503,
+        "The platform did not answer",
+        "Nothing was changed. Try again in a minute.",
+    ),
+    errors.RateLimited: (
+        503,
+        "The platform asked us to slow down",
+        "Nothing was changed. Try again in a minute.",
+    ),
+    errors.Forbidden: (
+        403,
+        "You don't have access to this",
+        "Ask the workflow's owner, or someone who can manage it, to give you access.",
+    ),
+    errors.NotFound: (
+        404,
+        "We couldn't find that",
+        "It may have been deleted, or you may not have access to it.",
+    ),
+    errors.Invalid: (
+        400,
+        "The platform did not accept that",
+        "Nothing was changed. Check the details and try again.",
+    ),
+}
+
+
+def _describe(exc: errors.CivisError) -> tuple[int, str, str]:
+    for kind, described in UPSTREAM_MESSAGES.items():
+        if isinstance(exc, kind):
+            return described
+    return 503, "Something went wrong talking to the platform", "Try again in a minute."
+
+
+def redirect_to_sign_in(request):
+    url = reverse("accounts:sign_in") + "?next=" + request.get_full_path()
+    if request.htmx:
+        return HttpResponseClientRedirect(url)
+    return redirect(url)
+
+
+class ConsoleMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        zone = request.COOKIES.get("tz", "")
+        try:
+            timezone.activate(zoneinfo.ZoneInfo(zone) if zone else timezone.get_default_timezone())
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            timezone.deactivate()
+        response = self.get_response(request)
+        if getattr(request, "user", None) is not None and request.user.is_authenticated:
+            response["Cache-Control"] = "no-store"
+        return response
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, errors.CivisError):
+            return None
+        if isinstance(exception, errors.Unauthorized):
+            from .accounts import sign_out
+
+            sign_out(request)
+            messages.error(
+                request, "The platform no longer accepts your key, so you were signed out."
+            )
+            return redirect_to_sign_in(request)
+        status, title, advice = _describe(exception)
+        logger.warning("upstream failure on %s: %s", request.path, type(exception).__name__)
+        context = {"title": title, "advice": advice, "detail": str(exception)}
+        if request.htmx:
+            response = render(request, "partials/_upstream_error.html", context, status=200)
+            response["HX-Retarget"] = "#messages"
+            response["HX-Reswap"] = "innerHTML"
+            return response
+        return render(request, "errors/upstream.html", context, status=status)

@@ -1,0 +1,26 @@
+"""Counting attempts in fixed windows in the shared cache (Redis), so every web process agrees."""
+
+from django.core.cache import cache
+
+
+class Limiter:
+    def __init__(self, name: str, limit: int, window_seconds: int):
+        self.name, self.limit, self.window = name, limit, window_seconds
+
+    def _key(self, subject: str) -> str:
+        return f"ratelimit:{self.name}:{subject}"
+
+    def is_blocked(self, subject: str) -> bool:
+        return (cache.get(self._key(subject)) or 0) >= self.limit
+
+    def hit(self, subject: str) -> int:
+        key = self._key(subject)
+        cache.add(key, 0, timeout=self.window)  # starts the window; no-op when it exists
+        try:
+            return cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=self.window)
+            return 1
+
+    def reset(self, subject: str) -> None:
+        cache.delete(self._key(subject))
