@@ -1,0 +1,212 @@
+"""Mistral v2 workflow definitions (one workflow per document) parsed into plain specs.
+
+Only what the engine simulates is read: task actions and their input, transitions, join,
+with-items, policies (pause-before, wait-before, wait-after, timeout, retry, concurrency)
+and ``requires`` for reverse workflows. Policies under ``task-defaults`` apply to every task
+that does not set its own (transitions under ``task-defaults`` are ignored, a guess).
+"""
+
+from __future__ import annotations
+
+import shlex
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import yaml
+
+from civis_local.engine.errors import EngineError
+
+ENGINE_COMMANDS = frozenset({"fail", "succeed", "pause", "noop"})
+_POLICIES = ("pause-before", "wait-before", "wait-after", "timeout", "retry", "concurrency")
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One entry of ``on-success`` / ``on-error`` / ``on-complete``: a task or an engine
+    command, with an optional guard expression."""
+
+    name: str
+    guard: Any = None
+
+
+@dataclass(frozen=True)
+class TaskSpec:
+    name: str
+    action: str | None = None
+    workflow: str | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+    on_success: tuple[Transition, ...] = ()
+    on_error: tuple[Transition, ...] = ()
+    on_complete: tuple[Transition, ...] = ()
+    join: int | str | None = None
+    with_items: str | list[Any] | None = None
+    concurrency: int | None = None
+    pause_before: bool = False
+    wait_before: float = 0.0
+    wait_after: float = 0.0
+    timeout: float | None = None
+    retry_count: int = 0
+    retry_delay: float = 0.0
+    requires: tuple[str, ...] = ()
+
+    def transitions(self) -> tuple[Transition, ...]:
+        return self.on_success + self.on_error + self.on_complete
+
+
+@dataclass(frozen=True)
+class WorkflowSpec:
+    name: str
+    type: str
+    input_defaults: dict[str, Any]
+    tasks: dict[str, TaskSpec]
+
+
+def parse_definition(definition: str) -> WorkflowSpec:
+    """Parse and check a definition; a bad one raises EngineError (422)."""
+    return _parse_cached(definition)
+
+
+@lru_cache(maxsize=256)
+def _parse_cached(definition: str) -> WorkflowSpec:
+    try:
+        document = yaml.safe_load(definition)
+    except yaml.YAMLError as error:
+        raise EngineError(f"Definition is not valid YAML: {error}", 422) from error
+    if not isinstance(document, dict):
+        raise EngineError("Definition must be a YAML mapping", 422)
+    if str(document.get("version", "")) not in ("2.0", "2"):
+        raise EngineError("Definition must declare version '2.0'", 422)
+    workflows = {
+        key: value
+        for key, value in document.items()
+        if key not in ("version", "name", "description") and isinstance(value, dict)
+    }
+    if len(workflows) != 1:
+        raise EngineError("Definition must contain exactly one workflow", 422)
+    name, body = next(iter(workflows.items()))
+    kind = body.get("type", "direct")
+    if kind not in ("direct", "reverse"):
+        raise EngineError(f"Unknown workflow type: {kind}", 422)
+    raw_tasks = body.get("tasks")
+    if not isinstance(raw_tasks, dict) or not raw_tasks:
+        raise EngineError("Workflow has no tasks", 422)
+    defaults = body.get("task-defaults") or {}
+    tasks = {
+        str(task_name): _parse_task(str(task_name), raw or {}, defaults)
+        for task_name, raw in raw_tasks.items()
+    }
+    _check_references(tasks)
+    return WorkflowSpec(str(name), kind, _input_defaults(body.get("input")), tasks)
+
+
+def _input_defaults(raw: Any) -> dict[str, Any]:
+    """``input: [a, {b: 1}]``: names without a default are absent from the result."""
+    defaults: dict[str, Any] = {}
+    for entry in raw or []:
+        if isinstance(entry, dict):
+            defaults.update(entry)
+    return defaults
+
+
+def _parse_task(name: str, raw: dict[str, Any], defaults: dict[str, Any]) -> TaskSpec:
+    if not isinstance(raw, dict):
+        raise EngineError(f"Task {name} must be a mapping", 422)
+    merged = {key: defaults[key] for key in _POLICIES if key in defaults}
+    merged.update(raw)
+    action, params = _split_action(merged.get("action"))
+    params.update(merged.get("input") or {})
+    retry = merged.get("retry") or {}
+    if not isinstance(retry, dict):
+        raise EngineError(f"Task {name}: retry must be a mapping", 422)
+    return TaskSpec(
+        name=name,
+        action=action,
+        workflow=merged.get("workflow"),
+        params=params,
+        on_success=_transitions(merged.get("on-success")),
+        on_error=_transitions(merged.get("on-error")),
+        on_complete=_transitions(merged.get("on-complete")),
+        join=_join(name, merged.get("join")),
+        with_items=merged.get("with-items"),
+        concurrency=_number(name, "concurrency", merged.get("concurrency"), int),
+        pause_before=bool(merged.get("pause-before", False)),
+        wait_before=_number(name, "wait-before", merged.get("wait-before"), float) or 0.0,
+        wait_after=_number(name, "wait-after", merged.get("wait-after"), float) or 0.0,
+        timeout=_number(name, "timeout", merged.get("timeout"), float),
+        retry_count=_number(name, "retry count", retry.get("count"), int) or 0,
+        retry_delay=_number(name, "retry delay", retry.get("delay"), float) or 0.0,
+        requires=_names(merged.get("requires")),
+    )
+
+
+def _split_action(raw: Any) -> tuple[str | None, dict[str, Any]]:
+    """``civis.run_job job_id=12`` -> ("civis.run_job", {"job_id": 12})."""
+    if raw is None:
+        return None, {}
+    words = shlex.split(str(raw))
+    params: dict[str, Any] = {}
+    for word in words[1:]:
+        key, _, value = word.partition("=")
+        params[key] = yaml.safe_load(value) if value else None
+    return words[0], params
+
+
+def _transitions(raw: Any) -> tuple[Transition, ...]:
+    """A string, a list of strings / {task: guard}, or the newer ``{next: ...}`` form."""
+    if raw is None:
+        return ()
+    if isinstance(raw, dict) and "next" in raw:
+        raw = raw["next"]
+    if isinstance(raw, str | dict):
+        raw = [raw]
+    entries: list[Transition] = []
+    for entry in raw:
+        if isinstance(entry, dict):
+            entries.extend(Transition(_command_name(key), guard) for key, guard in entry.items())
+        else:
+            entries.append(Transition(_command_name(entry)))
+    return tuple(entries)
+
+
+def _command_name(entry: Any) -> str:
+    """``fail msg="x"`` names the command ``fail``; task names have no spaces."""
+    return str(entry).split()[0] if str(entry).strip() else str(entry)
+
+
+def _join(name: str, raw: Any) -> int | str | None:
+    if raw is None:
+        return None
+    if raw in ("all", "one"):
+        return "all" if raw == "all" else 1
+    if isinstance(raw, int) and raw > 0:
+        return raw
+    raise EngineError(f"Task {name}: join must be 'all', 'one' or a positive number", 422)
+
+
+def _number(name: str, what: str, raw: Any, kind: type) -> Any:
+    if raw is None:
+        return None
+    if isinstance(raw, bool) or not isinstance(raw, int | float):
+        raise EngineError(f"Task {name}: {what} must be a number", 422)
+    return kind(raw)
+
+
+def _names(raw: Any) -> tuple[str, ...]:
+    if raw is None:
+        return ()
+    if isinstance(raw, str):
+        return (raw,)
+    return tuple(str(item) for item in raw)
+
+
+def _check_references(tasks: dict[str, TaskSpec]) -> None:
+    for task in tasks.values():
+        for transition in task.transitions():
+            if transition.name not in tasks and transition.name not in ENGINE_COMMANDS:
+                raise EngineError(
+                    f"Task {task.name}: transition to unknown task {transition.name}", 422
+                )
+        for required in task.requires:
+            if required not in tasks:
+                raise EngineError(f"Task {task.name} requires unknown task {required}", 422)
