@@ -1,0 +1,2 @@
+"""Celery finds the console's tasks here. Each feature keeps its tasks in its own module and is
+imported below, so workers register them all."""
