@@ -100,3 +100,15 @@ def test_a_broken_recorder_does_not_break_the_call(api, caplog):
     finally:
         audit.set_recorder(previous)
     assert "audit recorder failed" in caplog.text
+
+
+def test_a_minted_key_is_audited_by_its_id_never_its_token(events, api):
+    with responses.RequestsMock() as mocked:
+        mocked.post(BASE + "users/12/api_keys", json={"id": 501, "token": "tok-SECRET-123"})
+        token = api.create_api_key(12, name="demo")
+
+    (event,) = events
+    assert token == "tok-SECRET-123"
+    assert (event.action, event.object_type, event.object_id) == ("post_api_keys", "user", 12)
+    assert event.detail == {"result_id": 501}
+    assert "tok-SECRET-123" not in repr(event)

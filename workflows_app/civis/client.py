@@ -696,16 +696,30 @@ class CivisClient:
         }
         return self._page("groups", params, Group.from_json, limit, page_num)
 
+    def create_api_key(
+        self, user_id: int | str, *, name: str, expires_in: int | None = 8 * 3600
+    ) -> str:
+        """`POST /users/{id}/api_keys` (`client.users.post_api_keys`): mint a key for `user_id`
+        ("me", or anyone when the caller is an admin). Returns the new key itself: treat it
+        like a password (the audit record holds only the key's id)."""
+        body = _body(name=name, expires_in=expires_in)
+        answer = self._mutate(
+            "post_api_keys",
+            "POST",
+            f"users/{user_id}/api_keys",
+            object_type="user",
+            object_id=user_id if isinstance(user_id, int) else None,
+            json=body,
+        )
+        data = answer.data if isinstance(answer.data, dict) else {}
+        token = data.get("token")
+        if not isinstance(token, str) or not token:
+            raise Unavailable("The Civis API did not return the new key.")
+        return token
+
     def get_group(self, id: int) -> Group:
         """`GET /groups/{id}` (`client.groups.get`), with its members."""
         return _parse(Group.from_json, self._get(f"groups/{id}"))
-
-    def create_api_key(self, user_id: int, *, name: str, expires_in: int = 8 * 3600) -> str:
-        """`POST /users/{id}/api_keys` (`client.users.post_api_keys`): a new key's token. A person
-        mints keys for themself; an admin for anyone (the local demo sign-in uses this)."""
-        body = {"name": name, "expires_in": expires_in}
-        answer = self._transport.request("POST", f"users/{user_id}/api_keys", json=body)
-        return str(answer.data["token"])
 
     # -- jobs and runs -----------------------------------------------------------------------
 
@@ -761,24 +775,28 @@ class CivisClient:
         path: str,
         *,
         object_id: int | None,
+        object_type: str = "workflow",
         json: Any = None,
         detail: Mapping[str, Any] | None = None,
     ) -> Answer:
-        """Send a mutating call and report it to the audit hook, whatever the outcome."""
+        """Send a mutating call and report it to the audit hook, whatever the outcome.
+
+        An object the call creates (clone, execution, key) is named in the detail as
+        `result_id`; a new workflow is the event's object itself."""
+        who = self.actor_id
         try:
             answer = self._transport.request(method, path, json=json)
         except CivisError as exc:
             failure = {**(detail or {}), "error": type(exc).__name__}
-            audit.record(
-                action, "workflow", object_id, "failure", exc.status, self.actor_id, failure
-            )
+            audit.record(action, object_type, object_id, "failure", exc.status, who, failure)
             raise
-        if object_id is None and isinstance(answer.data, dict):
-            object_id = _int_or_none(answer.data.get("id"))
         done = dict(detail or {})
-        if action in ("post_clone", "post_executions") and isinstance(answer.data, dict):
-            done["result_id"] = answer.data.get("id")
-        audit.record(action, "workflow", object_id, "success", answer.status, self.actor_id, done)
+        result_id = _int_or_none(answer.data.get("id")) if isinstance(answer.data, dict) else None
+        if action == "post":
+            object_id = result_id
+        elif action in ("post_clone", "post_executions", "post_api_keys"):
+            done["result_id"] = result_id
+        audit.record(action, object_type, object_id, "success", answer.status, who, done)
         return answer
 
 
