@@ -16,7 +16,7 @@ from functools import lru_cache
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .graph_layout import GraphLayout, Point, layout_graph
+from .graph_layout import GraphLayout, PlacedNode, Point, layout_graph
 from .states import StateLook, describe_state
 from .task_graph import TaskGraph, TaskGraphError, parse_task_graph
 from .times import plural
@@ -139,7 +139,7 @@ def _markers(prefix: str) -> str:
     return "<defs>" + "".join(parts) + "</defs>"
 
 
-def _node(node, look: StateLook | None, name: str, state: str | None) -> str:
+def _node(node: PlacedNode, look: StateLook | None, name: str) -> str:
     fill, outline = TONE_COLOURS[look.tone] if look else ("surface", "muted")
     tone_class = f" task-graph__node--{look.tone}" if look else ""
     left, top = node.x - node.width / 2, node.y - node.height / 2
@@ -202,8 +202,7 @@ def svg_for_graph(graph: TaskGraph, task_states: Mapping[str, str] | None = None
             f"<title>{escape(f'{edge.source} → {edge.target} ({words})')}</title></path>"
         )
     node_parts = [
-        _node(layout.nodes[node.name], looks[node.name], node.name, states.get(node.name))
-        for node in graph.nodes
+        _node(layout.nodes[node.name], looks[node.name], node.name) for node in graph.nodes
     ]
     label = (
         f"Task graph of {graph.name or 'this workflow'}: {plural(len(graph.nodes), 'task')}, "

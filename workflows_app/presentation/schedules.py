@@ -1,8 +1,8 @@
 """Schedules as sentences: "Every weekday at 06:00 and 18:00 (Chicago time)".
 
-Input is the workflow's `schedule` (a dict with camelCase keys from the API, or the service
-module's dataclass with snake_case fields) and its IANA time zone. Days of the week count from
-0 = Sunday; `scheduledMinutes` are minutes of the hour (SIMULATOR.md).
+Input is the workflow's `schedule` (a dict with camelCase keys from the API, an object with
+snake_case fields, or the service module's `Schedule`) and its IANA time zone. Days of the week
+count from 0 = Sunday; `scheduledMinutes` are minutes of the hour (SIMULATOR.md).
 """
 
 from collections.abc import Iterable
@@ -44,6 +44,13 @@ def zone_words(time_zone: str | None) -> str:
         return "UTC"
     place = name.rsplit("/", 1)[-1].replace("_", " ")
     return f"{place} time"
+
+
+def _part(schedule: Any, name: str) -> Any:
+    """`scheduledDays` in API dicts, `scheduled_days` in snake_case objects, and `days` on the
+    service module's Schedule dataclass."""
+    value = field(schedule, f"scheduled_{name}")
+    return field(schedule, name) if value is None else value
 
 
 def _numbers(values: Any, low: int, high: int) -> list[int]:
@@ -114,11 +121,11 @@ def describe_schedule(schedule: Any, time_zone: str | None = None) -> str:
     """The schedule as one sentence in plain words, ending with the zone it is kept in."""
     if not schedule or not field(schedule, "scheduled", False):
         return "Not scheduled"
-    days = _numbers(field(schedule, "scheduled_days"), 0, 6)
-    days_of_month = _numbers(field(schedule, "scheduled_days_of_month"), 1, 31)
-    hours = _numbers(field(schedule, "scheduled_hours"), 0, 23)
-    minutes = _numbers(field(schedule, "scheduled_minutes"), 0, 59)
-    runs = _numbers([field(schedule, "scheduled_runs_per_hour")], 1, 60)
+    days = _numbers(_part(schedule, "days"), 0, 6)
+    days_of_month = _numbers(_part(schedule, "days_of_month"), 1, 31)
+    hours = _numbers(_part(schedule, "hours"), 0, 23)
+    minutes = _numbers(_part(schedule, "minutes"), 0, 59)
+    runs = _numbers([_part(schedule, "runs_per_hour")], 1, 60)
     times = _times_phrase(hours, minutes, runs[0] if runs else None)
     day_phrases = _days_phrases(days, days_of_month)
     if day_phrases is None:

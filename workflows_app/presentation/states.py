@@ -4,8 +4,11 @@ The same state word means different things in different places: a workflow that 
 never run, a task that is `idle` has not started yet. Callers say which kind of thing they show.
 """
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
+
+from .fields import field
 
 Kind = Literal["workflow", "execution", "task", "run"]
 TONES = ("good", "bad", "warn", "info", "neutral")
@@ -80,3 +83,18 @@ def execution_state(state: str | None, mistral_state: str | None = None) -> str 
     if (mistral_state or "").lower() == "paused":
         return "paused"
     return state or mistral_state
+
+
+def task_states(tasks: Mapping[str, str] | Iterable[Any] | None) -> dict[str, str]:
+    """{task name: state} from an execution's tasks (objects or API dicts with `name` and
+    `mistral_state`), or a mapping passed through; for colouring the task graph."""
+    if tasks is None:
+        return {}
+    if isinstance(tasks, Mapping):
+        return {str(name): str(state) for name, state in tasks.items() if state}
+    states = {}
+    for task in tasks:
+        name, state = field(task, "name"), field(task, "mistral_state")
+        if name and state:
+            states[str(name)] = str(state)
+    return states

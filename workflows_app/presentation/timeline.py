@@ -57,16 +57,45 @@ def _label(run: Any) -> str:
     return "Task"
 
 
+def _entries(items: Iterable[Any]) -> list[tuple[str, str | None, Any, Any]]:
+    """(label, state, started, finished) per run. An execution's tasks (with `runs` and child
+    `executions`) are spread into one entry per run, numbered when a task ran more than once;
+    a task with neither gets one entry without times (it has not started)."""
+    entries = []
+    for item in items:
+        runs = list(field(item, "runs") or ()) + list(field(item, "executions") or ())
+        if field(item, "runs") is None and field(item, "executions") is None:
+            state = field(item, "state") or field(item, "mistral_state")
+            entries.append(
+                (_label(item), state, field(item, "started_at"), field(item, "finished_at"))
+            )
+            continue
+        name = _label(item)
+        if not runs:
+            entries.append((name, field(item, "mistral_state"), None, None))
+            continue
+        runs.sort(
+            key=lambda run: (
+                as_datetime(field(run, "started_at")) or dt.datetime.max.replace(tzinfo=dt.UTC)
+            )
+        )
+        for number, run in enumerate(runs, start=1):
+            label = name if len(runs) == 1 else f"{name} (run {number} of {len(runs)})"
+            entries.append(
+                (label, field(run, "state"), field(run, "started_at"), field(run, "finished_at"))
+            )
+    return entries
+
+
 def build_timeline(runs: Iterable[Any], now: dt.datetime | None = None) -> Timeline:
-    """Rows in start order (runs not started yet last); each run is a dict or object with a
-    label / task_name / name, a state, started_at and finished_at (unfinished runs end now)."""
+    """Rows in start order (runs not started yet last). Items are an execution's tasks, or runs
+    as dicts or objects with a label / task_name / name, a state, started_at and finished_at;
+    runs not finished yet end now."""
     now = now or timezone.now()
-    items = []
-    for run in runs:
-        started = as_datetime(field(run, "started_at"))
-        finished = as_datetime(field(run, "finished_at"))
-        state = field(run, "state") or field(run, "mistral_state")
-        items.append((_label(run), describe_state(state, "task"), started, finished))
+    items = [
+        (label, describe_state(state, "task"), as_datetime(started), as_datetime(finished))
+        for label, state, started, finished in _entries(runs)
+    ]
     timed = [(s, f or max(now, s)) for _, _, s, f in items if s is not None]
     if not timed:
         rows = tuple(

@@ -14,7 +14,7 @@ from workflows_app.presentation.access import describe_access
 from workflows_app.presentation.graph_svg import render_task_graph_svg
 from workflows_app.presentation.highlight import highlight_yaml
 from workflows_app.presentation.schedules import describe_schedule, zone_words
-from workflows_app.presentation.states import describe_state
+from workflows_app.presentation.states import describe_state, task_states
 from workflows_app.presentation.task_graph import TaskGraphError, parse_task_graph
 from workflows_app.presentation.timeline import build_timeline, render_timeline_svg
 from workflows_app.presentation.times import (
@@ -105,14 +105,15 @@ def yaml_html(text: str | None) -> SafeString:
 
 
 @register.inclusion_tag("partials/_task_graph.html")
-def task_graph(definition: str | None, task_states: Any = None) -> dict[str, Any]:
+def task_graph(definition: str | None, tasks: Any = None) -> dict[str, Any]:
     """The task graph picture with its text equivalent (the task list), or a note that it
-    could not be drawn (the page shows the YAML below it)."""
+    could not be drawn (the page shows the YAML below it). `tasks` colours it by state: an
+    execution's tasks, or a {task name: state} mapping."""
     try:
         graph = parse_task_graph(definition or "")
     except TaskGraphError:
         return {"graph": None, "svg": None}
-    states = dict(task_states or {})
+    states = task_states(tasks)
     return {
         "graph": graph,
         "svg": render_task_graph_svg(definition or "", states),
