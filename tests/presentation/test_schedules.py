@@ -60,9 +60,19 @@ def api(**keys):
             "Every Tuesday at :00 and :30 past each of these hours: 01, 05, 09 and 13 (UTC)",
         ),
         (
-            api(scheduledDays=[1], scheduledRunsPerHour=4),
+            api(scheduledDays=[1], scheduledHours=list(range(24)), scheduledRunsPerHour=4),
             "UTC",
-            "On Mondays, every 15 minutes (UTC)",
+            "On Mondays, every hour at :00, :15, :30 and :45 (UTC)",
+        ),
+        (
+            api(scheduledDays=[], scheduledHours=[6], scheduledRunsPerHour=2),
+            "UTC",
+            "Every day at 06:00 and 06:30 (UTC)",
+        ),
+        (
+            api(scheduledDays=[3], scheduledHours=list(range(24)), scheduledMinutes=[0]),
+            "UTC",
+            "On Wednesdays, every hour, on the hour (UTC)",
         ),
         (api(scheduledDays=[3], scheduledHours=[23]), "UTC", "Every Wednesday at 23:00 (UTC)"),
         (
@@ -79,6 +89,12 @@ def test_schedules_read_as_sentences(schedule, zone, sentence):
 @pytest.mark.parametrize("schedule", [None, {}, {"scheduled": False, "scheduledHours": [3]}])
 def test_unscheduled_workflows_say_so(schedule):
     assert describe_schedule(schedule, "UTC") == "Not scheduled"
+
+
+def test_a_schedule_without_hours_says_it_does_not_run():
+    schedule = api(scheduledDays=[1], scheduledMinutes=[0, 30])
+    expected = "Scheduled, but no hours are chosen, so it does not run"
+    assert describe_schedule(schedule, "UTC") == expected
 
 
 def test_the_service_schedule_dataclass_reads_the_same_as_the_api_dict():

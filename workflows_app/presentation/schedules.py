@@ -16,6 +16,8 @@ WEEKDAYS = frozenset({1, 2, 3, 4, 5})
 WEEKEND = frozenset({0, 6})
 ALL_HOURS = frozenset(range(24))
 MAX_LISTED_TIMES = 6
+# civis_local computes no next run without hours (SIMULATOR.md); say so rather than guess.
+NO_HOURS = "Scheduled, but no hours are chosen, so it does not run"
 UTC_NAMES = frozenset({"utc", "etc/utc", "etc/uct", "uct", "etc/zulu", "zulu", "universal"})
 
 
@@ -97,14 +99,17 @@ def _hour_range(hours: list[int]) -> str | None:
     return None
 
 
-def _times_phrase(hours: list[int], minutes: list[int], runs_per_hour: int | None) -> str:
-    """'at 06:00 and 18:00', 'every hour at :00 and :30', 'every 15 minutes'."""
-    if not minutes and runs_per_hour and not hours:
-        if 60 % runs_per_hour == 0 and runs_per_hour > 1:
-            return f"every {60 // runs_per_hour} minutes"
-        return "every hour" if runs_per_hour == 1 else f"{runs_per_hour} times an hour"
-    minutes = minutes or [0]
-    if not hours or set(hours) == ALL_HOURS:
+def _minutes(minutes: list[int], runs_per_hour: int | None) -> list[int]:
+    """The minutes past each listed hour; the deprecated runs-per-hour spreads runs evenly
+    when no minutes are given (as civis_local computes `nextExecutionAt`)."""
+    if not minutes and runs_per_hour:
+        minutes = list(range(0, 60, max(1, 60 // runs_per_hour)))
+    return minutes or [0]
+
+
+def _times_phrase(hours: list[int], minutes: list[int]) -> str:
+    """'at 06:00 and 18:00', 'every hour at :00 and :30', 'every hour from 08:00 to 17:00 …'."""
+    if set(hours) == ALL_HOURS:
         if minutes == [0]:
             return "every hour, on the hour"
         return f"every hour at {_past_the_hour(minutes)}"
@@ -126,7 +131,9 @@ def describe_schedule(schedule: Any, time_zone: str | None = None) -> str:
     hours = _numbers(_part(schedule, "hours"), 0, 23)
     minutes = _numbers(_part(schedule, "minutes"), 0, 59)
     runs = _numbers([_part(schedule, "runs_per_hour")], 1, 60)
-    times = _times_phrase(hours, minutes, runs[0] if runs else None)
+    if not hours:
+        return NO_HOURS
+    times = _times_phrase(hours, _minutes(minutes, runs[0] if runs else None))
     day_phrases = _days_phrases(days, days_of_month)
     if day_phrases is None:
         sentence = f"Every day {times}" if times.startswith("at ") else times.capitalize()
