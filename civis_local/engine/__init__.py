@@ -3,23 +3,51 @@
 Pure Python, no Django. The API stores each execution's state (a JSON dict, see state.py)
 and implements ``Host`` (host.py); every public function takes an explicit ``now`` (aware
 UTC datetime), so the same clock always gives the same state.
-
-Public functions (being implemented; signatures are the contract):
-
-    start_execution(host, *, definition, now, workflow_id=None, input=None, target_task=None,
-                    included_tasks=None, speed=1.0, execution_id=None) -> state
-    advance(state, now, host) -> state          # advance-on-read, mutates and returns state
-    cancel(state, now, host) -> state
-    resume(state, now, host) -> state
-    retry(state, now, host, task_name=None) -> state   # EngineError(.status 4xx) if refused
-    render_execution(state, *, user, run_permission=None, child_permission=None) -> dict
-    render_execution_summary(state, *, user) -> dict
-    render_task(task, *, run_permission=None, child_permission=None) -> dict
-    render_run(run, now, permission="manage") -> dict  # for /jobs/{id}/runs
-    workflow_state(execution_states_newest_first, scheduled) -> str
-    next_execution_at(schedule, time_zone, now) -> datetime | None
-    due_firings(schedule, time_zone, after, until) -> list[datetime]
-    fire_schedule(host, *, workflow_id, definition, schedule, time_zone, allow_concurrent,
-                  after, until, active, speed=1.0) -> list[new states]
-    ensure_can_start(allow_concurrent, active_states) -> None  # EngineError 409 if refused
 """
+
+from civis_local.engine.errors import EngineError
+from civis_local.engine.host import DEFAULT_FIXTURE, Host, InMemoryHost, JobFixture
+from civis_local.engine.notifications import stall_due_at
+from civis_local.engine.parse import WorkflowSpec, parse_definition
+from civis_local.engine.render import (
+    render_execution,
+    render_execution_summary,
+    render_run,
+    render_task,
+    workflow_state,
+)
+from civis_local.engine.runner import advance, cancel, resume, retry, start_execution
+from civis_local.engine.schedule import (
+    due_firings,
+    ensure_can_start,
+    fire_schedule,
+    next_execution_at,
+)
+from civis_local.engine.state import civis_state, is_terminal
+
+__all__ = [
+    "DEFAULT_FIXTURE",
+    "EngineError",
+    "Host",
+    "InMemoryHost",
+    "JobFixture",
+    "WorkflowSpec",
+    "advance",
+    "cancel",
+    "civis_state",
+    "due_firings",
+    "ensure_can_start",
+    "fire_schedule",
+    "is_terminal",
+    "next_execution_at",
+    "parse_definition",
+    "render_execution",
+    "render_execution_summary",
+    "render_run",
+    "render_task",
+    "resume",
+    "retry",
+    "stall_due_at",
+    "start_execution",
+    "workflow_state",
+]

@@ -1,0 +1,53 @@
+"""What every step of the engine needs at hand while it works on one execution."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from civis_local.engine.graph import Graph, build_graph
+from civis_local.engine.host import Host
+from civis_local.engine.state import iso
+
+
+@dataclass
+class Execution:
+    state: dict[str, Any]
+    host: Host
+    graph: Graph
+    _settings: dict[str, Any] | None = field(default=None, init=False)
+    _settings_loaded: bool = field(default=False, init=False)
+
+    @classmethod
+    def of(cls, state: dict[str, Any], host: Host) -> Execution:
+        graph = build_graph(
+            state["definition"], state.get("targetTask"), tuple(state.get("includedTasks") or ())
+        )
+        return cls(state=state, host=host, graph=graph)
+
+    @property
+    def speed(self) -> float:
+        return float(self.state.get("speed") or 1.0)
+
+    @property
+    def variables(self) -> dict[str, Any]:
+        """What ``$.name`` refers to in expressions: the execution input."""
+        return self.state.get("input") or {}
+
+    @property
+    def paused(self) -> bool:
+        return self.state["mistralState"] == "paused"
+
+    @property
+    def running(self) -> bool:
+        return self.state["mistralState"] == "running"
+
+    def notification_settings(self) -> dict[str, Any] | None:
+        if not self._settings_loaded:
+            self._settings = self.host.notification_settings(self.state.get("workflowId"))
+            self._settings_loaded = True
+        return self._settings
+
+    def touch(self, moment: datetime) -> None:
+        self.state["updatedAt"] = iso(moment)
