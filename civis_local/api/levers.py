@@ -1,0 +1,114 @@
+"""Process-wide test levers: the simulated clock, injected latency and failures, a request
+budget and the request log. They live in memory (one server process) and change at run time
+through /_local/* so that tests and benches can share one server."""
+
+import math
+import random
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+NOMINAL_RATE_LIMIT = 1000  # what X-RateLimit-Limit says when no budget is enforced
+
+
+@dataclass
+class Clock:
+    """Simulated time: `anchor` plus real seconds elapsed since `real_anchor`, times `speed`.
+    Speed 0 freezes it (tests); speed 60 makes a demo minute pass in a second."""
+
+    anchor: datetime = field(default_factory=lambda: datetime.now(UTC))
+    real_anchor: float = field(default_factory=time.monotonic)
+    speed: float = 1.0
+
+    def now(self) -> datetime:
+        return self.anchor + timedelta(seconds=(time.monotonic() - self.real_anchor) * self.speed)
+
+    def rebase(self, at: datetime | None = None, speed: float | None = None) -> None:
+        self.anchor = at or self.now()
+        self.real_anchor = time.monotonic()
+        if speed is not None:
+            self.speed = speed
+
+
+@dataclass
+class Levers:
+    latency_ms: int = 0
+    error_rate: float = 0.0
+    error_status: int = 503
+    rate_limit: tuple[int, float] | None = None  # (requests, seconds)
+    speed: float = 1.0  # demo speed factor handed to new executions (durations / speed)
+    clock: Clock = field(default_factory=Clock)
+    counts: Counter = field(default_factory=Counter)
+    _window_start: float = field(default_factory=time.monotonic)
+    _window_count: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _random: random.Random = field(default_factory=lambda: random.Random(1))  # noqa: S311
+
+    def record(self, key: str) -> None:
+        with self._lock:
+            self.counts[key] += 1
+
+    def reset_counts(self) -> None:
+        with self._lock:
+            self.counts.clear()
+
+    def snapshot(self) -> dict:
+        with self._lock:
+            return {"total": sum(self.counts.values()), "byRoute": dict(self.counts)}
+
+    def take_budget(self) -> tuple[bool, int, int, int]:
+        """Count one request against the budget: (allowed, limit, remaining, retry_after_s)."""
+        with self._lock:
+            limit, seconds = self.rate_limit or (NOMINAL_RATE_LIMIT, 60.0)
+            now = time.monotonic()
+            if now - self._window_start >= seconds:
+                self._window_start, self._window_count = now, 0
+            retry_after = max(1, math.ceil(seconds - (now - self._window_start)))
+            if self.rate_limit and self._window_count >= limit:
+                return False, limit, 0, retry_after
+            self._window_count += 1
+            return True, limit, max(0, limit - self._window_count), retry_after
+
+    def should_fail(self) -> bool:
+        with self._lock:
+            return self.error_rate > 0 and self._random.random() < self.error_rate
+
+    def configure(self, **changes) -> None:
+        with self._lock:
+            if "latency_ms" in changes:
+                self.latency_ms = max(0, int(changes["latency_ms"] or 0))
+            if "error_rate" in changes:
+                self.error_rate = min(1.0, max(0.0, float(changes["error_rate"] or 0)))
+            if "error_status" in changes:
+                self.error_status = int(changes["error_status"] or 503)
+            if "rate_limit" in changes:
+                self.rate_limit = parse_rate_limit(changes["rate_limit"])
+                self._window_start, self._window_count = time.monotonic(), 0
+
+    def describe(self) -> dict:
+        limit = self.rate_limit
+        return {
+            "latencyMs": self.latency_ms,
+            "errorRate": self.error_rate,
+            "errorStatus": self.error_status,
+            "rateLimit": f"{limit[0]}/{limit[1]:g}" if limit else None,
+            "now": self.clock.now().isoformat(),
+            "speed": self.clock.speed,
+        }
+
+
+def parse_rate_limit(value: str | None) -> tuple[int, float] | None:
+    """`"N/SECONDS"` → (N, SECONDS); empty or None → no budget."""
+    if not value:
+        return None
+    count, _, seconds = str(value).partition("/")
+    return int(count), float(seconds or 1)
+
+
+LEVERS = Levers()
+
+
+def now() -> datetime:
+    return LEVERS.clock.now()

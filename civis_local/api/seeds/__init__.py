@@ -1,0 +1,21 @@
+"""Seeds: `demo` (people, groups, about 60 workflows with histories) and `scale` (10,000
+workflows, 100,000 executions). Seeding happens only into an empty database, so a restart
+keeps whatever the previous run changed."""
+
+from ..models import User
+
+
+def seed_if_empty(name: str) -> bool:
+    if name == "none" or User.objects.exists():
+        return False
+    if name == "demo":
+        from .demo import seed_demo
+
+        seed_demo()
+    elif name == "scale":
+        from .scale import seed_scale
+
+        seed_scale()
+    else:
+        raise ValueError(f"unknown seed {name!r}")
+    return True

@@ -1,0 +1,191 @@
+"""Past executions written straight in their final, rendered shape (no engine state: a finished
+execution never changes again, except by retry, which the recent engine-run ones support).
+Ids are allocated here so that bulk inserts can reference each other without read-backs."""
+
+import random
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from ..models import Execution, JobRun, Workflow
+from ..wire import timestamp
+
+OUTCOMES = [("succeeded", 70), ("failed", 18), ("cancelled", 7), ("succeeded_retry", 5)]
+ERRORS = [
+    "Process failed with exit code 1: KeyError: 'precinct_id'",
+    'Redshift: relation "staging.voters_2026" does not exist',
+    "Connection to sftp.vendor.example timed out after 300 s",
+    "Memory limit of 8 GiB exceeded",
+    "Upstream file had 0 rows; refusing to publish an empty table",
+]
+
+
+@dataclass
+class Step:
+    """One task of a workflow as the history writer sees it."""
+
+    name: str
+    job_id: int | None = None
+    child_workflow_id: int | None = None
+    duration: float = 60.0
+
+
+@dataclass
+class Ids:
+    execution: int
+    run: int
+
+    def next_execution(self) -> int:
+        self.execution += 1
+        return self.execution
+
+    def next_run(self) -> int:
+        self.run += 1
+        return self.run
+
+
+@dataclass
+class History:
+    executions: list[Execution] = field(default_factory=list)
+    runs: list[JobRun] = field(default_factory=list)
+
+
+def _outcome(rng: random.Random) -> str:
+    names, weights = zip(*OUTCOMES, strict=True)
+    return rng.choices(names, weights)[0]
+
+
+def _run(ids: Ids, history: History, job_id: int, state: str, start, end, error=None) -> dict:
+    run = JobRun(
+        id=ids.next_run(),
+        job_id=job_id,
+        state=state,
+        error=error,
+        created_at=start,
+        started_at=start,
+        finished_at=end,
+    )
+    history.runs.append(run)
+    return {
+        "id": run.id,
+        "jobId": job_id,
+        "state": state,
+        "createdAt": timestamp(start),
+        "startedAt": timestamp(start),
+        "finishedAt": timestamp(end),
+    }
+
+
+def write_execution(
+    workflow: Workflow,
+    steps: list[Step],
+    started: datetime,
+    rng: random.Random,
+    ids: Ids,
+    history: History,
+    outcome: str | None = None,
+    parent: int | None = None,
+) -> Execution:
+    outcome = outcome or _outcome(rng)
+    execution_id = ids.next_execution()
+    failing = rng.randrange(len(steps)) if outcome in {"failed", "cancelled"} else None
+    at, tasks, error_task = started, [], None
+    for index, step in enumerate(steps):
+        duration = timedelta(seconds=step.duration * rng.uniform(0.7, 1.4))
+        task = {"name": step.name, "mistralStateInfo": None, "runs": [], "executions": []}
+        if index == failing and outcome == "cancelled":
+            end = at + duration / 2
+            task["mistralState"] = "cancelled"
+            if step.job_id:
+                task["runs"].append(_run(ids, history, step.job_id, "cancelled", at, end))
+            tasks.append(task)
+            at = end
+            break
+        fails = index == failing
+        if step.job_id and outcome == "succeeded_retry" and index == 0:
+            end = at + duration
+            task["runs"].append(_run(ids, history, step.job_id, "failed", at, end,
+                                     rng.choice(ERRORS)))  # fmt: skip
+            at = end + timedelta(seconds=60)
+        end = at + duration
+        error = rng.choice(ERRORS) if fails else None
+        if step.job_id:
+            state = "failed" if fails else "succeeded"
+            task["runs"].append(_run(ids, history, step.job_id, state, at, end, error))
+        if step.child_workflow_id:
+            child = write_child(step, at, end, fails, ids)
+            child.parent_id = execution_id
+            history.executions.append(child)
+            task["executions"].append(child_summary(child))
+        task["runs"].reverse()  # the wire lists runs in descending order by id
+        task["mistralState"] = "error" if fails else "success"
+        if fails:
+            task["mistralStateInfo"] = error if step.job_id else "Child execution failed"
+            error_task = step.name
+        tasks.append(task)
+        at = end
+        if fails:
+            break
+    state = {"succeeded_retry": "succeeded"}.get(outcome, outcome)
+    mistral = {"succeeded": "success", "failed": "error", "cancelled": "cancelled"}[state]
+    info = {
+        "success": None,
+        "error": f"Failure caused by error in tasks: {error_task}",
+        "cancelled": "Cancelled by user",
+    }[mistral]
+    execution = Execution(
+        id=execution_id,
+        workflow_id=workflow.id,
+        user_id=workflow.user_id,
+        parent_id=parent,
+        state=state,
+        mistral_state=mistral,
+        mistral_state_info=info,
+        definition=workflow.definition,
+        tasks=tasks,
+        started_at=started,
+        finished_at=at,
+        created_at=started,
+        updated_at=at,
+    )
+    history.executions.append(execution)
+    return execution
+
+
+def write_child(step: Step, start, end, fails: bool, ids: Ids) -> Execution:
+    child_workflow = Workflow.objects.only("id", "user_id", "definition").get(
+        id=step.child_workflow_id
+    )
+    return Execution(
+        id=ids.next_execution(),
+        workflow_id=child_workflow.id,
+        user_id=child_workflow.user_id,
+        state="failed" if fails else "succeeded",
+        mistral_state="error" if fails else "success",
+        mistral_state_info="Failure caused by error in tasks: load" if fails else None,
+        definition=child_workflow.definition,
+        tasks=[],
+        started_at=start,
+        finished_at=end,
+        created_at=start,
+        updated_at=end,
+    )
+
+
+def child_summary(child: Execution) -> dict:
+    return {
+        "id": child.id,
+        "workflowId": child.workflow_id,
+        "state": child.state,
+        "createdAt": timestamp(child.created_at),
+        "startedAt": timestamp(child.started_at),
+        "finishedAt": timestamp(child.finished_at),
+    }
+
+
+def spaced_starts(count: int, end: datetime, rng: random.Random, every_hours: float) -> list:
+    """`count` start times before `end`, oldest first, about `every_hours` apart."""
+    starts, at = [], end
+    for _ in range(count):
+        at -= timedelta(hours=every_hours * rng.uniform(0.8, 1.2))
+        starts.append(at)
+    return list(reversed(starts))
