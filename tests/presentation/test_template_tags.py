@@ -36,6 +36,11 @@ class StatusTagTests(SimpleTestCase):
         self.assertIn("Never run", render("{% status_tag 'idle' %}"))
         self.assertIn("Not started", render("{% status_tag 'idle' 'task' %}"))
 
+    def test_a_paused_execution_shows_as_paused_not_running(self):
+        execution = {"state": "running", "mistralState": "paused"}
+        html = render('{% status_tag execution|shown_state "execution" %}', execution=execution)
+        self.assertIn("Paused: waiting for someone to resume it", html)
+
     def test_unknown_states_are_escaped(self):
         html = render("{% status_tag state %}", state="<img src=x onerror=alert(1)>")
         self.assertNotIn("<img", html)

@@ -119,7 +119,7 @@ def _shift(points: tuple[Point, ...], offset: float) -> tuple[Point, ...]:
     return tuple((x + offset, y) for x, y in points)
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=64)
 def _cached_graph(definition: str) -> TaskGraph | None:
     try:
         return parse_task_graph(definition)

@@ -98,14 +98,14 @@ def build_timeline(runs: Iterable[Any], now: dt.datetime | None = None) -> Timel
     ]
     timed = [(s, f or max(now, s)) for _, _, s, f in items if s is not None]
     if not timed:
-        rows = tuple(
+        waiting = (
             TimelineRow(label, look, s, f, 0.0, 0.0, "", False) for label, look, s, f in items
         )
-        return Timeline(rows, None, None)
+        return Timeline(tuple(waiting), None, None)
     start = min(s for s, _ in timed)
     end = max(f for _, f in timed)
     span = max((end - start).total_seconds(), 1.0)
-    rows = []
+    rows: list[TimelineRow] = []
     for label, look, started, finished in items:
         if started is None:
             rows.append(TimelineRow(label, look, None, finished, 0.0, 0.0, "", False))

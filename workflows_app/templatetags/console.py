@@ -11,10 +11,11 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from workflows_app.presentation.access import describe_access
+from workflows_app.presentation.fields import field
 from workflows_app.presentation.graph_svg import render_task_graph_svg
 from workflows_app.presentation.highlight import highlight_yaml
 from workflows_app.presentation.schedules import describe_schedule, zone_words
-from workflows_app.presentation.states import describe_state, task_states
+from workflows_app.presentation.states import describe_state, execution_state, task_states
 from workflows_app.presentation.task_graph import TaskGraphError, parse_task_graph
 from workflows_app.presentation.timeline import build_timeline, render_timeline_svg
 from workflows_app.presentation.times import (
@@ -33,6 +34,13 @@ register = template.Library()
 def status_tag(state: str | None, kind: str | None = None) -> dict[str, Any]:
     """Word + icon + colour for a state; `kind` is workflow, execution, task or run."""
     return {"look": describe_state(state, kind)}  # type: ignore[arg-type]
+
+
+@register.filter
+def shown_state(execution: Any) -> str | None:
+    """`{% status_tag execution|shown_state "execution" %}`: Civis calls a paused execution
+    running; Mistral's word says it is waiting for someone."""
+    return execution_state(field(execution, "state"), field(execution, "mistral_state"))
 
 
 @register.filter
