@@ -289,8 +289,12 @@ class CivisClient:
     # -- sharing, transfer, dependencies -----------------------------------------------------
 
     def list_shares(self, id: int) -> Share:
-        """`GET /workflows/{id}/shares` (reference `list_shares`)."""
-        return _parse(Share.from_json, self._get(f"workflows/{id}/shares"))
+        """`GET /workflows/{id}/shares` (reference `list_shares`). The spec answers with an
+        array holding one `ShareIndex`; a bare object is accepted too."""
+        data = self._get(f"workflows/{id}/shares")
+        if isinstance(data, list):
+            data = data[0] if data else {}
+        return _parse(Share.from_json, data)
 
     def put_shares_users(
         self,
