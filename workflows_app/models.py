@@ -59,3 +59,6 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.outcome}"
+
+
+from .models_bulk import BulkDraft, BulkItem, BulkJob, Notification  # noqa: E402, F401

@@ -1,0 +1,138 @@
+"""Bulk work as rows: a job, one item per workflow, the wizard's draft, and the notifications
+that tell the person who started a job how it ended. Progress is data: tasks write these rows
+as they go and pages read them, so nothing anyone needs lives only in a Celery result."""
+
+from django.conf import settings
+from django.db import models
+
+
+class BulkJob(models.Model):
+    """One bulk action over many workflows, acting with its starter's own key.
+
+    The key is kept encrypted only while the job may still call upstream: it is blanked when
+    the job finishes or is cancelled (and put back, from the session, to retry failed items).
+    """
+
+    class Kind(models.TextChoices):
+        TRANSFER = "transfer", "Transfer ownership"
+        SHARE = "share", "Give access"
+        REVOKE = "revoke", "Remove access"
+
+    class State(models.TextChoices):
+        RUNNING = "running", "Running"
+        FINISHED = "finished", "Finished"
+        CANCELLED = "cancelled", "Cancelled"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bulk_jobs"
+    )
+    actor_civis_id = models.BigIntegerField(null=True, blank=True)
+    title = models.CharField(max_length=300)
+    parameters = models.JSONField(default=dict)
+    encrypted_key = models.TextField(blank=True)
+    concurrency = models.PositiveSmallIntegerField(default=8)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.RUNNING)
+    total = models.PositiveIntegerField(default=0)
+    done_count = models.PositiveIntegerField(default=0)
+    failed_count = models.PositiveIntegerField(default=0)
+    skipped_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    paused_until = models.DateTimeField(null=True, blank=True)
+    summary_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"bulk job {self.pk} ({self.kind}, {self.state})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.state == self.State.RUNNING
+
+    @property
+    def settled_count(self) -> int:
+        return self.done_count + self.failed_count + self.skipped_count
+
+
+class BulkItem(models.Model):
+    """One workflow of a job. `params` overrides the job's for this item (e.g. a suggested
+    new owner); `known_owner_id` is the owner seen when the job was made, so a transfer to
+    someone who already owns it needs no call at all."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Waiting"
+        RUNNING = "running", "In progress"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+        SKIPPED = "skipped", "Skipped"
+
+    job = models.ForeignKey(BulkJob, on_delete=models.CASCADE, related_name="items")
+    workflow_id = models.BigIntegerField()
+    workflow_name = models.CharField(max_length=500)
+    known_owner_id = models.BigIntegerField(null=True, blank=True)
+    params = models.JSONField(default=dict, blank=True)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.PENDING)
+    outcome = models.TextField(blank=True)
+    upstream_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.CharField(max_length=200, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "workflow_id"], name="bulk_item_once_per_job")
+        ]
+        indexes = [models.Index(fields=["job", "state"]), models.Index(fields=["state"])]
+
+    def __str__(self) -> str:
+        return f"item {self.workflow_id} of job {self.job_id} ({self.state})"
+
+
+class BulkDraft(models.Model):
+    """A wizard in progress: the candidates listed upstream once, what is selected (kept
+    across pages), and the choices so far. Deleted when its job is created."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    kind = models.CharField(max_length=20, choices=BulkJob.Kind.choices)
+    source_id = models.BigIntegerField()
+    source_name = models.CharField(max_length=300)
+    candidates = models.JSONField(default=list)
+    selected = models.JSONField(default=list)
+    choices = models.JSONField(default=dict)
+    list_pages = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"draft {self.pk} ({self.kind}) of {self.source_name}"
+
+
+class Notification(models.Model):
+    """A message for one person, shown once on their next page (bulk job summaries)."""
+
+    class Level(models.TextChoices):
+        SUCCESS = "success", "Success"
+        WARNING = "warning", "Warning"
+        ERROR = "error", "Error"
+        INFO = "info", "Info"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    level = models.CharField(max_length=20, choices=Level.choices, default=Level.INFO)
+    text = models.CharField(max_length=500)
+    link = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    seen_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.text
