@@ -8,7 +8,7 @@ that does not set its own (transitions under ``task-defaults`` are ignored, a gu
 
 from __future__ import annotations
 
-import shlex
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -18,6 +18,10 @@ import yaml
 from civis_local.engine.errors import EngineError
 
 ENGINE_COMMANDS = frozenset({"fail", "succeed", "pause", "noop"})
+# key=value pairs after an action name; a value may be an expression containing spaces.
+_INLINE_PARAM = re.compile(
+    r"(?P<key>[A-Za-z_]\w*)=(?P<value><%.*?%>|\{\{.*?\}\}|\"[^\"]*\"|'[^']*'|\S+)"
+)
 _POLICIES = ("pause-before", "wait-before", "wait-after", "timeout", "retry", "concurrency")
 
 
@@ -141,15 +145,22 @@ def _parse_task(name: str, raw: dict[str, Any], defaults: dict[str, Any]) -> Tas
 
 
 def _split_action(raw: Any) -> tuple[str | None, dict[str, Any]]:
-    """``civis.run_job job_id=12`` -> ("civis.run_job", {"job_id": 12})."""
+    """``civis.run_job job_id=12 name=<% $.x %>`` -> ("civis.run_job", {"job_id": 12, ...})."""
     if raw is None:
         return None, {}
-    words = shlex.split(str(raw))
+    name, _, rest = str(raw).strip().partition(" ")
     params: dict[str, Any] = {}
-    for word in words[1:]:
-        key, _, value = word.partition("=")
-        params[key] = yaml.safe_load(value) if value else None
-    return words[0], params
+    for match in _INLINE_PARAM.finditer(rest):
+        value = match.group("value")
+        params[match.group("key")] = value if value.startswith(("<%", "{{")) else _literal(value)
+    return name, params
+
+
+def _literal(text: str) -> Any:
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError:
+        return text
 
 
 def _transitions(raw: Any) -> tuple[Transition, ...]:

@@ -35,8 +35,8 @@ def next_execution_at(
     minutes = _minutes(schedule)
     weekdays = set(schedule.get("scheduledDays") or [])
     month_days = set(schedule.get("scheduledDaysOfMonth") or [])
-    if not hours or not minutes or not (weekdays or month_days):
-        return None  # nothing can match (guess: the platform would not save this)
+    if not hours:
+        return None  # no hour can match (guess: the platform would not save this)
     zone = _zone(time_zone)
     local_day = now.astimezone(zone).date()
     for offset in range(_SEARCH_DAYS):
@@ -121,6 +121,9 @@ def _minutes(schedule: dict[str, Any]) -> list[int]:
 
 
 def _day_matches(day: date, weekdays: set[int], month_days: set[int]) -> bool:
+    """No days at all means every day (guess; the console describes it so too)."""
+    if not weekdays and not month_days:
+        return True
     if weekdays:
         return (day.isoweekday() % 7) in weekdays  # isoweekday: Monday 1 .. Sunday 7
     return day.day in month_days
