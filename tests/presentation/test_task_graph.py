@@ -138,3 +138,33 @@ def test_definitions_we_cannot_read_raise_a_clear_error(text):
 def test_yaml_tags_that_would_build_python_objects_are_refused():
     with pytest.raises(TaskGraphError):
         parse_task_graph("wf: !!python/object/apply:os.system ['true']\n")
+
+
+def test_policies_that_change_how_a_task_runs_are_noted_in_words():
+    graph = parse_task_graph(
+        """
+wf:
+  tasks:
+    a:
+      pause-before: true
+      retry: {count: 3, delay: 10}
+      timeout: 600
+    b:
+      wait-before: 30
+      with-items: x in <% $.xs %>
+      retry: {count: 1}
+    c: {retry: "<% $.n %>"}
+"""
+    )
+    notes = {node.name: node.notes for node in graph.nodes}
+    assert notes["a"] == (
+        "pauses for someone to resume it before it starts",
+        "tries again up to 3 times if it fails",
+        "stops with an error after 600 s",
+    )
+    assert notes["b"] == (
+        "waits 30 s before it starts",
+        "tries again once if it fails",
+        "runs once for each item",
+    )
+    assert notes["c"] == ()

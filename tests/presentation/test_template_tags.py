@@ -15,7 +15,7 @@ wf:
   tasks:
     '<script>alert(1)</script>':
       on-success: [load]
-    load: {join: all}
+    load: {join: all, retry: {count: 2}}
 """
 
 
@@ -105,6 +105,7 @@ class TaskGraphTagTests(SimpleTestCase):
         self.assertIn('<span class="task-list__name">&lt;script&gt;alert(1)&lt;/script&gt;', html)
         self.assertIn("On success: load", html)
         self.assertIn("waits for all tasks leading to it", html)
+        self.assertIn("tries again up to 2 times if it fails", html)
 
     def test_execution_tasks_colour_the_graph_and_the_list(self):
         tasks = [Task(name="load", mistral_state="error")]

@@ -40,6 +40,7 @@ class TaskNode:
     starts: bool
     outgoing: tuple[TaskEdge, ...]
     requires: tuple[str, ...]
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,33 @@ def _transition_entries(value: Any) -> list[tuple[str, str | None]]:
     return []
 
 
+def _is_number(value: Any) -> bool:
+    """YAML numbers only: `true` is an int to Python, and `<% expr %>` is decided at run time."""
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _notes(spec: dict) -> tuple[str, ...]:
+    """Policies that change how a task runs, in words for the task list."""
+    notes = []
+    if spec.get("pause-before"):
+        notes.append("pauses for someone to resume it before it starts")
+    if _is_number(spec.get("wait-before")):
+        notes.append(f"waits {spec['wait-before']} s before it starts")
+    retry = spec.get("retry")
+    count = retry.get("count") if isinstance(retry, dict) else None
+    if _is_number(count) and count > 0:
+        notes.append(
+            "tries again once if it fails"
+            if count == 1
+            else f"tries again up to {count} times if it fails"
+        )
+    if _is_number(spec.get("timeout")):
+        notes.append(f"stops with an error after {spec['timeout']} s")
+    if spec.get("with-items") is not None:
+        notes.append("runs once for each item")
+    return tuple(notes)
+
+
 def _names(value: Any) -> list[str]:
     if isinstance(value, list):
         return [str(item) for item in value if isinstance(item, str | int)]
@@ -154,6 +182,7 @@ def parse_task_graph(definition: str) -> TaskGraph:
             starts=task not in targeted,
             outgoing=tuple(edge for edge in edges if edge.source == task),
             requires=tuple(_names(spec.get("requires"))),
+            notes=_notes(spec),
         )
         for task, spec in specs.items()
     )
