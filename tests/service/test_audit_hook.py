@@ -11,11 +11,8 @@ BASE = "http://civis.test/"
 
 
 @pytest.fixture
-def events():
-    recorded: list[audit.AuditEvent] = []
-    previous = audit.set_recorder(recorded.append)
-    yield recorded
-    audit.set_recorder(previous)
+def events(audit_events):
+    return audit_events
 
 
 @pytest.fixture

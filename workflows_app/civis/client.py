@@ -518,8 +518,10 @@ class CivisClient:
         return _parse(GitMetadata.from_json, answer.data)
 
     def list_git_commits(self, id: int) -> tuple[GitCommit, ...]:
-        """`GET /workflows/{id}/git/commits` (reference `list_git_commits`)."""
-        return _parse_list(GitCommit.from_json, self._get(f"workflows/{id}/git/commits"))
+        """`GET /workflows/{id}/git/commits` (reference `list_git_commits`). The spec answers
+        with one object (the head of the branch); a list is accepted too."""
+        data = self._get(f"workflows/{id}/git/commits")
+        return _parse_list(GitCommit.from_json, [data] if isinstance(data, dict) else data)
 
     def get_git_commits(self, id: int, commit_hash: str) -> GitFileContent:
         """`GET /workflows/{id}/git/commits/{commit_hash}` (reference `get_git_commits`):
