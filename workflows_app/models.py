@@ -62,3 +62,4 @@ class AuditEntry(models.Model):
 
 
 from .models_bulk import BulkDraft, BulkItem, BulkJob, Notification  # noqa: E402, F401
+from .models_executions import ExecutionIndexSweep, IndexedExecution  # noqa: E402, F401
