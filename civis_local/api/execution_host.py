@@ -247,11 +247,8 @@ def fire(workflow: Workflow) -> int:
     when concurrency is off); then recompute nextExecutionAt."""
     at = now()
     with ENGINE_LOCK, transaction.atomic():
-        active = list(
-            workflow.executions.filter(mistral_state__in=LIVE).values_list(
-                "mistral_state", flat=True
-            )
-        )
+        live = workflow.executions.filter(mistral_state__in=LIVE, engine_state__isnull=False)
+        active = [execution.engine_state for execution in live.select_related("user")]
         after = max(workflow.next_execution_at - timedelta(milliseconds=1), at - timedelta(days=1))
         host = ModelHost(workflow, workflow.user)
         states = engine.fire_schedule(
@@ -266,7 +263,7 @@ def fire(workflow: Workflow) -> int:
             active=active,
             speed=LEVERS.speed,
         )
-        for state in states:
+        for state in active + states:  # fire_schedule advanced the active ones too
             store(state, workflow.user)
         refresh_workflow_state(workflow, at)
     return len(states)

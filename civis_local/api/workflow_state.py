@@ -3,20 +3,19 @@
 
 from datetime import datetime
 
+from civis_local import engine
+
+from . import render
 from .models import Execution, Workflow
-from .schedules import next_execution_at
 
 LIVE_STATES = ("running", "queued")
 
 
 def workflow_state(scheduled: bool, latest_state: str | None, any_live: bool) -> str:
-    """`running` if any execution runs, else the latest execution's state; never run:
-    `scheduled` when scheduled, else `idle` (SIMULATOR.md, guess for the last two)."""
-    if any_live:
-        return "running"
-    if latest_state:
-        return latest_state
-    return "scheduled" if scheduled else "idle"
+    """The engine's rule (running if any execution runs, else the latest one's state, else
+    scheduled / idle), fed with only what it needs so no workflow's history is loaded."""
+    states = ["running"] if any_live else [latest_state] if latest_state else []
+    return engine.workflow_state(states, scheduled)
 
 
 def refresh_workflow_state(workflow: Workflow, at: datetime, save: bool = True) -> None:
@@ -25,7 +24,8 @@ def refresh_workflow_state(workflow: Workflow, at: datetime, save: bool = True) 
     workflow.scheduled = bool((workflow.schedule or {}).get("scheduled"))
     workflow.state = workflow_state(workflow.scheduled, latest and latest["state"], any_live)
     workflow.last_execution_id = latest and latest["id"]
-    workflow.next_execution_at = next_execution_at(workflow.schedule or {}, workflow.time_zone, at)
+    zone = workflow.time_zone
+    workflow.next_execution_at = engine.next_execution_at(render.schedule(workflow), zone, at)
     if save:
         Workflow.objects.filter(id=workflow.id).update(
             state=workflow.state,

@@ -8,6 +8,7 @@ from datetime import timedelta
 from django.db import transaction
 
 from ..definitions import validate
+from ..execution_host import seed_live_executions
 from ..levers import now
 from ..models import MANAGE, READ, WRITE, Execution, Job, JobRun, Project, Share, Workflow
 from ..workflow_state import refresh_workflow_state
@@ -175,6 +176,7 @@ def seed_demo() -> None:
         workflow.updated_at = max(workflow.updated_at, at - timedelta(days=rng.randint(0, 20)))
         refresh_workflow_state(workflow, at, save=False)
         workflow.save()
+    seed_live_executions(created, at)
 
 
 def _share(workflows, staff, groups, rng: random.Random) -> None:

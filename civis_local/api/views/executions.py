@@ -5,7 +5,7 @@ from urllib.parse import unquote
 from civis_local import engine
 
 from .. import execution_host, render
-from ..models import READ, WRITE, Execution
+from ..models import LEVEL_NAMES, READ, WRITE, Execution
 from ..permissions import get_workflow as workflow_for
 from ..permissions import levels_of
 from ..wire import ApiError, Page, json_response, read_body
@@ -42,19 +42,21 @@ def _execution(request, id, execution_id, needs: int) -> tuple[Execution, int]:
 
 def detail_body(request, execution: Execution, level: int) -> dict:
     """The wire execution. Engine-run executions are rendered by the engine; seeded history
-    from its stored tasks. Either way the caller's levels are filled in here."""
+    from its stored tasks. Either way with the caller's levels on runs and child workflows."""
     if execution.engine_state is None:
         tasks = execution.tasks or []
     else:
-        rendered = engine.render_execution(
-            execution.engine_state, user=render.user_simple(execution.user)
-        )
-        tasks = rendered["tasks"]
-    child_ids = [child["workflowId"] for task in tasks for child in task.get("executions", [])]
-    child_levels = levels_of(request.caller, sorted(set(child_ids))) if child_ids else {}
-    body = render.execution_detail(execution, level, child_levels)
-    body["tasks"] = [render.task(task, level, child_levels) for task in tasks]
-    return body
+        tasks = execution.engine_state["tasks"]
+    child_ids = {child["workflowId"] for task in tasks for child in task.get("executions", [])}
+    child_levels = levels_of(request.caller, sorted(child_ids)) if child_ids else {}
+    if execution.engine_state is None:
+        return render.execution_detail(execution, level, child_levels)
+    return engine.render_execution(
+        execution.engine_state,
+        user=render.user_simple(execution.user),
+        run_permission=lambda job_id: LEVEL_NAMES[level],
+        child_permission=lambda workflow_id: LEVEL_NAMES.get(child_levels.get(workflow_id)),
+    )
 
 
 def start_execution(request, id):

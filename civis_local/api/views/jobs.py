@@ -2,7 +2,11 @@
 
 from django.db.models import Q
 
+from civis_local import engine
+
 from .. import render
+from ..execution_host import parse_time
+from ..levers import now
 from ..models import LEVEL_NAMES, MANAGE, Job, JobRun, JobShare
 from ..permissions import level_of
 from ..wire import ApiError, Page, json_response, query_int, timestamp
@@ -33,9 +37,19 @@ def _job(request, id) -> tuple[Job, str]:
     return job, LEVEL_NAMES[max(levels)]
 
 
+def current(run: JobRun) -> JobRun:
+    """An engine run as it stands now: its planned end applies once the clock passes it."""
+    if run.engine_run is None:
+        return run
+    shown = engine.render_run(run.engine_run, now())
+    run.state = shown["state"]
+    run.finished_at = parse_time(shown["finishedAt"])
+    return run
+
+
 def get_job(request, id):
     job, level = _job(request, id)
-    runs = list(job.runs.order_by("-id")[:10])
+    runs = [current(run) for run in job.runs.order_by("-id")[:10]]
     return json_response(render.job(job, runs, level))
 
 
@@ -43,7 +57,7 @@ def list_runs(request, id):
     job, _ = _job(request, id)
     page = Page(request, RUN_ORDERS, "id", max_limit=100)
     rows, total = page.apply(JobRun.objects.filter(job=job))
-    return page.respond(rows, total, render.job_run)
+    return page.respond(rows, total, lambda run: render.job_run(current(run)))
 
 
 def _run(request, id, run_id) -> JobRun:
@@ -55,7 +69,7 @@ def _run(request, id, run_id) -> JobRun:
 
 
 def get_run(request, id, run_id):
-    return json_response(render.job_run(_run(request, id, run_id)))
+    return json_response(render.job_run(current(_run(request, id, run_id))))
 
 
 def log_lines(run: JobRun) -> list[dict]:
@@ -77,7 +91,7 @@ def log_lines(run: JobRun) -> list[dict]:
 
 
 def get_logs(request, id, run_id):
-    run = _run(request, id, run_id)
+    run = current(_run(request, id, run_id))
     last_id = query_int(request, "last_id")
     limit = query_int(request, "limit", 100)
     lines = [line for line in log_lines(run) if last_id is None or line["id"] > last_id]

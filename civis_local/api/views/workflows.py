@@ -1,5 +1,7 @@
 """/workflows: list, create, read, replace, update, clone, archive."""
 
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
 from django.db import transaction
 
 from .. import render
@@ -8,7 +10,6 @@ from ..levers import now
 from ..models import MANAGE, READ, WRITE, Job, Workflow
 from ..permissions import get_workflow, visible_workflows
 from ..render import DEFAULT_NOTIFICATIONS, EMPTY_SCHEDULE
-from ..schedules import valid_time_zone
 from ..wire import ApiError, Page, body_bool, json_response, query_bool, query_list, read_body
 from ..workflow_state import refresh_workflow_state
 from . import methods
@@ -16,6 +17,14 @@ from . import methods
 WORKFLOW_STATES = {"queued", "running", "succeeded", "failed", "cancelled", "idle", "scheduled"}
 ORDERS = {"updated_at": "updated_at", "name": "name", "created_at": "created_at"}
 DEFAULT_TIME_ZONE = "America/Chicago"
+
+
+def valid_time_zone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
 
 
 def list_workflows(request):
