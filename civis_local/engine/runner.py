@@ -35,7 +35,7 @@ def start_execution(
     definition: str,
     now: datetime,
     workflow_id: int | None = None,
-    input: dict[str, Any] | None = None,  # noqa: A002 - the API's name
+    input: dict[str, Any] | None = None,  # the API's own name for it
     target_task: str | None = None,
     included_tasks: list[str] | None = None,
     speed: float = 1.0,

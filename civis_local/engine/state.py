@@ -52,10 +52,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-EXECUTION_STATES = ("running", "paused", "success", "error", "cancelled")
 TERMINAL_EXECUTION_STATES = frozenset({"success", "error", "cancelled"})
 ACTIVE_TASK_STATES = frozenset({"idle", "waiting", "running", "delayed"})
-FINISHED_TASK_STATES = frozenset({"success", "error", "cancelled"})
 
 # mistralState -> the Civis ``state`` word. Paused has no Civis value (guess: "running").
 CIVIS_STATE = {

@@ -96,7 +96,7 @@ def on_clock(ex: Execution, task: dict[str, Any], moment: datetime) -> None:
                 actions.finish_item(ex, task, item, moment)
         actions.fill_slots(ex, task, moment)
         if task["items"] and all(
-            item["status"] != "running" and item["status"] != "pending" for item in task["items"]
+            item["status"] not in ("running", "pending") for item in task["items"]
         ):
             attempt_done(ex, task, moment)
     if (

@@ -443,3 +443,18 @@ def test_a_bad_definition_is_refused_with_422():
         start("version: '2.0'\nwf:\n  tasks:\n    a:\n      on-success: [missing]\n")
     assert refused.value.status == 422
     assert "missing" in refused.value.message
+
+
+def test_with_items_over_an_empty_list_succeeds_and_an_unreadable_list_fails():
+    definition = workflow(
+        """
+        each:
+          with-items: x in <% $.xs %>
+          action: civis.scripts.python3
+        """
+    )
+    state, _ = start(definition, input={"xs": []})
+    assert state["mistralState"] == "success"
+    state, _ = start(definition, input={})
+    assert task(state, "each")["mistralStateInfo"] == "Could not evaluate with-items: <% $.xs %>"
+    assert state["mistralState"] == "error"
