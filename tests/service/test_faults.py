@@ -271,3 +271,18 @@ def test_rate_limit_headers_reach_callers(mocked):
     assert api.rate_limit is not None
     assert (api.rate_limit.limit, api.rate_limit.remaining) == (100, 42)
     assert seen == [api.rate_limit]
+
+
+def test_messages_for_waiting_are_ours_and_for_refusals_upstreams(mocked):
+    body = {"error": "x", "errorDescription": "Internal error in the API.", "code": 500}
+    mocked.get(BASE + "workflows/7", status=500, json=body)
+    mocked.get(BASE + "workflows/8", status=404, json={"errorDescription": "Workflow 8 not found."})
+
+    with pytest.raises(Unavailable) as unavailable:
+        client().get_workflow(7)
+    with pytest.raises(NotFound) as not_found:
+        client().get_workflow(8)
+
+    assert unavailable.value.message == Unavailable.default_message
+    assert unavailable.value.upstream_message == "Internal error in the API."
+    assert not_found.value.message == "Workflow 8 not found."

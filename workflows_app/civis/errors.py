@@ -22,6 +22,9 @@ class CivisError(Exception):
     """An upstream call that did not give the caller what it asked for."""
 
     default_message: ClassVar[str] = "The Civis API refused the request."
+    # Whether the upstream's own words make a better message than ours (they name the object
+    # or the field); for failures the person can only wait out, ours is clearer.
+    shows_upstream_message: ClassVar[bool] = True
 
     def __init__(
         self,
@@ -32,7 +35,8 @@ class CivisError(Exception):
         method: str | None = None,
         path: str | None = None,
     ) -> None:
-        self.message = message or upstream_message or self.default_message
+        shown = upstream_message if self.shows_upstream_message else None
+        self.message = message or shown or self.default_message
         self.status = status
         self.upstream_message = upstream_message
         self.method = method
@@ -72,6 +76,7 @@ class CivisError(Exception):
 
 class Unauthorized(CivisError):
     default_message = "Your Civis API key is not valid any more. Please sign in again."
+    shows_upstream_message = False
 
 
 class Forbidden(CivisError):
@@ -102,6 +107,7 @@ class RateLimited(CivisError):
     """429: `retry_after` is how many seconds to wait before asking again."""
 
     default_message = "The Civis API is busy. Please try again in a moment."
+    shows_upstream_message = False
 
     def __init__(self, message: str | None = None, *, retry_after: float = 0.0, **kwargs: Any):
         super().__init__(message, **kwargs)
@@ -112,6 +118,7 @@ class Unavailable(CivisError):
     """Timeouts, connection errors, 5xx and answers that are not the JSON we expect."""
 
     default_message = "The Civis API is not answering right now. Please try again shortly."
+    shows_upstream_message = False
 
 
 def retry_after_seconds(headers: Mapping[str, str]) -> float:

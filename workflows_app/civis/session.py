@@ -131,7 +131,6 @@ def _new_session(api_key: str) -> requests.Session:
             "User-Agent": "workflows-console",
         }
     )
-    session.trust_env = False  # no ~/.netrc or proxy settings overriding our Authorization
     return session
 
 
