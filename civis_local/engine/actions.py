@@ -22,6 +22,8 @@ from civis_local.engine.state import after, civis_state, iso, parse_time
 
 JOB_ACTIONS = ("civis.enhancements.cass_ncoa", "civis.import")
 CHILD_ACTION = "civis.workflows.execute"
+# A workflow that executes itself would otherwise nest without end (guess: the limit).
+MAX_DEPTH = 10
 
 
 def plan_items(ex: Execution, task: dict[str, Any], moment: datetime) -> list[dict[str, Any]]:
@@ -175,6 +177,10 @@ def _start_child(
     if definition is None:
         _settle(item, moment, "error", f"Workflow {workflow_id!r} not found")
         return
+    depth = int(ex.state.get("depth") or 0) + 1
+    if depth > MAX_DEPTH:
+        _settle(item, moment, "error", f"Workflow executions nested deeper than {MAX_DEPTH}")
+        return
     try:
         child = runner.start_execution(
             ex.host,
@@ -187,6 +193,7 @@ def _start_child(
             speed=ex.speed,
             parent_execution_id=ex.state["id"],
             parent_task_name=task["name"],
+            depth=depth,
         )
     except EngineError as error:
         _settle(item, moment, "error", error.message)

@@ -42,11 +42,13 @@ def start_execution(
     execution_id: int | None = None,
     parent_execution_id: int | None = None,
     parent_task_name: str | None = None,
+    depth: int = 0,
 ) -> dict[str, Any]:
     """Create an execution at ``now`` and run it up to ``now``.
 
     Raises EngineError for a bad definition (422) or a bad target/included task (400).
-    The caller stores the returned state (child executions are stored by the engine)."""
+    The caller stores the returned state (child executions are stored by the engine).
+    ``depth`` is the nesting level of a child execution (0 for a top-level one)."""
     now = aware(now)
     included = list(included_tasks or [])
     graph = build_graph(definition, target_task, tuple(included))
@@ -55,6 +57,7 @@ def start_execution(
         "workflowId": workflow_id,
         "parentExecutionId": parent_execution_id,
         "parentTaskName": parent_task_name,
+        "depth": depth,
         "definition": definition,
         "type": graph.spec.type,
         "input": {**graph.spec.input_defaults, **(input or {})},

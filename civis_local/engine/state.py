@@ -4,6 +4,7 @@ Execution state (keys in camelCase where they are rendered as-is)::
 
     {
       "id": 12, "workflowId": 3, "parentExecutionId": None, "parentTaskName": None,
+      "depth": 0,                 # nesting level of a child execution
       "definition": "<yaml>", "type": "direct" | "reverse",
       "input": {...}, "targetTask": None | "name", "includedTasks": [...],
       "mistralState": "running" | "paused" | "success" | "error" | "cancelled",
@@ -11,10 +12,10 @@ Execution state (keys in camelCase where they are rendered as-is)::
       "createdAt", "startedAt", "updatedAt": ISO 8601 UTC ("2026-04-17T18:37:38.000Z"),
       "finishedAt": ISO | None,
       "speed": 1.0,               # durations are divided by it (demo speed factor)
-      "clock": ISO,               # the instant the state has been advanced to
       "tasks": [task, ...],       # in the order they were reached
-      "deferred": [[task, entries], ...],   # transitions held while paused (internal)
-      "stallNotified": bool,      # internal
+      "deferred": [{"task", "entries", "counted"}],  # transitions held while paused
+      "joins": {name: {"triggeredBy": [...], "missedBy": [...]}},  # join bookkeeping
+      "stallNotified": bool,
     }
 
 Task (``tasks[i]``)::
@@ -27,16 +28,19 @@ Task (``tasks[i]``)::
                                    #  "finishedAt"} ascending by id
       "createdAt", "startedAt", "finishedAt": ISO | None,
       # internal bookkeeping:
-      "phase": "join" | "pause-before" | "wait-before" | "action" | "wait-after"
+      "phase": "new" | "join" | "pause-before" | "wait-before" | "action" | "wait-after"
                | "retry-delay" | "done",
       "wakeAt": ISO | None,        # the phase timer (wait-before, wait-after, retry delay)
       "held": bool,                # a timer expired while the execution was paused
-      "pausedOnce": bool, "timeoutAt": ISO | None, "timedOut": bool,
+      "pausedOnce": bool, "timeoutAt": ISO | None, "timeoutArmed": bool, "timedOut": bool,
       "retriesUsed": int, "attempts": int,
       "items": [item, ...],        # the current attempt: one per with-items item, else one
+                                   # {"index", "binding", "status", "finishAt", "outcome",
+                                   #  "info", "runId", "childId"}
       "outcome": "success" | "error" | None, "errorInfo": str | None,
       "handled": bool,             # some on-error entry fired
-      "triggeredBy": [...], "notTriggeredBy": [...],   # join bookkeeping
+      "joinFailed": bool,          # a join that errored with "Failed by tasks"
+      "jobIds": {"0": 1001},       # jobs created for script actions, per item index
       "output": any,               # std.echo output
     }
 

@@ -248,3 +248,15 @@ def test_reverse_workflow_needs_a_known_target():
         start(REVERSE)
     with pytest.raises(EngineError):
         start(REVERSE, target_task="nope")
+
+
+def test_a_workflow_executing_itself_stops_at_the_nesting_limit():
+    h = host()
+    h.workflows = {20: PARENT}
+    state, _ = start(PARENT, h)
+    depth, current = 0, state
+    while task(current, "call")["executions"]:
+        current = h.executions[task(current, "call")["executions"][0]["id"]]
+        depth += 1
+    assert depth == 10
+    assert task(current, "call")["mistralStateInfo"] == "Workflow executions nested deeper than 10"
