@@ -6,6 +6,7 @@ from workflows_app.civis import CivisClient, NotFound, gather
 from .client import REFERENCE_METHODS, CivisClient, client_from_key
 from .concurrency import gather
 from .errors import (
+    TRANSIENT_ERRORS,
     CivisError,
     Forbidden,
     Invalid,
@@ -19,6 +20,7 @@ from .session import WEB, WORKER, RateLimit, RetryPolicy
 
 __all__ = [
     "REFERENCE_METHODS",
+    "TRANSIENT_ERRORS",
     "WEB",
     "WORKER",
     "CivisClient",

@@ -166,3 +166,7 @@ def _field_errors(body: Any) -> dict[str, tuple[str, ...]]:
                 for field, msgs in value.items()
             }
     return {}
+
+
+# What a Celery task may retry (`autoretry_for=TRANSIENT_ERRORS`); everything else is final.
+TRANSIENT_ERRORS: tuple[type[CivisError], ...] = (RateLimited, Unavailable)
