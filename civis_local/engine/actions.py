@@ -77,7 +77,8 @@ def _with_items(raw: Any, variables: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def fill_slots(ex: Execution, task: dict[str, Any], moment: datetime) -> None:
-    """Start pending items while fewer than ``concurrency`` run."""
+    """Start pending items while fewer than ``concurrency`` run. This goes on while the
+    execution is paused: the items belong to an action already started (guess)."""
     limit = ex.graph.tasks[task["name"]].concurrency or len(task["items"])
     for item in task["items"]:
         running = sum(1 for other in task["items"] if other["status"] == "running")

@@ -80,6 +80,7 @@ def start_attempt(ex: Execution, task: dict[str, Any], moment: datetime) -> None
         task["timeoutAt"] = iso(after(moment, spec.timeout, ex.speed))
         task["timeoutArmed"] = True
     task["attempts"] += 1
+    # Every attempt runs all its items again, with-items included (guess).
     task["outcome"] = None
     task["errorInfo"] = None
     task["items"] = actions.plan_items(ex, task, moment)

@@ -458,3 +458,38 @@ def test_with_items_over_an_empty_list_succeeds_and_an_unreadable_list_fails():
     state, _ = start(definition, input={})
     assert task(state, "each")["mistralStateInfo"] == "Could not evaluate with-items: <% $.xs %>"
     assert state["mistralState"] == "error"
+
+
+def test_transitions_of_a_task_finishing_while_paused_wait_for_resume():
+    definition = workflow(
+        """
+        approve:
+          action: std.noop
+          pause-before: true
+        load:
+          action: civis.scripts.python3
+          on-success: [publish]
+        publish:
+          action: std.noop
+        delayed:
+          action: civis.scripts.python3
+          wait-before: 30
+        """
+    )
+    state, h = start(definition, host(load=job(20), delayed=job(10)))
+    assert state["mistralState"] == "paused"
+    engine.advance(state, at(100), h)
+    # load's run finished while paused; publish is not started; the wait-before timer of
+    # 'delayed' expired but its action waits for resume too.
+    assert states(state) == {
+        "approve": "idle",
+        "load": "success",
+        "delayed": "delayed",
+    }
+    assert task(state, "load")["finishedAt"] == iso_at(20)
+    assert task(state, "delayed")["runs"] == []
+    engine.resume(state, at(120), h)
+    assert task(state, "publish")["createdAt"] == iso_at(120)
+    assert task(state, "delayed")["runs"][0]["startedAt"] == iso_at(120)
+    engine.advance(state, at(130), h)
+    assert state["mistralState"] == "success"
