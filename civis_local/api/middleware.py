@@ -83,7 +83,9 @@ class LocalApiMiddleware:
             return error_response(status, "Injected failure (--error-rate).", "service_unavailable")
         caller = authenticate(request)
         if caller is None:
-            return error_response(401, "Invalid or missing API key.", "unauthorized")
+            response = error_response(401, "Invalid or missing API key.", "unauthorized")
+            response["WWW-Authenticate"] = 'Bearer realm="civis_local"'  # the client reads it
+            return response
         request.caller = caller
         return self.get_response(request)
 

@@ -19,8 +19,11 @@ def workflow_state(scheduled: bool, latest_state: str | None, any_live: bool) ->
 
 
 def refresh_workflow_state(workflow: Workflow, at: datetime, save: bool = True) -> None:
-    latest = workflow.executions.order_by("-id").values("id", "state").first()
-    any_live = workflow.executions.filter(state__in=LIVE_STATES).exists()
+    latest, any_live = None, False
+    if workflow.id is not None:  # a workflow being created has no executions yet
+        executions = Execution.objects.filter(workflow_id=workflow.id)
+        latest = executions.order_by("-id").values("id", "state").first()
+        any_live = executions.filter(state__in=LIVE_STATES).exists()
     workflow.scheduled = bool((workflow.schedule or {}).get("scheduled"))
     workflow.state = workflow_state(workflow.scheduled, latest and latest["state"], any_live)
     workflow.last_execution_id = latest and latest["id"]
@@ -33,7 +36,3 @@ def refresh_workflow_state(workflow: Workflow, at: datetime, save: bool = True) 
             scheduled=workflow.scheduled,
             next_execution_at=workflow.next_execution_at,
         )
-
-
-def refresh_from_execution(execution: Execution, at: datetime) -> None:
-    refresh_workflow_state(execution.workflow, at)
