@@ -20,6 +20,8 @@ from civis_local.engine.state import aware, is_terminal
 
 # Days of the month can skip a month or two (the 31st); a year covers every valid schedule.
 _SEARCH_DAYS = 400
+# More than any DST shift (Lord Howe's is 30 minutes, the usual one 60).
+_DST_SLACK_MINUTES = 180
 # Safety cap for due_firings over a long span (e.g. seeding years of minute schedules).
 _MAX_FIRINGS = 100_000
 
@@ -38,19 +40,22 @@ def next_execution_at(
     if not hours:
         return None  # no hour can match (guess: the platform would not save this)
     zone = _zone(time_zone)
-    local_day = now.astimezone(zone).date()
+    local_now = now.astimezone(zone)
+    # Wall times earlier today than this cannot be after now, whatever the DST offset; skip
+    # them cheaply (every-minute schedules have 1,440 of them a day).
+    today_floor = local_now.hour * 60 + local_now.minute - _DST_SLACK_MINUTES
     for offset in range(_SEARCH_DAYS):
-        day = local_day + timedelta(days=offset)
+        day = local_now.date() + timedelta(days=offset)
         if not _day_matches(day, weekdays, month_days):
             continue
-        candidates = [
-            moment
-            for hour in hours
-            for minute in minutes
-            if (moment := _local_instant(day, hour, minute, zone)) is not None and moment > now
-        ]
-        if candidates:
-            return min(candidates)
+        # With fold=0, local wall-clock order is also UTC order, so the first is the earliest.
+        for hour in hours:
+            for minute in minutes:
+                if offset == 0 and hour * 60 + minute < today_floor:
+                    continue
+                moment = _local_instant(day, hour, minute, zone)
+                if moment is not None and moment > now:
+                    return moment
     return None
 
 
