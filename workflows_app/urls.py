@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from .views import accounts, audit, home
+from .views import accounts, audit, home, pickers, sharing
 
 accounts_urls = (
     [
@@ -11,9 +11,29 @@ accounts_urls = (
     "accounts",
 )
 audit_urls = ([path("", audit.audit_list, name="list")], "audit")
+sharing_urls = (
+    [
+        path("sharing/", sharing.sharing_page, name="page"),
+        path("sharing/add/", sharing.add_access, name="add"),
+        path("sharing/remove/<str:kind>/<int:grantee_id>/", sharing.remove_access, name="remove"),
+        path("transfer/", sharing.transfer, name="transfer"),
+        path("transfer/done/", sharing.transfer_done, name="transfer_done"),
+    ],
+    "sharing",
+)
+pickers_urls = (
+    [
+        path("people/search/", pickers.search, {"kind": "people"}, name="people"),
+        path("groups/search/", pickers.search, {"kind": "groups"}, name="groups"),
+        path("pickers/search/", pickers.search, {"kind": "any"}, name="any"),
+    ],
+    "pickers",
+)
 
 urlpatterns = [
     path("", home.home, name="home"),
     path("", include(accounts_urls)),
     path("audit/", include(audit_urls)),
+    path("workflows/<int:workflow_id>/", include(sharing_urls)),
+    path("", include(pickers_urls)),
 ]

@@ -1,0 +1,177 @@
+"""The sharing page over a live civis_local: who has access and why, giving and removing access
+(with a check first), what a viewer with only "can view" is offered, CSRF, and the audit log."""
+
+import pytest
+from django.test import Client
+
+from workflows_app.civis import Forbidden
+from workflows_app.models import AuditEntry
+
+pytestmark = pytest.mark.django_db
+
+
+def shares_route_calls(counts: dict) -> int:
+    return sum(n for route, n in counts.items() if route.startswith(("PUT", "DELETE")))
+
+
+def test_manager_sees_access_grouped_by_level_with_groups_and_reasons(
+    actor, new_workflow, group_named, sign_in, client
+):
+    ada, bruno = actor("aokafor"), actor("blindqvist")
+    workflow = new_workflow(ada)
+    engineering = group_named("Data Engineering")
+    ada.api.put_shares_users(workflow.id, [bruno.person.id], "write")
+    ada.api.put_shares_groups(workflow.id, [engineering.id], "read")
+    sign_in(client, ada)
+
+    html = client.get(f"/workflows/{workflow.id}/sharing/").content.decode()
+
+    can_edit = html.index(">Can edit<")
+    can_view = html.index(">Can view<")
+    assert can_edit < html.index("Bruno Lindqvist") < can_view
+    assert can_view < html.index("Data Engineering") and "Group of 4 people" in html
+    # Why: Hiroshi is not shared with directly, only through the group.
+    assert "Hiroshi Tanaka" in html
+    assert "Member of Data Engineering (can view)" in html
+    assert "Shared with them directly (can edit)" in html
+    assert f"/workflows/{workflow.id}/sharing/remove/user/{bruno.person.id}/" in html
+    assert f"/workflows/{workflow.id}/sharing/remove/group/{engineering.id}/" in html
+    assert "Give access" in html and "Make someone else the owner" in html
+
+
+def test_viewer_with_can_view_sees_no_change_controls_and_changes_are_refused(
+    actor, new_workflow, group_named, sign_in, client, upstream_calls
+):
+    ada, chiara = actor("aokafor"), actor("cbellini")
+    workflow = new_workflow(ada)
+    ada.api.put_shares_users(workflow.id, [chiara.person.id], "read")
+    sign_in(client, chiara)
+    page = f"/workflows/{workflow.id}/sharing/"
+
+    html = client.get(page).content.decode()
+    assert "Ada Okafor" in html and "Chiara Bellini" in html
+    assert "you can see who has access but not change it" in html
+    assert "Give access" not in html and "/sharing/remove/" not in html
+    assert "Make someone else the owner" not in html
+
+    before = shares_route_calls(upstream_calls())
+    group = group_named("Client Services")
+    refused = [
+        client.post(page + "add/", {"grantee": f"group:{group.id}", "level": "manage"}),
+        client.post(page + f"remove/user/{chiara.person.id}/"),
+        client.post(f"/workflows/{workflow.id}/transfer/", {"user_id": f"user:{chiara.person.id}"}),
+    ]
+    assert [r.status_code for r in refused] == [403, 403, 403]
+    assert shares_route_calls(upstream_calls()) == before  # the console never asked
+    assert ada.api.list_shares(workflow.id).level_of_group(group.id) is None
+    # ...and the platform would have refused it anyway.
+    with pytest.raises(Forbidden):
+        chiara.api.put_shares_groups(workflow.id, [group.id], "manage")
+
+
+def test_giving_access_lists_it_and_writes_the_audit_log(
+    actor, new_workflow, group_named, sign_in, client
+):
+    ada = actor("aokafor")
+    workflow = new_workflow(ada)
+    services = group_named("Client Services")
+    sign_in(client, ada)
+
+    response = client.post(
+        f"/workflows/{workflow.id}/sharing/add/",
+        {"grantee": f"group:{services.id}", "level": "write", "send_email": "on",
+         "message": "Over to you"},
+    )  # fmt: skip
+
+    assert response.status_code == 302
+    assert ada.api.list_shares(workflow.id).level_of_group(services.id) == "write"
+    page = client.get(response["Location"]).content.decode()
+    assert "Client Services can edit" in page  # the confirmation message
+    entry = AuditEntry.objects.get(action="put_shares_groups", object_id=str(workflow.id))
+    assert entry.outcome == "succeeded" and entry.actor_civis_id == ada.person.id
+    assert str(services.id) in entry.detail and "write" in entry.detail
+    assert "Over to you" not in entry.detail  # free text stays out of the log
+
+
+def test_giving_access_needs_a_choice_and_a_level(actor, new_workflow, sign_in, client):
+    ada = actor("aokafor")
+    workflow = new_workflow(ada)
+    sign_in(client, ada)
+
+    response = client.post(f"/workflows/{workflow.id}/sharing/add/", {"message": "hi"})
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Choose a person or a group" in html and "Choose what they can do" in html
+    assert "Tick this box to send your message" in html
+    assert not AuditEntry.objects.filter(
+        object_id=str(workflow.id), action__contains="shares"
+    ).exists()
+
+
+def test_removing_access_asks_first_and_says_who_keeps_it(
+    actor, new_workflow, group_named, sign_in, client
+):
+    ada, dmitri = actor("aokafor"), actor("dvolkov")  # Dmitri is in Data Engineering
+    workflow = new_workflow(ada)
+    engineering = group_named("Data Engineering")
+    ada.api.put_shares_users(workflow.id, [dmitri.person.id], "write")
+    ada.api.put_shares_groups(workflow.id, [engineering.id], "read")
+    sign_in(client, ada)
+    remove = f"/workflows/{workflow.id}/sharing/remove/user/{dmitri.person.id}/"
+
+    check = client.get(remove)
+
+    html = check.content.decode()
+    assert check.status_code == 200
+    assert "Remove Dmitri Volkov's access?" in html
+    assert "They will still have access another way" in html
+    assert "Member of Data Engineering (can view)" in html
+    assert ada.api.list_shares(workflow.id).level_of_user(dmitri.person.id) == "write"
+
+    done = client.post(remove)
+
+    assert done.status_code == 302
+    assert ada.api.list_shares(workflow.id).level_of_user(dmitri.person.id) is None
+    entry = AuditEntry.objects.get(action="delete_shares_users", object_id=str(workflow.id))
+    assert entry.outcome == "succeeded" and str(dmitri.person.id) in entry.detail
+
+
+def test_removing_a_group_names_who_loses_access(actor, new_workflow, group_named, sign_in, client):
+    ada, hiroshi = actor("aokafor"), actor("htanaka")
+    workflow = new_workflow(ada)
+    engineering = group_named("Data Engineering")
+    ada.api.put_shares_groups(workflow.id, [engineering.id], "read")
+    ada.api.put_shares_users(workflow.id, [hiroshi.person.id], "read")
+    sign_in(client, ada)
+
+    html = client.get(
+        f"/workflows/{workflow.id}/sharing/remove/group/{engineering.id}/"
+    ).content.decode()
+
+    losing = html[html.index("will not be able to open it any more") :]
+    assert "Dmitri Volkov" in losing and "Marcus Webb" in losing
+    assert "Hiroshi Tanaka" not in losing  # shared with directly too
+    assert "Ada Okafor" not in losing  # the owner
+
+
+def test_changes_need_the_csrf_token(actor, new_workflow, group_named, use_local_api):
+    ada = actor("aokafor")
+    workflow = new_workflow(ada)
+    group = group_named("Field Analytics")
+    browser = Client(enforce_csrf_checks=True)
+    browser.get("/sign-in/")
+    token = browser.cookies["csrftoken"].value
+    signed = browser.post("/sign-in/", {"api_key": ada.key, "csrfmiddlewaretoken": token})
+    assert signed.status_code == 302
+
+    response = browser.post(
+        f"/workflows/{workflow.id}/sharing/add/",
+        {"grantee": f"group:{group.id}", "level": "read"},
+    )
+
+    assert response.status_code == 403
+    assert ada.api.list_shares(workflow.id).level_of_group(group.id) is None
+    assert not AuditEntry.objects.filter(
+        object_id=str(workflow.id), action__contains="shares"
+    ).exists()
