@@ -184,7 +184,13 @@ CELERY_RESULT_EXPIRES = 3600
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    # Keep signed-in people's execution index (/executions/) fresh; stale after 5 minutes.
+    "refresh-execution-indexes": {
+        "task": "executions.refresh_indexes",
+        "schedule": env_int("EXECUTION_INDEX_REFRESH_SECONDS", 120),
+    },
+}
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,110 @@
+"""Actors and executions for the execution pages: a person who owns workflows made for the
+test (so their executions fail, run or pause exactly when we want), and a colleague who can
+only view them."""
+
+import time
+from collections.abc import Callable
+
+import pytest
+
+from workflows_app.civis.client import CivisClient
+from workflows_app.civis.types import Execution
+
+TIMES_OUT = """version: '2.0'
+vendor_wait:
+  type: direct
+  tasks:
+    wait_for_vendor:
+      action: std.async_noop
+      timeout: {seconds}
+"""
+RUNS_UNTIL_CANCELLED = """version: '2.0'
+keeps_going:
+  type: direct
+  tasks:
+    listen_for_changes:
+      action: std.async_noop
+"""
+PAUSES_FIRST = """version: '2.0'
+approval:
+  type: direct
+  tasks:
+    publish_report:
+      action: std.noop
+      pause-before: true
+"""
+
+
+def wait_for(read: Callable[[], Execution], done: Callable[[Execution], bool], seconds=20.0):
+    deadline = time.monotonic() + seconds
+    while True:
+        execution = read()
+        if done(execution) or time.monotonic() > deadline:
+            return execution
+        time.sleep(0.3)
+
+
+class Owner:
+    """A demo person acting upstream with their own key: makes workflows and runs them."""
+
+    def __init__(self, person, key: str, endpoint: str):
+        self.person, self.key = person, key
+        self.api = CivisClient(key, endpoint=endpoint)
+
+    def workflow(self, name: str, definition: str):
+        return self.api.post_workflow(name, definition=definition)
+
+    def start(self, definition: str, name: str = "Test workflow") -> Execution:
+        workflow = self.workflow(name, definition)
+        return self.api.post_executions(workflow.id)
+
+    def read(self, execution: Execution) -> Execution:
+        return self.api.get_executions(execution.workflow_id, execution.id)
+
+    def failed(self, seconds: int = 1) -> Execution:
+        """An execution whose only task timed out, so it failed (retry makes it run again,
+        then fail again after `seconds`)."""
+        execution = self.start(TIMES_OUT.format(seconds=seconds), "Vendor wait")
+        return wait_for(lambda: self.read(execution), lambda e: e.state == "failed")
+
+    def running(self) -> Execution:
+        return self.start(RUNS_UNTIL_CANCELLED, "Keeps going")
+
+    def paused(self) -> Execution:
+        execution = self.start(PAUSES_FIRST, "Board report approval")
+        return wait_for(lambda: self.read(execution), lambda e: e.mistral_state == "paused")
+
+
+def _person(admin: CivisClient, username: str):
+    return next(p for p in admin.search_users(username, limit=50).items if p.username == username)
+
+
+@pytest.fixture
+def civis_admin(use_local_api):
+    return CivisClient(use_local_api.admin_key, endpoint=use_local_api.url)
+
+
+@pytest.fixture
+def owner(civis_admin, use_local_api):
+    person = _person(civis_admin, "aokafor")
+    key = civis_admin.create_api_key(person.id, name="execution pages test")
+    return Owner(person, key, use_local_api.url)
+
+
+@pytest.fixture
+def viewer(civis_admin, use_local_api):
+    """A colleague (Bruno) who will be given view-only access where a test says so."""
+    person = _person(civis_admin, "blindqvist")
+    key = civis_admin.create_api_key(person.id, name="execution pages test")
+    return Owner(person, key, use_local_api.url)
+
+
+def sign_in(client, key: str):
+    response = client.post("/sign-in/", {"api_key": key})
+    assert response.status_code == 302, response.content
+    return client
+
+
+@pytest.fixture
+def owner_client(client, owner):
+    return sign_in(client, owner.key)

@@ -1,0 +1,72 @@
+"""The execution page and its live fragment, over live HTTP to civis_local."""
+
+import pytest
+from django.core.cache import cache
+
+from workflows_app import live_status
+from workflows_app.models import AuditEntry
+
+pytestmark = pytest.mark.django_db
+
+
+def page_url(execution) -> str:
+    return f"/workflows/{execution.workflow_id}/executions/{execution.id}/"
+
+
+def test_failed_execution_says_what_went_wrong_in_full(owner_client, owner):
+    execution = owner.failed()
+    response = owner_client.get(page_url(execution))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "What went wrong" in html
+    assert "Failure caused by error in tasks: wait_for_vendor" in html
+    assert "Task timed out [timeout(s)=1]" in html
+    assert "It ran longer than its limit of 1 seconds" in html
+    assert "Technical details" in html
+    assert "Retry failed tasks" in html and "Retry this task" in html
+    assert "Cancel this run" not in html
+    assert 'hx-trigger="every' not in html  # finished: the browser does not poll
+
+
+def test_page_and_fragment_share_a_url_and_vary_on_hx_request(owner_client, owner):
+    execution = owner.running()
+    page = owner_client.get(page_url(execution))
+    fragment = owner_client.get(page_url(execution), headers={"HX-Request": "true"})
+    assert "HX-Request" in page["Vary"] and "HX-Request" in fragment["Vary"]
+    assert "<html" in page.content.decode()
+    body = fragment.content.decode()
+    assert "<html" not in body and 'id="execution-live"' in body
+    assert 'hx-trigger="every 3s"' in body
+    owner.api.post_executions_cancel(execution.workflow_id, execution.id)
+
+
+def test_fragment_reads_the_cache_not_the_platform(owner_client, owner, local_api):
+    import requests
+
+    execution = owner.running()
+    owner_client.get(page_url(execution))
+    requests.post(local_api.url + "_local/requests/reset", timeout=5)
+    for _ in range(5):
+        owner_client.get(page_url(execution), headers={"HX-Request": "true"})
+    counts = requests.get(local_api.url + "_local/requests", timeout=5).json()
+    assert counts["total"] == 0, counts
+    owner.api.post_executions_cancel(execution.workflow_id, execution.id)
+    cache.delete(live_status.lock_key(execution.id))
+
+
+def test_cancel_asks_first_then_cancels_and_is_audited(owner_client, owner):
+    execution = owner.running()
+    url = f"{page_url(execution)}cancel/"
+    confirm = owner_client.get(url)
+    assert confirm.status_code == 200
+    assert "Yes, cancel this run" in confirm.content.decode()
+    assert owner.read(execution).state == "running"  # asking changed nothing
+
+    done = owner_client.post(url)
+    assert done.status_code == 302 and done["Location"] == page_url(execution)
+    assert owner.read(execution).state == "cancelled"
+    entry = AuditEntry.objects.get(action="post_executions_cancel")
+    assert entry.object_id == str(execution.workflow_id)
+    assert f"execution_id: {execution.id}" in entry.detail
+    assert entry.outcome == AuditEntry.Outcome.SUCCEEDED
+    assert "The run was cancelled." in owner_client.get(page_url(execution)).content.decode()
