@@ -63,6 +63,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "workflows_app.context_processors.shell",
+                "workflows_app.bulk.notify.notifications",
             ],
         },
     }
@@ -76,7 +77,9 @@ DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'console.sqlite3'}
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # A file, not memory: the Celery worker a test starts must see the test database too.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-console.sqlite3")}
+    # CONSOLE_TEST_DB lets parallel test runs (and their workers) use separate files.
+    _test_db = env_str("CONSOLE_TEST_DB", str(VAR_DIR / "test-console.sqlite3"))
+    DATABASES["default"]["TEST"] = {"NAME": _test_db}
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 if env_bool("CONSOLE_USE_TEST_DATABASE", False):
@@ -190,7 +193,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "executions.refresh_indexes",
         "schedule": env_int("EXECUTION_INDEX_REFRESH_SECONDS", 120),
     },
+    # Bulk jobs: re-queue items of dead workers and restart jobs with work left.
+    "sweep-bulk-jobs": {"task": "bulk.sweep", "schedule": 30},
 }
+# Bulk jobs: item calls at once per job, and how long a claimed item may go unrecorded.
+BULK_CONCURRENCY = env_int("BULK_CONCURRENCY", 8)
+BULK_CLAIM_TIMEOUT_SECONDS = env_int("BULK_CLAIM_TIMEOUT_SECONDS", 120)
 
 LOGGING = {
     "version": 1,

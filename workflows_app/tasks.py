@@ -2,3 +2,4 @@
 imported below, so workers register them all."""
 
 from . import tasks_executions  # noqa: E402, F401
+from .bulk import tasks as bulk_tasks  # noqa: E402, F401

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from .views import accounts, audit, home, pickers, sharing
+from .views import accounts, audit, home, pickers, sharing, transfers
 
 accounts_urls = (
     [
@@ -36,4 +36,5 @@ urlpatterns = [
     path("audit/", include(audit_urls)),
     path("workflows/<int:workflow_id>/", include(sharing_urls)),
     path("", include(pickers_urls)),
+    path("transfers/", include(transfers.urls)),
 ]

@@ -1,0 +1,132 @@
+"""Starting, cancelling and retrying bulk jobs: what views (and the bench) call.
+
+A job is enqueued only after its rows are committed (`delay_on_commit`), and its Celery
+message carries the job id alone: the key is stored encrypted on the row and the runner
+decrypts it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from .. import crypto
+from ..models_bulk import BulkItem, BulkJob
+from . import notify
+from .runner import CANCELLED_WORDS, count_fields, state_counts
+
+
+@dataclass(frozen=True)
+class ItemSpec:
+    """One workflow to work on, with the owner seen when it was listed and its own params."""
+
+    workflow_id: int
+    name: str
+    known_owner_id: int | None = None
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+
+def default_concurrency() -> int:
+    return int(getattr(settings, "BULK_CONCURRENCY", 8))
+
+
+def start_job(
+    *,
+    kind: str,
+    user,
+    actor_civis_id: int | None,
+    api_key: str,
+    title: str,
+    parameters: Mapping[str, Any],
+    items: Iterable[ItemSpec],
+    concurrency: int | None = None,
+    enqueue: bool = True,
+) -> BulkJob:
+    """Create the job and its items, and enqueue its runner once they are committed
+    (`enqueue=False` leaves running it to the caller, e.g. a test calling the runner)."""
+    from .tasks import run_bulk_job
+
+    specs = list(items)
+    with transaction.atomic():
+        job = BulkJob.objects.create(
+            kind=kind,
+            started_by=user,
+            actor_civis_id=actor_civis_id,
+            title=title[:300],
+            parameters=dict(parameters),
+            encrypted_key=crypto.encrypt(api_key),
+            concurrency=concurrency or default_concurrency(),
+            total=len(specs),
+        )
+        BulkItem.objects.bulk_create(
+            [
+                BulkItem(
+                    job=job,
+                    workflow_id=spec.workflow_id,
+                    workflow_name=spec.name[:500],
+                    known_owner_id=spec.known_owner_id,
+                    params=dict(spec.params),
+                )
+                for spec in specs
+            ],
+            batch_size=500,
+        )
+        if enqueue:
+            run_bulk_job.delay_on_commit(job.id)
+    return job
+
+
+def cancel(job: BulkJob) -> bool:
+    """Stop a running job: items not started are skipped, the key is deleted at once. Items
+    already in flight finish and are recorded. True when this call cancelled it."""
+    with transaction.atomic():
+        cancelled = BulkJob.objects.filter(id=job.id, state=BulkJob.State.RUNNING).update(
+            state=BulkJob.State.CANCELLED,
+            finished_at=timezone.now(),
+            encrypted_key="",
+            paused_until=None,
+        )
+        if not cancelled:
+            return False
+        BulkItem.objects.filter(job=job, state=BulkItem.State.PENDING).update(
+            state=BulkItem.State.SKIPPED, outcome=CANCELLED_WORDS, finished_at=timezone.now()
+        )
+        BulkJob.objects.filter(id=job.id).update(**count_fields(state_counts(job.id)))
+        transaction.on_commit(lambda: notify.send_summary(job.id))
+    return True
+
+
+def retry_failed(job: BulkJob, api_key: str) -> int:
+    """Put the job's failed items back to work, acting with `api_key` (the person's current
+    session key, stored encrypted again for the life of the job). Returns how many."""
+    from .tasks import run_bulk_job
+
+    with transaction.atomic():
+        # attempts=1: the next claim counts as a retry, so a transfer re-checks the owner
+        # first, and the item gets a fresh allowance of transient failures.
+        again = BulkItem.objects.filter(job=job, state=BulkItem.State.FAILED).update(
+            state=BulkItem.State.PENDING,
+            outcome="",
+            upstream_status=None,
+            attempts=1,
+            claimed_at=None,
+            claimed_by="",
+            finished_at=None,
+        )
+        if not again:
+            return 0
+        BulkJob.objects.filter(id=job.id).update(
+            state=BulkJob.State.RUNNING,
+            encrypted_key=crypto.encrypt(api_key),
+            finished_at=None,
+            summary_sent_at=None,
+            heartbeat_at=None,
+            **count_fields(state_counts(job.id)),
+        )
+        run_bulk_job.delay_on_commit(job.id)
+    return again

@@ -1,0 +1,81 @@
+"""The one summary a bulk job sends when it ends: a notification shown on the starter's next
+page, and an email through Django's mail backend. Also the context processor that shows
+unseen notifications (marked seen as they are shown)."""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.mail import send_mail
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
+
+from ..models import CivisAccount
+from ..models_bulk import BulkItem, BulkJob, Notification
+
+logger = logging.getLogger(__name__)
+
+
+def summary_words(job: BulkJob, counts: dict[str, int]) -> str:
+    done = counts.get(BulkItem.State.DONE, 0)
+    failed = counts.get(BulkItem.State.FAILED, 0)
+    skipped = counts.get(BulkItem.State.SKIPPED, 0)
+    ended = "was cancelled" if job.state == BulkJob.State.CANCELLED else "has finished"
+    words = f"{job.title} {ended}: {done} of {job.total} done"
+    if failed:
+        words += f", {failed} failed"
+    if skipped:
+        words += f", {skipped} not started"
+    return words + "."
+
+
+def send_summary(job_id: int) -> bool:
+    """Send the job's summary once (whoever marks it sent first sends it)."""
+    from .runner import state_counts
+
+    claimed = BulkJob.objects.filter(id=job_id, summary_sent_at__isnull=True).update(
+        summary_sent_at=timezone.now()
+    )
+    if not claimed:
+        return False
+    job = BulkJob.objects.select_related("started_by").get(id=job_id)
+    counts = state_counts(job_id)
+    words = summary_words(job, counts)
+    failed = counts.get(BulkItem.State.FAILED, 0)
+    link = reverse("transfers:detail", args=[job.id])
+    Notification.objects.create(
+        user=job.started_by,
+        level=Notification.Level.WARNING if failed else Notification.Level.SUCCESS,
+        text=words,
+        link=link,
+    )
+    account = CivisAccount.objects.filter(user=job.started_by).first()
+    if account and account.email:
+        body = (
+            f"{words}\n\nSee every workflow and what happened to it in the Workflows Console: "
+            f"{link}\n"
+        )
+        if failed:
+            body += "You can retry the failed ones from that page.\n"
+        try:
+            send_mail(f"Workflows Console: {job.title}", body, None, [account.email])
+        except Exception:  # a mail outage must not undo a finished job
+            logger.exception("could not email the summary of bulk job %s", job.id)
+    return True
+
+
+def _unseen(user) -> list[Notification]:
+    found = list(Notification.objects.filter(user=user, seen_at__isnull=True)[:5])
+    if found:
+        Notification.objects.filter(id__in=[n.id for n in found]).update(seen_at=timezone.now())
+    return found
+
+
+def notifications(request) -> dict:
+    """Context processor: `console_notifications`, fetched (and marked seen) only when a
+    template shows them, so htmx fragments never swallow one."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"console_notifications": ()}
+    return {"console_notifications": SimpleLazyObject(lambda: _unseen(user))}

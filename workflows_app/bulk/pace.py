@@ -1,0 +1,80 @@
+"""Job-wide pacing from the platform's rate-limit headers.
+
+Every thread of a job's runner goes through one `Pace`. A 429 pauses all of them until its
+`Retry-After` has passed (and the pause is written on the job row, so a runner started later,
+in another process, waits too). When `X-RateLimit-Remaining` runs low, calls go one at a time
+until the budget is healthy again, so a job spends its last requests slowly instead of firing
+a burst of calls that would all come back 429.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from ..civis import RateLimit
+
+
+class Pace:
+    def __init__(
+        self,
+        width: int,
+        *,
+        on_pause: Callable[[float], None] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.width = width
+        self._on_pause = on_pause
+        self._clock = clock
+        self._sleep = sleep
+        self._lock = threading.Lock()
+        self._gate = threading.Lock()
+        self._paused_until = 0.0
+        self.narrow = False
+
+    def pause_left(self) -> float:
+        """Seconds until calls may go again (0 when not paused)."""
+        return max(0.0, self._paused_until - self._clock())
+
+    def pause(self, seconds: float) -> None:
+        """Hold every call of the job for `seconds` (a 429's Retry-After)."""
+        seconds = max(1.0, seconds)
+        with self._lock:
+            self._paused_until = max(self._paused_until, self._clock() + seconds)
+            self.narrow = True
+        if self._on_pause is not None:
+            self._on_pause(seconds)
+
+    def observe(self, info: RateLimit) -> None:
+        """The rate-limit headers of an answer (the client's `on_rate_limit` hook)."""
+        if info.remaining is None:
+            return
+        low_water = max(self.width, math.ceil((info.limit or 0) * 0.05))
+        with self._lock:
+            self.narrow = info.remaining <= low_water
+
+    @contextmanager
+    def call(self, deadline: float) -> Iterator[bool]:
+        """Wait for the pause (if any) and, when the budget is low, for the one-at-a-time gate.
+        Yields False when `deadline` (monotonic) came first: the caller should not call."""
+        if not self._wait(deadline):
+            yield False
+            return
+        if not self.narrow:
+            yield True
+            return
+        with self._gate:
+            yield self._wait(deadline)
+
+    def _wait(self, deadline: float) -> bool:
+        while True:
+            left = self.pause_left()
+            if left <= 0:
+                return True
+            if self._clock() + left > deadline:
+                return False
+            self._sleep(min(left, 0.5))

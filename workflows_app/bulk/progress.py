@@ -1,0 +1,112 @@
+"""A job's progress in words: "128 of 500 done, 2 failed, about 3 minutes left", its rate,
+and the look (word + icon + tone) of each item's state."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils import timezone
+
+from ..models_bulk import BulkItem, BulkJob
+from ..presentation.states import StateLook
+from .runner import state_counts
+
+Item = BulkItem.State
+ITEM_LOOKS = {
+    Item.PENDING: StateLook("Waiting", "○", "neutral"),
+    Item.RUNNING: StateLook("In progress", "↻", "info"),
+    Item.DONE: StateLook("Done", "✓", "good"),
+    Item.FAILED: StateLook("Failed", "✕", "bad"),
+    Item.SKIPPED: StateLook("Not started", "⊘", "neutral"),
+}
+JOB_LOOKS = {
+    BulkJob.State.RUNNING: StateLook("Running", "↻", "info"),
+    BulkJob.State.FINISHED: StateLook("Finished", "✓", "good"),
+    BulkJob.State.CANCELLED: StateLook("Cancelled", "⊘", "neutral"),
+}
+FINISHED_WITH_FAILURES = StateLook("Finished, some failed", "!", "warn")
+
+
+@dataclass(frozen=True)
+class Progress:
+    total: int
+    done: int
+    failed: int
+    skipped: int
+    pending: int
+    running: int
+    per_second: float | None
+    seconds_left: float | None
+    active: bool
+
+    @property
+    def settled(self) -> int:
+        return self.done + self.failed + self.skipped
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.total else math.floor(100 * self.settled / self.total)
+
+    @property
+    def sentence(self) -> str:
+        words = f"{self.settled} of {self.total} done"
+        if self.failed:
+            words += f", {self.failed} failed"
+        if self.skipped:
+            words += f", {self.skipped} not started"
+        if self.active and self.seconds_left is not None:
+            words += f", {time_left_words(self.seconds_left)}"
+        return words
+
+    @property
+    def rate_words(self) -> str:
+        if self.per_second is None:
+            return ""
+        if self.per_second >= 1:
+            return f"about {round(self.per_second)} a second"
+        return f"about {max(1, round(self.per_second * 60))} a minute"
+
+
+def progress_of(job: BulkJob, now: datetime | None = None) -> Progress:
+    counts = state_counts(job.id)
+    done = counts.get(Item.DONE, 0)
+    failed = counts.get(Item.FAILED, 0)
+    skipped = counts.get(Item.SKIPPED, 0)
+    pending = counts.get(Item.PENDING, 0)
+    running = counts.get(Item.RUNNING, 0)
+    worked = done + failed
+    per_second = seconds_left = None
+    if job.started_at and worked:
+        end = job.finished_at or now or timezone.now()
+        elapsed = max((end - job.started_at).total_seconds(), 0.001)
+        per_second = worked / elapsed
+        seconds_left = (pending + running) / per_second
+    return Progress(
+        total=job.total,
+        done=done,
+        failed=failed,
+        skipped=skipped,
+        pending=pending,
+        running=running,
+        per_second=per_second,
+        seconds_left=seconds_left,
+        active=job.is_active,
+    )
+
+
+def time_left_words(seconds: float) -> str:
+    if seconds < 60:
+        return "less than a minute left"
+    minutes = round(seconds / 60)
+    if minutes < 60:
+        return f"about {minutes} minute{'s' if minutes != 1 else ''} left"
+    hours = round(minutes / 60)
+    return f"about {hours} hour{'s' if hours != 1 else ''} left"
+
+
+def job_look(job: BulkJob, progress: Progress) -> StateLook:
+    if job.state == BulkJob.State.FINISHED and progress.failed:
+        return FINISHED_WITH_FAILURES
+    return JOB_LOOKS.get(job.state, JOB_LOOKS[BulkJob.State.RUNNING])
