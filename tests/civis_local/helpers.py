@@ -107,8 +107,13 @@ class Api:
         return self.call("DELETE", path, **kwargs)
 
     def user_id(self, username: str) -> int:
-        found = self.get("/users", params={"query": username}).json()
-        return next(user["id"] for user in found if user["user"] == username)
+        if username not in USER_IDS:
+            found = self.get("/users", params={"query": username}).json()
+            USER_IDS[username] = next(user["id"] for user in found if user["user"] == username)
+        return USER_IDS[username]
+
+
+USER_IDS: dict[str, int] = {}  # the demo seed's ids do not change within a test session
 
 
 DEFINITION = (
