@@ -94,14 +94,15 @@ def use_local_api(local_api, settings):
 
 
 @pytest.fixture(scope="session")
-def celery_worker(django_db_setup, django_db_blocker):
-    """A real `celery worker` process on the test Redis, sharing the test database."""
+def celery_worker(django_db_setup, django_db_blocker, local_api):
+    """A real `celery worker` process on the test Redis, sharing the test database, whose
+    tasks talk to the session's civis_local (as `use_local_api` points the web side at it)."""
     from webui.celery import app, ping
 
     app.control.purge()
     log = ROOT / "var" / "test-celery-worker.log"
     log.parent.mkdir(exist_ok=True)
-    env = {**os.environ, "CONSOLE_USE_TEST_DATABASE": "1"}
+    env = {**os.environ, "CONSOLE_USE_TEST_DATABASE": "1", "CIVIS_API_ENDPOINT": local_api.url}
     process = subprocess.Popen(  # noqa: S603
         [
             sys.executable, "-m", "celery", "-A", "webui", "worker",
