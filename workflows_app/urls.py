@@ -1,6 +1,7 @@
 from django.urls import include, path
 
-from .views import accounts, audit, home, pickers, sharing, transfers
+from . import urls_executions
+from .views import accounts, audit, home, pickers, sharing, transfers, workflows
 
 accounts_urls = (
     [
@@ -30,11 +31,25 @@ pickers_urls = (
     "pickers",
 )
 
+# The execution pages add their routes (`execution`, ...) to this same list.
+workflows_urls = (
+    [
+        path("", workflows.workflow_list, name="list"),
+        path("<int:workflow_id>/", workflows.workflow_detail, name="detail"),
+        path("<int:workflow_id>/executions/", workflows.workflow_executions, name="executions"),
+        path("<int:workflow_id>/run/", workflows.run_workflow, name="run"),
+        *urls_executions.workflow_execution_patterns,
+    ],
+    "workflows",
+)
+
 urlpatterns = [
     path("", home.home, name="home"),
     path("", include(accounts_urls)),
     path("audit/", include(audit_urls)),
     path("workflows/<int:workflow_id>/", include(sharing_urls)),
     path("", include(pickers_urls)),
+    path("workflows/", include(workflows_urls)),
+    path("executions/", include(urls_executions.executions_urls)),
     path("transfers/", include(transfers.urls)),
 ]

@@ -1,0 +1,57 @@
+"""Actors for the workflow pages: people of the demo seed, signed in through the sign-in page
+with keys the admin mints for them, and the local API's request log."""
+
+import pytest
+import requests
+
+from workflows_app.civis.client import CivisClient
+
+LEAVING = "mwebb"  # owns 30-odd workflows in the demo seed
+
+
+@pytest.fixture
+def admin_api(use_local_api):
+    return CivisClient(use_local_api.admin_key, endpoint=use_local_api.url)
+
+
+@pytest.fixture
+def sign_in_as(client, admin_api):
+    """Sign the test client in as the demo person with this username; returns the Person."""
+
+    def sign_in(username: str):
+        person = next(
+            p for p in admin_api.search_users(username, limit=50) if p.username == username
+        )
+        key = admin_api.create_api_key(person.id, name="pages test")
+        response = client.post("/sign-in/", {"api_key": key})
+        assert response.status_code == 302, response.content
+        return person
+
+    return sign_in
+
+
+@pytest.fixture
+def marcus(sign_in_as):
+    """The person who is leaving: many workflows of his own, some shared with him."""
+    return sign_in_as(LEAVING)
+
+
+class RequestLog:
+    """The local API's count of requests by route (GET /_local/requests)."""
+
+    def __init__(self, url: str):
+        self.url = url
+
+    def reset(self) -> None:
+        requests.post(self.url + "_local/requests/reset", timeout=5).raise_for_status()
+
+    def routes(self) -> dict[str, int]:
+        answer = requests.get(self.url + "_local/requests", timeout=5)
+        answer.raise_for_status()
+        counts = answer.json()["byRoute"]
+        return {route: n for route, n in counts.items() if "_local" not in route}
+
+
+@pytest.fixture
+def request_log(use_local_api):
+    return RequestLog(use_local_api.url)

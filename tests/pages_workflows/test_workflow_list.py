@@ -1,0 +1,117 @@
+"""/workflows/: search, filters, sort, paging, one upstream call per page, page vs fragment."""
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def _names(html: str) -> list[str]:
+    return re.findall(
+        r'<td class="wf-table__name" data-label="Name">\s*<a href="[^"]+">([^<]*)</a>', html
+    )
+
+
+def test_the_list_shows_the_viewers_workflows_with_totals(client, marcus):
+    response = client.get("/workflows/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" in html
+    assert re.search(r"\d+ workflows, page 1 of \d+", html)
+    assert len(_names(html)) == 20  # the default page size
+
+
+def test_one_upstream_call_per_list_page(client, marcus, request_log):
+    for query in (
+        "",
+        "?page=2",
+        "?owner=mine&state=failed&state=succeeded&sort=name",
+        "?q=refresh",
+    ):
+        request_log.reset()
+        response = client.get("/workflows/" + query)
+        assert response.status_code == 200
+        assert request_log.routes() == {"GET /workflows": 1}, query
+
+
+def test_same_url_answers_page_and_fragment_and_says_it_varies(client, marcus):
+    page = client.get("/workflows/?sort=name")
+    fragment = client.get("/workflows/?sort=name", headers={"HX-Request": "true"})
+    assert "HX-Request" in page["Vary"] and "HX-Request" in fragment["Vary"]
+    assert "<html" in page.content.decode()
+    assert "<html" not in fragment.content.decode()
+    assert _names(fragment.content.decode()) == _names(page.content.decode())
+
+
+def test_the_pushed_url_of_a_swap_renders_the_whole_page_with_the_same_filters(client, marcus):
+    query = "?q=voter&sort=name&dir=desc&per_page=10"
+    fragment = client.get("/workflows/" + query, headers={"HX-Request": "true"}).content.decode()
+    # Back or refresh after the swap: the browser asks for the pushed URL without HX-Request,
+    # or htmx restores history with HX-History-Restore-Request; both get the page.
+    refreshed = client.get("/workflows/" + query).content.decode()
+    restored = client.get(
+        "/workflows/" + query,
+        headers={"HX-Request": "true", "HX-History-Restore-Request": "true"},
+    ).content.decode()
+    for html in (refreshed, restored):
+        assert "<html" in html
+        assert 'value="voter"' in html
+        assert _names(html) == _names(fragment)
+    names = _names(fragment)
+    assert names and all("voter" in name.lower() for name in names)
+    assert names == sorted(names, reverse=True)
+
+
+def test_sorting_by_name_both_ways(client, marcus):
+    ascending = _names(client.get("/workflows/?sort=name&per_page=50").content.decode())
+    descending = _names(client.get("/workflows/?sort=name&dir=desc&per_page=50").content.decode())
+    assert ascending == sorted(ascending, key=str.casefold) or ascending == sorted(ascending)
+    assert descending == list(reversed(ascending))
+
+
+def test_paging_walks_the_apis_pages(client, marcus):
+    first = _names(client.get("/workflows/?per_page=10&sort=name").content.decode())
+    second = _names(client.get("/workflows/?per_page=10&sort=name&page=2").content.decode())
+    assert len(first) == 10 and second and not set(first) & set(second)
+
+
+def test_owner_by_name_looks_people_up_once_then_from_the_cache(client, marcus, request_log):
+    request_log.reset()
+    html = client.get("/workflows/?owner=named&owner_name=Okafor&per_page=50").content.decode()
+    assert request_log.routes() == {"GET /users": 1, "GET /workflows": 1}
+    owners = set(re.findall(r'<td data-label="Owner">([^<]*)</td>', html))
+    assert owners == {"Ada Okafor"}
+    request_log.reset()
+    client.get("/workflows/?owner=named&owner_name=Okafor&per_page=50&page=1&sort=name")
+    assert request_log.routes() == {"GET /workflows": 1}
+
+
+def test_nobody_by_that_name_says_so_without_listing(client, marcus, request_log):
+    request_log.reset()
+    html = client.get("/workflows/?owner_name=Nobody+Byname").content.decode()
+    assert "Nobody's name contains “Nobody Byname”" in html
+    assert "GET /workflows" not in request_log.routes()
+
+
+def test_no_match_says_what_to_do(client, marcus):
+    html = client.get("/workflows/?q=zzzz-no-such-workflow").content.decode()
+    assert "No workflows match “zzzz-no-such-workflow”" in html
+    assert "clear the search and filters" in html
+
+
+def test_bad_query_values_are_refused_by_the_field(client, marcus):
+    response = client.get("/workflows/?sort=colour&per_page=500")
+    assert response.status_code == 400
+    assert "There is a problem" in response.content.decode()
+
+
+def test_script_bearing_names_are_shown_as_text(client, sign_in_as, admin_api):
+    special = next(w for w in admin_api.iter_workflows() if "<script>" in w.name)
+    sign_in_as(special.owner.username)
+    html = client.get("/workflows/?q=alert&per_page=50").content.decode()
+    assert "Alert &lt;script&gt;alert(&#x27;owned&#x27;)&lt;/script&gt;" in html
+    assert "<script>alert(" not in html
+    bold = client.get("/workflows/?q=bold").content.decode()
+    if "Bold" in bold:
+        assert "<b>Bold</b>" not in bold
