@@ -41,22 +41,29 @@ class Levers:
     speed: float = 1.0  # demo speed factor handed to new executions (durations / speed)
     clock: Clock = field(default_factory=Clock)
     counts: Counter = field(default_factory=Counter)
+    statuses: Counter = field(default_factory=Counter)
     _window_start: float = field(default_factory=time.monotonic)
     _window_count: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _random: random.Random = field(default_factory=lambda: random.Random(1))  # noqa: S311
 
-    def record(self, key: str) -> None:
+    def record(self, key: str, status: int) -> None:
         with self._lock:
             self.counts[key] += 1
+            self.statuses[str(status)] += 1
 
     def reset_counts(self) -> None:
         with self._lock:
             self.counts.clear()
+            self.statuses.clear()
 
     def snapshot(self) -> dict:
         with self._lock:
-            return {"total": sum(self.counts.values()), "byRoute": dict(self.counts)}
+            return {
+                "total": sum(self.counts.values()),
+                "byRoute": dict(self.counts),
+                "byStatus": dict(self.statuses),
+            }
 
     def take_budget(self) -> tuple[bool, int, int, int]:
         """Count one request against the budget: (allowed, limit, remaining, retry_after_s)."""

@@ -64,9 +64,9 @@ class LocalApiMiddleware:
         if path.startswith(LOCAL_PREFIX) or path == LOCAL_PREFIX.rstrip("/"):
             return self.get_response(request)
 
-        LEVERS.record(route_of(request.method, path))
         allowed, limit, remaining, retry_after = LEVERS.take_budget()
         response = self._answer(request, allowed, retry_after)
+        LEVERS.record(route_of(request.method, path), response.status_code)
         response["X-RateLimit-Limit"] = str(limit)
         response["X-RateLimit-Remaining"] = str(remaining)
         return response

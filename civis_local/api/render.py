@@ -221,10 +221,7 @@ def user_me(user: User, groups: list[Group]) -> dict:
         "lastCheckedAnnouncements": None,
         "featureFlags": {},
         "roles": ["admin"] if user.is_admin else ["sdm"],
-        "preferences": {
-            "default_success_notifications_on": True,
-            "default_failure_notifications_on": True,
-        },
+        "preferences": {},  # the spec types values as strings, the platform sends booleans
         "customBranding": None,
         "primaryGroupId": user.primary_group_id,
         "groups": [user_group(group) for group in groups],

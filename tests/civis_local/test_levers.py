@@ -1,0 +1,116 @@
+"""Test levers outside the Civis paths, on a private server (they are process-wide): the
+request budget with 429 + Retry-After (and the official client getting through it), the
+request log, injected latency and failures, rate-limit headers on every answer."""
+
+import time
+
+import civis
+import pytest
+import requests
+
+from .helpers import DEFINITION, Api
+
+
+@pytest.fixture
+def levers(private_api):
+    """POST /_local/config; every lever is put back afterwards."""
+
+    def configure(**changes):
+        response = requests.post(private_api.url + "_local/config", json=changes, timeout=5)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    yield configure
+    configure(latency_ms=0, error_rate=0, rate_limit=None)
+
+
+def request_log(api) -> dict:
+    return requests.get(api.url + "_local/requests", timeout=5).json()
+
+
+def reset_log(api) -> None:
+    requests.post(api.url + "_local/requests/reset", timeout=5).raise_for_status()
+
+
+def test_every_answer_carries_rate_limit_headers(private_api, levers):
+    api = Api(private_api.url, private_api.admin_key)
+    levers(rate_limit="100/60")
+    first = api.get("/workflows")
+    second = api.get("/workflows/999999")
+    unauthenticated = requests.get(private_api.url + "users/me", timeout=5)
+    assert first.headers["X-RateLimit-Limit"] == "100"
+    assert int(second.headers["X-RateLimit-Remaining"]) == (
+        int(first.headers["X-RateLimit-Remaining"]) - 1
+    )
+    assert unauthenticated.status_code == 401
+    assert "X-RateLimit-Remaining" in unauthenticated.headers
+    assert unauthenticated.json()["code"] == 401
+
+
+def test_over_budget_answers_429_with_retry_after(private_api, levers):
+    api = Api(private_api.url, private_api.admin_key)
+    levers(rate_limit="2/30")
+    answers = [api.get("/users/me", check=False) for _ in range(3)]
+    assert [a.status_code for a in answers] == [200, 200, 429]
+    refused = answers[-1]
+    assert 1 <= int(refused.headers["Retry-After"]) <= 30
+    assert refused.headers["X-RateLimit-Remaining"] == "0"
+    assert refused.json() == {
+        "error": "too_many_requests",
+        "errorDescription": "Rate limit exceeded. Retry later.",
+        "code": 429,
+    }
+
+
+def test_official_client_retries_through_the_budget(private_api, levers, monkeypatch):
+    monkeypatch.setenv("CIVIS_API_ENDPOINT", private_api.url)
+    client = civis.APIClient(api_key=private_api.admin_key)
+    workflow = client.workflows.post("Budgeted", definition=DEFINITION)
+    levers(rate_limit="3/2")
+    reset_log(private_api)
+    names = [client.workflows.get(workflow.id).name for _ in range(8)]
+    assert names == ["Budgeted"] * 8
+    log = request_log(private_api)
+    assert log["byStatus"].get("429", 0) >= 1  # the client met the budget and waited it out
+    assert log["byStatus"]["200"] == 8
+    assert log["byRoute"]["GET /workflows/{id}"] == 8 + log["byStatus"]["429"]
+
+
+def test_request_log_counts_by_method_and_route_since_reset(private_api):
+    api = Api(private_api.url, private_api.admin_key)
+    reset_log(private_api)
+    assert request_log(private_api) == {"total": 0, "byRoute": {}, "byStatus": {}}
+    created = api.post("/workflows/", json={"name": "Logged", "definition": DEFINITION})
+    workflow_id = created.json()["id"]
+    api.get(f"/workflows/{workflow_id}")
+    api.get(f"/workflows/{workflow_id}/")
+    api.get(f"/workflows/{workflow_id}/executions")
+    log = request_log(private_api)
+    assert log["total"] == 4
+    assert log["byRoute"] == {
+        "POST /workflows": 1,
+        "GET /workflows/{id}": 2,
+        "GET /workflows/{id}/executions": 1,
+    }
+
+
+def test_latency_is_added_to_every_civis_request(private_api, levers):
+    api = Api(private_api.url, private_api.admin_key)
+    levers(latency_ms=300)
+    started = time.perf_counter()
+    api.get("/users/me")
+    assert time.perf_counter() - started >= 0.3
+    levers(latency_ms=0)
+    started = time.perf_counter()
+    api.get("/users/me")
+    assert time.perf_counter() - started < 0.3
+
+
+def test_error_rate_fails_requests_with_json_5xx(private_api, levers):
+    api = Api(private_api.url, private_api.admin_key)
+    levers(error_rate=1.0)
+    failed = api.get("/users/me", check=False)
+    assert failed.status_code == 503
+    assert failed.json()["code"] == 503
+    levers(error_rate=0)
+    assert api.get("/users/me").status_code == 200
