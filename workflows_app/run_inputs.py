@@ -4,6 +4,7 @@ towards a target task). Untrusted YAML: loaded with `safe_load`, only read."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,7 +31,7 @@ class DeclaredInput:
             return ""
         if isinstance(self.default, str):
             return self.default
-        return yaml.safe_dump(self.default, default_flow_style=True).strip().removesuffix("...")
+        return json.dumps(self.default, ensure_ascii=False)  # JSON is YAML, read back alike
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,16 @@ with keys the admin mints for them, and the local API's request log."""
 import pytest
 import requests
 
+from workflows_app import accounts
 from workflows_app.civis.client import CivisClient
 
 LEAVING = "mwebb"  # owns 30-odd workflows in the demo seed
+
+
+class SignedIn:
+    def __init__(self, person, api: CivisClient):
+        self.person, self.api = person, api
+        self.id, self.name, self.username = person.id, person.name, person.username
 
 
 @pytest.fixture
@@ -16,16 +23,19 @@ def admin_api(use_local_api):
 
 @pytest.fixture
 def sign_in_as(client, admin_api):
-    """Sign the test client in as the demo person with this username; returns the Person."""
+    """Sign the test client in as the demo person with this username; returns the Person,
+    with `.api` a CivisClient acting as them."""
 
     def sign_in(username: str):
         person = next(
             p for p in admin_api.search_users(username, limit=50) if p.username == username
         )
         key = admin_api.create_api_key(person.id, name="pages test")
+        # Many tests sign the same person in; the per-account sign-in limit is not under test.
+        accounts.signins_by_account.reset(str(person.id))
         response = client.post("/sign-in/", {"api_key": key})
         assert response.status_code == 302, response.content
-        return person
+        return SignedIn(person, CivisClient(key, endpoint=admin_api.endpoint))
 
     return sign_in
 
