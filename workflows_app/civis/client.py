@@ -456,6 +456,12 @@ class CivisClient:
         }
         return self._page("projects", params, Project.from_json, limit, page_num)
 
+    def iter_projects(self, **filters: Any) -> Iterator[Project]:
+        """Every project matching `filters` (as `list_projects`), 50 at a time."""
+        return iterate_pages(
+            lambda n: self.list_projects(**filters, limit=MAX_PER_PAGE, page_num=n)
+        )
+
     # -- git ---------------------------------------------------------------------------------
 
     def list_git(self, id: int) -> GitMetadata:
