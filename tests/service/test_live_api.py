@@ -135,6 +135,21 @@ def test_a_wrong_key_is_unauthorized(local_api):
         CivisClient("not-a-key", endpoint=local_api.url).users_me()
 
 
+def test_an_admin_mints_a_key_that_works(admin, bruno, local_api, audit_events):
+    bruno_id = bruno.users_me().id
+
+    token = admin.create_api_key(bruno_id, name="service test", expires_in=600)
+
+    assert CivisClient(token, endpoint=local_api.url).users_me().id == bruno_id
+    assert audit_events[-1].action == "post_api_keys" and audit_events[-1].outcome == "success"
+    assert token not in repr(audit_events)
+
+
+def test_a_person_cannot_mint_a_key_for_someone_else(ada, bruno):
+    with pytest.raises((Forbidden, NotFound)):
+        ada.create_api_key(bruno.users_me().id, name="not mine")
+
+
 def test_search_users_and_get_user(ada):
     page = ada.search_users("Lindqvist")
 
