@@ -18,6 +18,7 @@ from workflows_app.civis import (
     Unauthorized,
     Unavailable,
 )
+from workflows_app.civis.session import WORKER
 
 BASE = "http://civis.test/"
 KEY = "sk-fault-test-0123456789abcdef"
@@ -164,7 +165,7 @@ def test_worker_profile_retries_more(mocked):
 
     assert workflow.id == 7
     assert len(waits) == 3
-    assert all(0 <= w <= 60 for w in waits)
+    assert all(0 <= w <= WORKER.max_wait for w in waits)
 
 
 def test_max_retries_overrides_the_profile(mocked):

@@ -59,8 +59,10 @@ class RetryPolicy:
 
 # Inside a web request: one quick retry at most, so a page answers or fails fast.
 WEB = RetryPolicy("web", max_retries=1, max_wait=2.0, backoff=0.25)
-# Inside a Celery task: keep trying for a while; the task has minutes, not seconds.
-WORKER = RetryPolicy("worker", max_retries=5, max_wait=60.0, backoff=1.0)
+# Inside a Celery task: keep trying for a while, yet five capped waits (150 s) stay inside the
+# soft time limit (CELERY_TASK_SOFT_TIME_LIMIT, 240 s); a longer Retry-After is the task's to
+# schedule (RateLimited.retry_after as the countdown).
+WORKER = RetryPolicy("worker", max_retries=5, max_wait=30.0, backoff=1.0)
 PROFILES = {"web": WEB, "worker": WORKER}
 
 
