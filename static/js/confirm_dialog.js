@@ -24,5 +24,6 @@ document.addEventListener("htmx:beforeRequest", (event) => {
   if (answering(event.detail.elt)) event.preventDefault();
 });
 document.addEventListener("htmx:beforeSwap", (event) => {
-  if (answering(event.detail.elt)) event.detail.shouldSwap = false;
+  // detail.elt is the swap target here; the refresh is the request the region itself made.
+  if (answering(event.detail.requestConfig?.elt)) event.detail.shouldSwap = false;
 });

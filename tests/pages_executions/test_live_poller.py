@@ -1,0 +1,148 @@
+"""The live poller: one lock per execution, growing intervals, a stop at terminal states, and
+messages that carry references, never keys. Upstream is the live civis_local; the cache is
+the real Redis the test run starts."""
+
+import json
+import threading
+
+import pytest
+from celery.signals import before_task_publish
+from django.core.cache import cache
+
+from workflows_app import live_status
+from workflows_app.models import SessionKey
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def scheduled(monkeypatch):
+    """Record the steps the poller would schedule instead of sending them to a worker."""
+    calls = []
+    monkeypatch.setattr(live_status, "_schedule", lambda *args: calls.append(args))
+    return calls
+
+
+@pytest.fixture
+def session_key_id(owner_client):
+    return SessionKey.objects.get(session_key=owner_client.session.session_key).pk
+
+
+def forget(execution_id: int) -> None:
+    for key in (live_status.lock_key, live_status.interval_key, live_status.snapshot_key):
+        cache.delete(key(execution_id))
+    cache.delete(live_status.steps_key(execution_id))
+
+
+def test_twenty_watchers_start_one_poller(owner, session_key_id, scheduled):
+    execution = owner.running()
+    forget(execution.id)
+    started = []
+    barrier = threading.Barrier(20)
+
+    def watch():
+        barrier.wait()
+        started.append(
+            live_status.ensure_poller(execution.workflow_id, execution.id, session_key_id)
+        )
+
+    threads = [threading.Thread(target=watch) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert started.count(True) == 1 and len(started) == 20
+    assert len(scheduled) == 1
+    token = live_status.poller_token(execution.id)
+    assert scheduled[0] == (execution.workflow_id, execution.id, session_key_id, token, 1.0)
+    owner.api.post_executions_cancel(execution.workflow_id, execution.id)
+
+
+def test_interval_grows_from_one_second_to_fifteen():
+    intervals = [live_status.next_interval(None)]
+    while intervals[-1] < live_status.MAX_INTERVAL:
+        intervals.append(live_status.next_interval(intervals[-1]))
+    assert intervals[:4] == [1.0, 1.2, 1.44, 1.728]
+    assert intervals[-1] == 15.0 and len(intervals) == 16
+    assert live_status.next_interval(15.0) == 15.0
+
+
+def test_steps_on_a_running_execution_wait_longer_each_time(owner, session_key_id, scheduled):
+    execution = owner.running()
+    forget(execution.id)
+    live_status.ensure_poller(execution.workflow_id, execution.id, session_key_id)
+    token = live_status.poller_token(execution.id)
+    waits = [
+        live_status.poll_step(execution.workflow_id, execution.id, session_key_id, token)
+        for _ in range(4)
+    ]
+    assert waits == [1.2, 1.44, 1.728, 2.074]
+    snapshot = live_status.read_snapshot(execution.id)
+    assert snapshot.execution.state == "running"
+    assert live_status.steps_taken(execution.id) == 4
+    owner.api.post_executions_cancel(execution.workflow_id, execution.id)
+
+
+def test_poller_stops_and_frees_the_lock_at_a_terminal_state(owner, session_key_id, scheduled):
+    execution = owner.running()
+    forget(execution.id)
+    live_status.ensure_poller(execution.workflow_id, execution.id, session_key_id)
+    token = live_status.poller_token(execution.id)
+    owner.api.post_executions_cancel(execution.workflow_id, execution.id)
+
+    live_status.run_step(execution.workflow_id, execution.id, session_key_id, token)
+
+    assert len(scheduled) == 1  # only the first step; run_step scheduled nothing more
+    assert live_status.poller_token(execution.id) is None
+    assert live_status.read_snapshot(execution.id).execution.state == "cancelled"
+
+
+def test_a_newer_poller_supersedes_the_old_one(owner, session_key_id, scheduled):
+    execution = owner.running()
+    forget(execution.id)
+    live_status.ensure_poller(execution.workflow_id, execution.id, session_key_id)
+    old = live_status.poller_token(execution.id)
+    live_status.restart_poller(execution.workflow_id, execution.id, session_key_id)
+    new = live_status.poller_token(execution.id)
+    assert new != old
+    assert live_status.poll_step(execution.workflow_id, execution.id, session_key_id, old) is None
+    assert live_status.poll_step(execution.workflow_id, execution.id, session_key_id, new) == 1.2
+    owner.api.post_executions_cancel(execution.workflow_id, execution.id)
+
+
+def test_poller_stops_when_the_person_signs_out(owner, owner_client, session_key_id, scheduled):
+    execution = owner.running()
+    forget(execution.id)
+    live_status.ensure_poller(execution.workflow_id, execution.id, session_key_id)
+    token = live_status.poller_token(execution.id)
+    owner_client.post("/sign-out/")
+    assert not SessionKey.objects.filter(pk=session_key_id).exists()
+    step = live_status.poll_step(execution.workflow_id, execution.id, session_key_id, token)
+    assert step is None and live_status.poller_token(execution.id) is None
+    owner.api.post_executions_cancel(execution.workflow_id, execution.id)
+
+
+def test_the_celery_message_names_the_session_key_row_not_the_key(owner, session_key_id):
+    """Capture what Celery really publishes (body and headers) for a poller step."""
+    published = []
+
+    def capture(sender=None, body=None, headers=None, **kwargs):
+        if sender == "executions.poll":
+            published.append(json.dumps({"body": body, "headers": headers}, default=str))
+
+    execution = owner.running()
+    forget(execution.id)
+    before_task_publish.connect(capture)
+    try:
+        live_status.ensure_poller(execution.workflow_id, execution.id, session_key_id)
+    finally:
+        before_task_publish.disconnect(capture)
+    assert len(published) == 1
+    message = published[0]
+    assert owner.key not in message
+    stored = SessionKey.objects.get(pk=session_key_id).encrypted_key
+    assert stored not in message
+    args = json.loads(message)["body"][0]
+    assert args[:3] == [execution.workflow_id, execution.id, session_key_id]
+    owner.api.post_executions_cancel(execution.workflow_id, execution.id)
+    forget(execution.id)
