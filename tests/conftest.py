@@ -102,7 +102,14 @@ def celery_worker(django_db_setup, django_db_blocker, local_api):
     app.control.purge()
     log = ROOT / "var" / "test-celery-worker.log"
     log.parent.mkdir(exist_ok=True)
-    env = {**os.environ, "CONSOLE_USE_TEST_DATABASE": "1", "CIVIS_API_ENDPOINT": local_api.url}
+    from django.conf import settings
+
+    env = {
+        **os.environ,
+        "CONSOLE_USE_TEST_DATABASE": "1",
+        "CONSOLE_TEST_DB": settings.DATABASES["default"].get("TEST", {}).get("NAME") or "",
+        "CIVIS_API_ENDPOINT": local_api.url,
+    }
     process = subprocess.Popen(  # noqa: S603
         [
             sys.executable, "-m", "celery", "-A", "webui", "worker",

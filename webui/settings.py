@@ -1,6 +1,7 @@
 """Settings for the Workflows Console. Everything that differs between machines comes from the
 environment (see .env.example); the defaults are safe for development only."""
 
+import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -78,7 +79,9 @@ DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # A file, not memory: the Celery worker a test starts must see the test database too.
     # CONSOLE_TEST_DB lets parallel test runs (and their workers) use separate files.
-    _test_db = env_str("CONSOLE_TEST_DB", str(VAR_DIR / "test-console.sqlite3"))
+    # By default one file per test run (the pytest process id); the worker a test starts is
+    # handed the name in CONSOLE_TEST_DB.
+    _test_db = env_str("CONSOLE_TEST_DB", str(VAR_DIR / f"test-console-{os.getpid()}.sqlite3"))
     DATABASES["default"]["TEST"] = {"NAME": _test_db}
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
