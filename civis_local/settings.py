@@ -40,4 +40,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
+    # 4xx answers are the API working as designed; only server errors are worth a log line.
+    "loggers": {"django.request": {"level": "ERROR"}},
 }

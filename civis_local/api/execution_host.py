@@ -115,6 +115,9 @@ class ModelHost:
 
     def save_execution(self, state: dict[str, Any]) -> None:
         store(state, self.user)
+        child_workflow = Workflow.objects.filter(id=state["workflowId"]).first()
+        if child_workflow is not None:
+            refresh_workflow_state(child_workflow, now())
 
     def notification_settings(self, workflow_id: int | None) -> dict[str, Any] | None:
         workflow = Workflow.objects.filter(id=workflow_id).first() if workflow_id else None
@@ -189,8 +192,10 @@ def advance(execution: Execution) -> Execution:
     """Advance-on-read: bring a live execution up to the clock before showing it."""
     if execution.engine_state is None or execution.mistral_state not in LIVE:
         return execution
-    if execution.parent_id is not None:
-        return execution  # children move with their parent
+    if execution.parent_id is not None:  # children move with their parent: advance the root
+        root = Execution.objects.get(id=execution.parent_id)
+        advance(root)
+        return Execution.objects.select_related("user").get(id=execution.id)
     with ENGINE_LOCK, transaction.atomic():
         fresh = Execution.objects.select_related("workflow", "user").get(id=execution.id)
         host = ModelHost(fresh.workflow, fresh.user)

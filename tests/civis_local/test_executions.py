@@ -119,3 +119,23 @@ def test_a_schedule_fires_at_next_execution_at(api, clock):
     assert api.get(f"/workflows/{workflow_id}").json()["nextExecutionAt"] == (
         "2030-01-14T02:00:00.000Z"
     )
+
+
+def test_a_child_workflow_runs_as_its_own_execution(api, clock):
+    child_id = create(api, SCRIPTED)
+    parent_definition = (
+        "version: '2.0'\nwf:\n  tasks:\n    kid:\n      action: civis.workflows.execute\n"
+        f"      input:\n        workflow_id: {child_id}\n"
+    )
+    parent_id = create(api, parent_definition)
+    started = api.post(f"/workflows/{parent_id}/executions").json()
+    child = started["tasks"][0]["executions"][0]
+    assert child["workflowId"] == child_id and child["myPermissionLevel"] == "manage"
+    child_path = f"/workflows/{child_id}/executions/{child['id']}"
+    assert api.get(child_path).json()["state"] == "running"
+    assert api.get(f"/workflows/{child_id}").json()["state"] == "running"
+    clock(advance_seconds=31)
+    assert api.get(child_path).json()["state"] == "succeeded"
+    parent = api.get(f"/workflows/{parent_id}/executions/{started['id']}").json()
+    assert parent["state"] == "succeeded"
+    assert parent["tasks"][0]["executions"][0]["state"] == "succeeded"

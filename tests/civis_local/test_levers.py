@@ -114,3 +114,16 @@ def test_error_rate_fails_requests_with_json_5xx(private_api, levers):
     assert failed.json()["code"] == 503
     levers(error_rate=0)
     assert api.get("/users/me").status_code == 200
+
+
+def test_parallel_requests_are_served_in_parallel(private_api, levers):
+    from concurrent.futures import ThreadPoolExecutor
+
+    api = Api(private_api.url, private_api.admin_key)
+    levers(latency_ms=400)
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        answers = list(pool.map(lambda _: api.get("/workflows", params={"limit": 5}), range(6)))
+    elapsed = time.perf_counter() - started
+    assert [a.status_code for a in answers] == [200] * 6
+    assert elapsed < 6 * 0.4 / 2  # one at a time would take 2.4 s
