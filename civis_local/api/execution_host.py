@@ -6,6 +6,7 @@ touch the same execution, and the engine mutates its state dict in place. The se
 process, so a threading lock is enough (a test double, not a scheduler).
 """
 
+import json
 import threading
 from datetime import datetime, timedelta
 from typing import Any
@@ -199,8 +200,16 @@ def advance(execution: Execution) -> Execution:
     with ENGINE_LOCK, transaction.atomic():
         fresh = Execution.objects.select_related("workflow", "user").get(id=execution.id)
         host = ModelHost(fresh.workflow, fresh.user)
+        before = _fingerprint(fresh.engine_state)
         state = engine.advance(fresh.engine_state, now(), host)
+        if _fingerprint(state) == before:
+            return fresh  # nothing happened since the last read: no write, no lock held long
         return _finish(state, fresh.workflow, fresh.user)
+
+
+def _fingerprint(state: dict) -> str:
+    """The state without the instant it was advanced to (which moves on every read)."""
+    return json.dumps({k: v for k, v in state.items() if k != "clock"}, sort_keys=True)
 
 
 def command(execution: Execution, action: str, task_name: str | None = None) -> Execution:
