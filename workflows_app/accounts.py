@@ -3,6 +3,8 @@
 The key is checked with GET /users/me, kept only server-side (encrypted, bound to the session)
 and deleted at sign-out. It never goes to the browser, a log line or a Celery message."""
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.contrib.auth import get_user_model, login, logout
 from django.db import transaction
@@ -12,6 +14,8 @@ from .civis.client import CivisClient
 from .civis.errors import Unauthorized
 from .models import CivisAccount, SessionKey
 from .ratelimit import Limiter
+
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
 # Ten wrong keys per address in fifteen minutes; the eleventh attempt is refused unchecked.
 failures_by_address = Limiter("signin-address", limit=10, window_seconds=15 * 60)
@@ -89,7 +93,8 @@ def client_for(request) -> CivisClient:
 
 def is_local_demo() -> bool:
     """The one-click demo sign-in exists only in development against civis_local."""
-    return bool(settings.DEBUG and settings.CIVIS_LOCAL_ADMIN_KEY and settings.CIVIS_API_IS_LOCAL)
+    host = urlsplit(settings.CIVIS_API_ENDPOINT).hostname
+    return bool(settings.DEBUG and settings.CIVIS_LOCAL_ADMIN_KEY and host in LOOPBACK_HOSTS)
 
 
 def signed_in(view):
