@@ -93,13 +93,11 @@ class PickerSearchForm(forms.Form):
     )
 
     def query(self) -> str:
-        if not self.is_valid():
-            return ""
+        self.is_valid()  # each field is read on its own: a bad `field` keeps the query
         return self.cleaned_data.get("q") or ""
 
     def field_name(self) -> str:
-        if not self.is_valid():
-            return "grantee"
+        self.is_valid()
         return self.cleaned_data.get("field") or "grantee"
 
 

@@ -18,6 +18,30 @@ LEVELS = ("manage", "write", "read")
 _RANK = {level: rank for rank, level in enumerate(reversed(LEVELS), start=1)}
 
 
+# The platform's `fcoType` of a dependency, in the words staff use.
+KIND_WORDS = {
+    "workflows": "Workflow",
+    "scripts/containers": "Container script",
+    "scripts/python3": "Python script",
+    "scripts/r": "R script",
+    "scripts/sql": "SQL script",
+    "scripts/javascript": "JavaScript script",
+    "scripts/custom": "Custom script",
+    "imports": "Import",
+    "files": "File",
+    "credentials": "Credential",
+    "tables": "Table",
+    "projects": "Project",
+}
+
+
+def kind_words(fco_type: str | None) -> str:
+    """`scripts/containers` → "Container script"; unknown kinds are tidied, not hidden."""
+    if not fco_type:
+        return "Item"
+    return KIND_WORDS.get(fco_type, fco_type.replace("/", " ").replace("_", " ").capitalize())
+
+
 def higher(a: str | None, b: str | None) -> str | None:
     """The higher of two levels (None means no access)."""
     return a if _RANK.get(a or "", 0) >= _RANK.get(b or "", 0) else b

@@ -18,8 +18,7 @@ from ..accounts import signed_in
 from ..civis import CivisClient, Forbidden, Invalid, NotFound, gather
 from ..civis.types import Dependency, Workflow
 from ..forms_sharing import LEVEL_CHOICES, LEVEL_HINTS, AddAccessForm, ChooseOwnerForm, TransferForm
-from ..presentation.access import describe_access
-from ..sharing import WorkflowAccess, load_access
+from ..sharing import WorkflowAccess, kind_words, load_access
 from .pickers import find, results_context
 
 LEVEL_WORDS = dict(LEVEL_CHOICES)
@@ -205,10 +204,9 @@ def _check_transfer(request, client: CivisClient, workflow: Workflow, user_id: i
         "workflow_url": workflow_url(workflow.id),
         "new_owner": new_owner,
         "already_owner": workflow.owner is not None and workflow.owner.id == user_id,
-        "missing": missing,
+        "missing": [(d, kind_words(d.fco_type)) for d in missing],
         "not_shareable": [d for d in missing if d.shareable is False],
         "form": form,
-        "access_words": describe_access,
     }
     return render(
         request, "sharing/transfer_check.html", context, status=400 if form.errors else 200
@@ -235,7 +233,7 @@ def _do_transfer(request, client: CivisClient, workflow: Workflow):
         "emailed": bool(params.get("send_email")),
         "included": params["include_dependencies"],
         "dependencies": [
-            {"name": d.name, "type": d.fco_type, "id": d.id, "shared": bool(d.shared)}
+            {"name": d.name, "kind": kind_words(d.fco_type), "id": d.id, "shared": bool(d.shared)}
             for d in dependencies
         ],
     }
