@@ -1,0 +1,192 @@
+"""Twenty people watching one running execution cost one upstream poll per interval.
+
+Serves the console over real HTTP (Django's threaded WSGI server) with a real Celery worker
+(the poller) and civis_local. Twenty watchers, each signed in with their own session, open the
+execution page once and then request its live fragment every 3 s, as htmx does in a browser.
+The local API's request log then says how many times the execution was read upstream while
+they watched; the poller's own step count says how many intervals passed.
+
+Prints `upstream_polls_per_interval_20_watchers` (target 1), with the figures it comes from.
+
+    .venv/bin/python -m webui.embedded_redis exec -- .venv/bin/python bench/bench_live_status.py
+"""
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.conftest import LocalApi, free_port, stop  # noqa: E402
+
+WATCHERS = 20
+REFRESH_SECONDS = 3.0
+EXECUTION_ROUTE = "GET /workflows/{id}/executions/{execution_id}"
+PERSON = "aokafor"
+DEFINITION = """version: '2.0'
+keeps_going:
+  type: direct
+  tasks:
+    listen_for_changes:
+      action: std.async_noop
+"""
+
+
+def start_worker(env: dict, log: Path) -> subprocess.Popen:
+    from webui.celery import ping
+
+    process = subprocess.Popen(  # noqa: S603
+        [
+            sys.executable, "-m", "celery", "-A", "webui", "worker",
+            "--pool", "threads", "--concurrency", "4", "--loglevel", "WARNING",
+            "--without-gossip", "--without-mingle", "--without-heartbeat",
+            "-n", f"bench-live-{os.getpid()}@%h",
+        ],
+        cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            ping.apply_async(args=["ready"], retry=False).get(timeout=2)
+            return process
+        except Exception:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the bench worker did not start; see {log}") from None
+
+
+def serve_console() -> tuple[str, object]:
+    """The console on a free port, in threads of this process (like `runserver`)."""
+    from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
+    from django.core.wsgi import get_wsgi_application
+
+    class QuietHandler(WSGIRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    port = free_port()
+    server = ThreadedWSGIServer(("127.0.0.1", port), QuietHandler, allow_reuse_address=True)
+    server.set_app(get_wsgi_application())
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{port}", server
+
+
+def signed_in_session(base: str, api_key: str) -> requests.Session:
+    session = requests.Session()
+    page = session.get(base + "/sign-in/", timeout=10)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    answer = session.post(
+        base + "/sign-in/",
+        data={"csrfmiddlewaretoken": token, "api_key": api_key},
+        headers={"Referer": base + "/sign-in/"},
+        allow_redirects=False,
+        timeout=10,
+    )
+    if answer.status_code != 302:
+        raise RuntimeError(f"sign-in refused: {answer.status_code}")
+    return session
+
+
+def watch(session: requests.Session, url: str, until: float, served: list, errors: list):
+    """What htmx does: GET the page's URL with HX-Request every few seconds."""
+    while time.monotonic() < until:
+        started = time.monotonic()
+        answer = session.get(url, headers={"HX-Request": "true"}, timeout=30)
+        if answer.status_code == 200 and 'id="execution-live"' in answer.text:
+            served.append(time.monotonic() - started)
+        else:
+            errors.append(answer.status_code)
+        time.sleep(max(0.0, REFRESH_SECONDS - (time.monotonic() - started)))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=float, default=45.0, help="how long they watch")
+    args = parser.parse_args()
+    if not os.environ.get("REDIS_URL"):
+        print("REDIS_URL is not set: run under `python -m webui.embedded_redis exec --`")
+        return 2
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp_dir = Path(tmp)
+        os.environ["DATABASE_URL"] = f"sqlite:///{tmp_dir / 'console.sqlite3'}"
+        os.environ["DJANGO_SETTINGS_MODULE"] = "webui.settings"
+        os.environ.setdefault("DEBUG", "1")
+        api = LocalApi(tmp_dir)
+        os.environ["CIVIS_API_ENDPOINT"] = api.url
+        worker = server = None
+        try:
+            import django
+
+            django.setup()
+            from django.core.management import call_command
+
+            from workflows_app import live_status
+            from workflows_app.civis import CivisClient
+
+            call_command("migrate", verbosity=0, interactive=False)
+            admin = CivisClient(api.admin_key, endpoint=api.url)
+            person = next(p for p in admin.search_users(PERSON).items if p.username == PERSON)
+            owner = CivisClient(admin.create_api_key(person.id, name="bench"), endpoint=api.url)
+            workflow = owner.post_workflow("Bench: keeps going", definition=DEFINITION)
+            execution = owner.post_executions(workflow.id)
+            worker = start_worker(dict(os.environ), tmp_dir / "worker.log")
+            base, server = serve_console()
+            url = f"{base}/workflows/{workflow.id}/executions/{execution.id}/"
+
+            sessions = []
+            for _ in range(WATCHERS):
+                key = admin.create_api_key(person.id, name="bench watcher")
+                session = signed_in_session(base, key)
+                session.get(url, timeout=30).raise_for_status()  # the page itself, once
+                sessions.append(session)
+
+            time.sleep(2)  # let the first steps of the poller settle
+            requests.post(api.url + "_local/requests/reset", timeout=5).raise_for_status()
+            steps_before = live_status.steps_taken(execution.id)
+            served: list[float] = []
+            errors: list[int] = []
+            until = time.monotonic() + args.seconds
+            threads = [
+                threading.Thread(target=watch, args=(s, url, until, served, errors))
+                for s in sessions
+            ]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            routes = requests.get(api.url + "_local/requests", timeout=5).json()["byRoute"]
+            intervals = live_status.steps_taken(execution.id) - steps_before
+            owner.post_executions_cancel(workflow.id, execution.id)
+        finally:
+            if server is not None:
+                server.shutdown()
+            if worker is not None:
+                stop(worker)
+            api.stop()
+    upstream_polls = routes.get(EXECUTION_ROUTE, 0)
+    other_calls = sum(routes.values()) - upstream_polls
+    served.sort()
+    median_ms = served[len(served) // 2] * 1000 if served else float("nan")
+    print(f"# {WATCHERS} watchers, one fragment request each every {REFRESH_SECONDS:g} s")
+    print(f"# watched for {args.seconds:g} s: {len(served)} fragments served, errors {errors}")
+    print(f"# median fragment time: {median_ms:.1f} ms")
+    print(f"# poller intervals in that time: {intervals} (1 s growing to 15 s)")
+    print(
+        f"# upstream reads of the execution: {upstream_polls}; other upstream calls: {other_calls}"
+    )
+    print(f"fragment_requests_20_watchers: {len(served)}")
+    per_interval = upstream_polls / intervals if intervals else float("inf")
+    print(f"upstream_polls_per_interval_20_watchers: {per_interval:.2f}")
+    return 0 if not errors and per_interval <= 1.0 and other_calls == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
