@@ -121,7 +121,10 @@ def _live_context(request, workflow_id: int, execution: Execution, level: str | 
             }
             for number, task in enumerate(failed_tasks(execution), start=1)
         ],
-        "tasks": execution.tasks,
+        "tasks": [
+            {"task": task, "words": plain_words(task.mistral_state_info)}
+            for task in execution.tasks
+        ],
         "tasks_by_name": tasks_by_name,
         "live": not execution.is_terminal,
         "fetched_at": fetched_at,
