@@ -49,6 +49,13 @@ class _PagingMixin(forms.Form):
         choices=[(n, f"{n} a page") for n in PAGE_SIZES],
     )
 
+    def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
+        if data is not None and not data.get("per_page"):
+            # Shown as chosen in the select, so changing a filter keeps the page size.
+            data = data.copy()
+            data["per_page"] = str(DEFAULT_PAGE_SIZE)
+        super().__init__(data, *args, **kwargs)
+
     def page_params(self) -> dict[str, int]:
         data = self.cleaned_data if self.is_valid() else {}
         per_page = min(data.get("per_page") or DEFAULT_PAGE_SIZE, MAX_PER_PAGE)

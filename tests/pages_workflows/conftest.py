@@ -22,17 +22,27 @@ def admin_api(use_local_api):
 
 
 @pytest.fixture
-def sign_in_as(client, admin_api):
+def mint_key(admin_api):
+    """(person, a fresh API key of theirs) for the demo person with this username."""
+
+    def mint(username: str):
+        person = next(
+            p for p in admin_api.search_users(username, limit=50) if p.username == username
+        )
+        # Many tests sign the same person in; the per-account sign-in limit is not under test.
+        accounts.signins_by_account.reset(str(person.id))
+        return person, admin_api.create_api_key(person.id, name="pages test")
+
+    return mint
+
+
+@pytest.fixture
+def sign_in_as(client, admin_api, mint_key):
     """Sign the test client in as the demo person with this username; returns the Person,
     with `.api` a CivisClient acting as them."""
 
     def sign_in(username: str):
-        person = next(
-            p for p in admin_api.search_users(username, limit=50) if p.username == username
-        )
-        key = admin_api.create_api_key(person.id, name="pages test")
-        # Many tests sign the same person in; the per-account sign-in limit is not under test.
-        accounts.signins_by_account.reset(str(person.id))
+        person, key = mint_key(username)
         response = client.post("/sign-in/", {"api_key": key})
         assert response.status_code == 302, response.content
         return SignedIn(person, CivisClient(key, endpoint=admin_api.endpoint))

@@ -83,17 +83,21 @@ def test_sorting_by_name_both_ways(client, marcus):
     assert descending == list(reversed(ascending))
 
 
-def test_paging_walks_the_apis_pages(client, marcus):
-    first = _names(client.get("/workflows/?per_page=10&sort=name").content.decode())
-    second = _names(client.get("/workflows/?per_page=10&sort=name&page=2").content.decode())
+def test_paging_walks_the_apis_pages_and_pager_links_keep_the_filters(client, marcus):
+    html = client.get("/workflows/?owner=mine&per_page=10&sort=name").content.decode()
+    first = _names(html)
+    next_link = re.search(r'<a href="([^"]+)"[^>]*rel="next"', html).group(1)
+    assert next_link == "?owner=mine&amp;per_page=10&amp;sort=name&amp;page=2"
+    second = _names(client.get("/workflows/" + next_link.replace("&amp;", "&")).content.decode())
     assert len(first) == 10 and second and not set(first) & set(second)
+    assert first + second == sorted(first + second)
 
 
 def test_owner_by_name_looks_people_up_once_then_from_the_cache(client, marcus, request_log):
     request_log.reset()
     html = client.get("/workflows/?owner=named&owner_name=Okafor&per_page=50").content.decode()
     assert request_log.routes() == {"GET /users": 1, "GET /workflows": 1}
-    owners = set(re.findall(r'<td data-label="Owner">([^<]*)</td>', html))
+    owners = set(re.findall(r'<td data-label="Owner"[^>]*>([^<]*)</td>', html))
     assert owners == {"Ada Okafor"}
     request_log.reset()
     client.get("/workflows/?owner=named&owner_name=Okafor&per_page=50&page=1&sort=name")

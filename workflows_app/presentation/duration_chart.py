@@ -17,8 +17,8 @@ from .states import CANCELLED, FAILED, SUCCEEDED, describe_state
 from .times import as_datetime, duration_words, plural
 
 VIEW_WIDTH = 720
-PLOT_LEFT = 80
-PLOT_TOP = 12
+PLOT_LEFT = 30
+PLOT_TOP = 28
 PLOT_HEIGHT = 160
 AXIS_HEIGHT = 30
 MAX_BAR_WIDTH = 40
@@ -61,8 +61,8 @@ def render_duration_chart(runs: Iterable[Any], described_by: str = "") -> SafeSt
     base = PLOT_TOP + PLOT_HEIGHT
     muted = PALETTE["muted"]
     parts.append(
-        f'<g fill="{muted}"><text x="{PLOT_LEFT - 8}" y="{PLOT_TOP + 10}" text-anchor="end">'
-        f"{escape(duration_words(longest))}</text>"
+        f'<g fill="{muted}"><text x="{PLOT_LEFT}" y="{PLOT_TOP - 10}">'
+        f"longest: {escape(duration_words(longest))}</text>"
         f'<text x="{PLOT_LEFT - 8}" y="{base}" text-anchor="end">0</text>'
         f'<text x="{PLOT_LEFT}" y="{base + 20}">oldest</text>'
         f'<text x="{VIEW_WIDTH - 10}" y="{base + 20}" text-anchor="end">newest</text></g>'

@@ -106,12 +106,21 @@ def workflow_detail(request, workflow_id: int):
         "workflow": workflow,
         "runs": runs,
         "shares": shares,
+        "shared_with": _besides_owner(shares, workflow),
         "projects": projects,
         "git": git if git is not None and git.attached else None,
         "notifications": describe_notifications(workflow.notifications),
         "owned": workflow.owner is not None and workflow.owner.id == _viewer_id(request),
     }
     return render(request, "workflows/workflow_detail.html", context)
+
+
+def _besides_owner(shares, workflow) -> list:
+    """The people a workflow is shared with; the owner is listed among them upstream."""
+    if shares is None:
+        return []
+    owner_id = workflow.owner.id if workflow.owner else None
+    return [grantee for grantee in shares.users if grantee.id != owner_id]
 
 
 def _unless_refused(call):
