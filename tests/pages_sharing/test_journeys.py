@@ -87,3 +87,25 @@ def test_make_someone_else_the_owner_with_what_it_uses(live_server, page, actor,
 
     page.get_by_role("link", name="See this change in the audit log").click()
     expect(page.get_by_role("cell", name=re.compile("put_transfer"))).to_be_visible()
+
+
+def test_a_viewer_reads_the_list_on_a_narrow_screen_without_change_controls(
+    live_server, page, actor, new_workflow, group_named
+):
+    ada, chiara = actor("aokafor"), actor("cbellini")
+    workflow = new_workflow(ada)
+    ada.api.put_shares_users(workflow.id, [chiara.person.id], "read")
+    ada.api.put_shares_groups(workflow.id, [group_named("Data Science").id], "write")
+    page.set_viewport_size({"width": 320, "height": 800})
+    sign_in_page(page, live_server.url, chiara.key)
+
+    page.goto(f"{live_server.url}/workflows/{workflow.id}/sharing/")
+
+    expect(page.get_by_text("you can see who has access but not change it")).to_be_visible()
+    expect(page.get_by_role("cell", name="Data Science")).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile("^Remove"))).to_have_count(0)
+    expect(page.get_by_role("button", name="Give access")).to_have_count(0)
+    page.get_by_text(re.compile("^Everyone who can open it")).click()
+    expect(page.get_by_text("Member of Data Science (can edit)").first).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320  # nothing sideways
+    page.screenshot(path=f"{SHOTS}-viewer-narrow.png", full_page=True)

@@ -175,3 +175,24 @@ def test_changes_need_the_csrf_token(actor, new_workflow, group_named, use_local
     assert not AuditEntry.objects.filter(
         object_id=str(workflow.id), action__contains="shares"
     ).exists()
+
+
+def test_change_opens_the_form_with_their_level_and_saves_a_new_one(
+    actor, new_workflow, sign_in, client
+):
+    ada, bruno = actor("aokafor"), actor("blindqvist")
+    workflow = new_workflow(ada)
+    ada.api.put_shares_users(workflow.id, [bruno.person.id], "write")
+    sign_in(client, ada)
+    choice = f"user:{bruno.person.id}"
+
+    html = client.get(f"/workflows/{workflow.id}/sharing/", {"change": choice}).content.decode()
+
+    assert "Change Bruno Lindqvist's access" in html
+    assert f'value="{choice}" checked' in html
+    assert 'value="write" aria-describedby="level-write-hint" checked' in html
+    response = client.post(
+        f"/workflows/{workflow.id}/sharing/add/", {"grantee": choice, "level": "manage"}
+    )
+    assert response.status_code == 302
+    assert ada.api.list_shares(workflow.id).level_of_user(bruno.person.id) == "manage"

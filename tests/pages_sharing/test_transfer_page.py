@@ -72,3 +72,34 @@ def test_transfer_without_dependencies_says_what_was_not_shared(
     # The panel is shown once; a refresh shows who owns it now.
     again = client.get(response["Location"]).content.decode()
     assert "Isabel Moreau</span> owns this workflow" in again
+
+
+def test_choosing_the_owner_again_changes_nothing(parent_and_child, sign_in, client):
+    ada, parent, _ = parent_and_child
+    sign_in(client, ada)
+
+    html = client.get(
+        f"/workflows/{parent.id}/transfer/", {"user_id": f"user:{ada.person.id}"}
+    ).content.decode()
+
+    assert "Ada Okafor already owns this workflow" in html
+    assert "Make Ada Okafor the owner" not in html
+
+
+def test_the_email_and_its_message_go_to_the_platform_only_when_asked():
+    from workflows_app.forms_sharing import AddAccessForm, TransferForm
+
+    share = AddAccessForm({"grantee": "group:3", "level": "read", "send_email": "on",
+                           "message": "Have a look"})  # fmt: skip
+    assert share.is_valid() and share.cleaned_data["grantee"] == ("group", 3)
+    assert share.api_params() == {
+        "permission_level": "read", "send_shared_email": True, "share_email_body": "Have a look"
+    }  # fmt: skip
+    quiet = TransferForm({"user_id": "user:5", "include_dependencies": "on"})
+    assert quiet.is_valid()
+    assert quiet.api_params() == {"user_id": 5, "include_dependencies": True}
+    loud = TransferForm({"user_id": "5", "send_email": "on", "message": "Yours now"})
+    assert loud.is_valid()
+    assert loud.api_params() == {
+        "user_id": 5, "include_dependencies": False, "send_email": True, "email_body": "Yours now"
+    }  # fmt: skip

@@ -17,9 +17,16 @@ from .. import accounts
 from ..accounts import signed_in
 from ..civis import CivisClient, Forbidden, Invalid, NotFound, gather
 from ..civis.types import Dependency, Workflow
-from ..forms_sharing import LEVEL_CHOICES, LEVEL_HINTS, AddAccessForm, ChooseOwnerForm, TransferForm
+from ..forms_sharing import (
+    LEVEL_CHOICES,
+    LEVEL_HINTS,
+    AddAccessForm,
+    ChooseOwnerForm,
+    TransferForm,
+    parse_choice,
+)
 from ..sharing import WorkflowAccess, kind_words, load_access
-from .pickers import find, results_context
+from .pickers import PickerResult, find, results_context
 
 LEVEL_WORDS = dict(LEVEL_CHOICES)
 ONLY_MANAGERS = "Only people who can manage this workflow can change who has access to it."
@@ -50,17 +57,38 @@ def _level_options(selected: str | None) -> list[dict]:
     ]
 
 
+def _current_grantee(access: WorkflowAccess, choice: str) -> tuple[PickerResult, str] | None:
+    """For "Change": the person or group already shared with, as a picker row, and their
+    level now, so the form opens with both chosen."""
+    parsed = parse_choice(choice)
+    if parsed is None:
+        return None
+    kind, grantee_id = parsed
+    if kind == "group":
+        group = access.group(grantee_id)
+        return (PickerResult(choice, group.name, "Group", kind), group.level) if group else None
+    person = access.person(grantee_id)
+    direct = person and next((r for r in person.reasons if r.kind == "direct"), None)
+    return (PickerResult(choice, person.name, "", kind), direct.level) if direct else None
+
+
 def _sharing_context(request, access: WorkflowAccess, form: AddAccessForm) -> dict:
     query = request.GET.get("q", "")[:100] if request.method == "GET" else ""
     selected = form.data.get("grantee", "") if form.is_bound else ""
+    level = form.data.get("level") if form.is_bound else "read"
     results = find(request, "any", query) if access.workflow.can_manage else []
+    change = request.GET.get("change", "") if request.method == "GET" else ""
+    current = _current_grantee(access, change) if change and access.workflow.can_manage else None
+    if current:
+        results, level, selected = [current[0]], current[1], current[0].value
     return {
         "access": access,
         "workflow": access.workflow,
         "workflow_url": workflow_url(access.workflow.id),
         "audit_url": audit_url(access.workflow.id),
         "form": form,
-        "levels": _level_options(form.data.get("level") if form.is_bound else "read"),
+        "changing": current[0] if current else None,
+        "levels": _level_options(level),
         **results_context("any", query, "grantee", results, selected),
     }
 
