@@ -119,3 +119,51 @@ def test_without_javascript_the_action_asks_on_its_own_page(live_server, chromiu
         expect(page.locator("#messages")).to_contain_text("The run was cancelled.")
     finally:
         context.close()
+
+
+def test_find_recent_runs_across_workflows_and_filter_them(live_server, page, owner, celery_worker):
+    failed, running = owner.failed(), owner.running()
+    sign_in_page(page, live_server.url, owner.key)
+    page.get_by_role("link", name="Executions").click()
+    page.evaluate("window.__samePage = true")
+    rows = page.locator(".execution-table tbody tr")
+    expect(rows.filter(has_text=f"Run {failed.id}")).to_have_count(1, timeout=30_000)
+    expect(rows.filter(has_text=f"Run {running.id}")).to_have_count(1)
+    expect(page.locator(".freshness")).to_contain_text("Updated")
+    page.screenshot(path=f"{SHOTS}/executions_list.png", full_page=True)
+
+    page.get_by_label("Failed").check()
+    page.get_by_role("button", name="Show runs").click()
+    expect(page).to_have_url(re.compile(r"state=failed"))
+    expect(rows.filter(has_text=f"Run {running.id}")).to_have_count(0)
+    expect(rows.filter(has_text=f"Run {failed.id}")).to_have_count(1)
+    assert still_same_page(page)
+    page.go_back()
+    expect(rows.filter(has_text=f"Run {running.id}")).to_have_count(1)
+    page.reload()
+    expect(rows.filter(has_text=f"Run {running.id}")).to_have_count(1)
+    owner.api.post_executions_cancel(running.workflow_id, running.id)
+
+
+def test_a_task_page_with_runs_and_logs(live_server, page, civis_admin, local_api):
+    failed = civis_admin.list_workflows(state=["failed"], limit=10).items
+    for workflow in failed:
+        execution = civis_admin.get_executions(
+            workflow.id, workflow_last_run(civis_admin, workflow)
+        )
+        task = next((t for t in execution.tasks if t.runs and t.mistral_state == "error"), None)
+        if task:
+            break
+    sign_in_page(page, live_server.url, local_api.admin_key)
+    open_run(page, live_server.url, execution)
+    page.screenshot(path=f"{SHOTS}/execution_seeded.png", full_page=True)
+    page.locator(".failure__task").get_by_role("link", name=task.name).click()
+    expect(page.get_by_role("heading", name=task.name, level=1)).to_be_visible()
+    expect(page.locator(".run-log").first).to_be_visible()
+    page.screenshot(path=f"{SHOTS}/execution_task.png", full_page=True)
+
+
+def workflow_last_run(admin, workflow) -> int:
+    return next(
+        e.id for e in admin.list_executions(workflow.id, limit=10).items if e.state == "failed"
+    )
