@@ -95,3 +95,20 @@ def test_the_picker_needs_a_signed_in_viewer(client):
 
     assert response.status_code == 200 and "HX-Redirect" in response.headers
     assert "/sign-in/" in response.headers["HX-Redirect"]
+
+
+def test_search_still_answers_when_the_cache_is_down(actor, sign_in, client, settings):
+    sign_in(client, actor("aokafor"))
+    from webui.embedded_redis import free_port
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",  # nothing listens there
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+
+    html = client.get("/people/search/", {"q": "Tanaka"}).content.decode()
+
+    assert "Hiroshi Tanaka" in html

@@ -18,12 +18,15 @@ fragment (`pickers/_results.html`) and swaps it under the box.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import logging
 from dataclasses import asdict, dataclass
 
 from django.core.cache import cache
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
+from redis.exceptions import RedisError
 
 from .. import accounts
 from ..accounts import signed_in
@@ -33,6 +36,7 @@ from ..forms_sharing import PickerSearchForm
 CACHE_SECONDS = 60
 MIN_QUERY = 2
 PER_KIND = 10
+logger = logging.getLogger(__name__)
 SEARCH_URLS = {"people": "pickers:people", "groups": "pickers:groups", "any": "pickers:any"}
 
 
@@ -75,7 +79,11 @@ def find(request, kind: str, query: str) -> list[PickerResult]:
         return []
     account = getattr(request.user, "civis", None)
     key = cache_key(account.civis_user_id if account else None, kind, query)
-    cached = cache.get(key)
+    try:
+        cached = cache.get(key)
+    except RedisError:  # the cache only saves look-ups: without it, ask the platform
+        logger.warning("picker cache unavailable; searching upstream")
+        cached = None
     if cached is not None:
         return [PickerResult(**row) for row in cached]
     client = accounts.client_for(request)
@@ -86,7 +94,8 @@ def find(request, kind: str, query: str) -> list[PickerResult]:
     else:
         people, groups = gather(lambda: _people(client, query), lambda: _groups(client, query))
         results = people + groups
-    cache.set(key, [asdict(r) for r in results], CACHE_SECONDS)
+    with contextlib.suppress(RedisError):
+        cache.set(key, [asdict(r) for r in results], CACHE_SECONDS)
     return results
 
 
