@@ -1,21 +1,27 @@
-"""What the console learned about a workflow while showing its pages, remembered per person.
+"""What the list can say about each row without a call per row.
 
-`GET /workflows` tells neither the viewer's access nor when each workflow last ran, and asking
-once per row would cost a call per row. The detail and history pages already fetch both, so
-they note them here (in the shared cache), and the list reads them back for its rows in one
-cache round trip.
+`GET /workflows` tells neither the viewer's access nor when each workflow last ran. The
+detail and history pages fetch both anyway: they note the viewer's level here (in the shared
+cache) and the runs in the per-person execution index (`execution_index`, which a periodic
+task also keeps fresh for people signed in). The list reads both back for its page of rows:
+one cache round trip and one database query.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.core.cache import cache
+from django.db.models import Max
+from django.db.models.functions import Coalesce
 
-from .civis.types import ExecutionSummary, Workflow
-from .presentation.times import as_datetime
+from . import execution_index
+from .civis.types import Workflow
+from .models import CivisAccount
+from .models_executions import IndexedExecution
 
 REMEMBER_SECONDS = 7 * 24 * 3600
 
@@ -27,21 +33,30 @@ class Seen:
 
 
 def _key(person_id: int, workflow_id: int) -> str:
-    return f"seen-workflow:{person_id}:{workflow_id}"
+    return f"seen-workflow-level:{person_id}:{workflow_id}"
 
 
-def remember(person_id: int, workflow: Workflow, latest: ExecutionSummary | None) -> None:
-    """Note the viewer's level and the latest run's start (None: it has never run)."""
-    started = latest.started_at or latest.created_at if latest else None
-    value = {"level": workflow.my_permission_level, "last_run": started and started.isoformat()}
-    cache.set(_key(person_id, workflow.id), value, REMEMBER_SECONDS)
+def remember(account: CivisAccount, workflow: Workflow, runs: Sequence[Any]) -> None:
+    """Note the viewer's level on `workflow` and the runs a page fetched of it."""
+    cache.set(
+        _key(account.civis_user_id, workflow.id), workflow.my_permission_level, REMEMBER_SECONDS
+    )
+    execution_index.index_executions(account, workflow, runs)
 
 
-def recall(person_id: int, workflow_ids: Iterable[int]) -> dict[int, Seen]:
-    """What is remembered for these workflows, by id (those never seen are left out)."""
-    keys = {_key(person_id, wid): wid for wid in workflow_ids}
-    found = cache.get_many(list(keys))
+def recall(account: CivisAccount, workflow_ids: Iterable[int]) -> dict[int, Seen]:
+    """What is known of these workflows, by id (those never seen are left out)."""
+    ids = list(workflow_ids)
+    keys = {_key(account.civis_user_id, wid): wid for wid in ids}
+    levels = {keys[key]: level for key, level in cache.get_many(list(keys)).items()}
+    last_runs = dict(
+        IndexedExecution.objects.filter(account=account, workflow_id__in=ids)
+        .values("workflow_id")
+        .annotate(last=Max(Coalesce("started_at", "created_at")))
+        .values_list("workflow_id", "last")
+    )
     return {
-        keys[key]: Seen(value.get("level"), as_datetime(value.get("last_run")))
-        for key, value in found.items()
+        wid: Seen(levels.get(wid), last_runs.get(wid))
+        for wid in ids
+        if wid in levels or last_runs.get(wid)
     }

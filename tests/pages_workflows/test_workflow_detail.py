@@ -5,6 +5,8 @@ import re
 
 import pytest
 
+from workflows_app.presentation.schedules import zone_words
+
 pytestmark = pytest.mark.django_db
 
 
@@ -85,3 +87,17 @@ def test_a_missing_workflow_is_a_friendly_page(client, marcus):
     response = client.get("/workflows/999999/")
     assert response.status_code == 404
     assert "<html" in response.content.decode()
+
+
+def test_next_run_is_in_the_viewers_zone_with_how_soon(client, marcus):
+    scheduled = next(
+        w for w in marcus.api.iter_workflows(author=str(marcus.id)) if w.next_execution_at
+    )
+    client.cookies["tz"] = "Asia/Tokyo"
+    html = client.get(f"/workflows/{scheduled.id}/").content.decode()
+    row = html.split("<dt>Next run</dt>", 1)[1].split("</dd>", 1)[0]
+    assert f'datetime="{scheduled.next_execution_at.isoformat()}"' in row
+    assert "JST" in row
+    assert re.search(r">(in \d+ (minute|hour|day)s?|[A-Z][a-z]{2} \d+ [A-Z][a-z]{2} \d{4})", row)
+    schedule = html.split("<dt>Schedule</dt>", 1)[1].split("</dd>", 1)[0]
+    assert f"({zone_words(scheduled.time_zone)})" in schedule  # kept in the workflow's zone

@@ -56,7 +56,7 @@ def workflow_list(request):
         if not nobody_named:
             params = form.api_params(me=_viewer_id(request), owner_ids=owner_ids)
             listing = list_workflows(client, params, form.search)
-            seen = seen_workflows.recall(_viewer_id(request), [w.id for w in listing.page])
+            seen = seen_workflows.recall(request.user.civis, [w.id for w in listing.page])
     context = {
         "form": form,
         "listing": listing,
@@ -85,7 +85,6 @@ def _rows(listing, seen: dict, me: int) -> list[dict]:
                 "owned": owned,
                 "level": "manage" if owned else (known.level if known else None),
                 "last_run_at": known.last_run_at if known else None,
-                "never_run": workflow.state in ("idle", "scheduled"),
             }
         )
     return rows
@@ -101,7 +100,7 @@ def workflow_detail(request, workflow_id: int):
         lambda: _unless_refused(lambda: client.list_workflow_projects(workflow_id)),
         lambda: _unless_refused(lambda: client.list_git(workflow_id)),
     )
-    seen_workflows.remember(_viewer_id(request), workflow, runs.items[0] if runs.items else None)
+    seen_workflows.remember(request.user.civis, workflow, runs.items)
     context = {
         "workflow": workflow,
         "runs": runs,
@@ -140,9 +139,7 @@ def workflow_executions(request, workflow_id: int):
         lambda: client.get_workflow(workflow_id),
         lambda: list_runs(client, workflow_id, params, form.wanted_state),
     )
-    if params["page_num"] == 1 and not form.wanted_state:
-        latest = listing.page.items[0] if listing.page.items else None
-        seen_workflows.remember(_viewer_id(request), workflow, latest)
+    seen_workflows.remember(request.user.civis, workflow, listing.page.items)
     succeeded, finished = success_rate(listing.page)
     context = {
         "workflow": workflow,
