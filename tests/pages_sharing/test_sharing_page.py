@@ -196,3 +196,15 @@ def test_change_opens_the_form_with_their_level_and_saves_a_new_one(
     )
     assert response.status_code == 302
     assert ada.api.list_shares(workflow.id).level_of_user(bruno.person.id) == "manage"
+
+
+def test_searching_works_without_javascript(actor, new_workflow, sign_in, client):
+    ada = actor("aokafor")
+    workflow = new_workflow(ada)
+    sign_in(client, ada)
+
+    html = client.get(f"/workflows/{workflow.id}/sharing/", {"q": "Tanaka"}).content.decode()
+
+    form = html[html.index('id="give-access"') :]
+    assert 'form="share-find"' in form and "Hiroshi Tanaka" in form
+    assert 'name="grantee"' in form and 'value="Tanaka"' in form
