@@ -284,27 +284,35 @@ def fire(workflow: Workflow) -> int:
 
 
 def seed_live_executions(workflows: list[Workflow], at: datetime) -> None:
-    """A few executions happening right now (running, paused at an approval, just failed and
-    retryable), made by the engine itself on a clock a little in the past."""
-    plans = [("approval", 20), ("linear", 5), ("fanout", 3), ("handled", 2), ("retry", 1)]
+    """A few executions happening right now, made by the engine itself on a clock a little in
+    the past: paused before an approval step (real speed: they reach the pause and stay),
+    running (a fiftieth of real speed, so still running hours later, in a demo or at the end
+    of a long test session), and one that just failed and succeeds when retried (its
+    transform job fails once, then works)."""
     by_shape: dict[str, list[Workflow]] = {}
     for workflow in workflows:
         for shape, marker in SHAPE_MARKERS.items():
             if marker in workflow.definition:
                 by_shape.setdefault(shape, []).append(workflow)
-    for shape, minutes_ago in plans:
-        for workflow in by_shape.get(shape, [])[:2]:
-            host = ModelHost(workflow, workflow.user)
-            started = at - timedelta(minutes=minutes_ago)
-            state = engine.start_execution(
-                host, definition=workflow.definition, now=started, workflow_id=workflow.id,
-                speed=1.0, execution_id=host.new_execution_id(),
-            )  # fmt: skip
-            state = engine.advance(state, at, host)
-            store(state, workflow.user)
-            refresh_workflow_state(workflow, at)
+    plans = [(w, 20, 1.0) for w in by_shape["approval"][:2]]
+    plans += [(w, 5, SLOW) for shape in ("linear", "fanout", "handled", "retry")
+              for w in by_shape[shape][:2]]  # fmt: skip
+    broken = by_shape["linear"][2]
+    Job.objects.filter(workflow=broken, name__startswith="Transform").update(
+        fixture={"duration": 420, "outcome": "fail_then_succeed", "fail_times": 1}
+    )
+    plans.append((broken, 30, 1.0))
+    for workflow, minutes_ago, speed in plans:
+        host = ModelHost(workflow, workflow.user)
+        state = engine.start_execution(
+            host, definition=workflow.definition, now=at - timedelta(minutes=minutes_ago),
+            workflow_id=workflow.id, speed=speed, execution_id=host.new_execution_id(),
+        )  # fmt: skip
+        store(engine.advance(state, at, host), workflow.user)
+        refresh_workflow_state(workflow, at)
 
 
+SLOW = 0.02
 SHAPE_MARKERS = {
     "approval": "report_with_approval:",
     "linear": "etl:",
