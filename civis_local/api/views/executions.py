@@ -1,7 +1,5 @@
 """/workflows/{id}/executions: list, start, read, cancel, resume, retry, and one task."""
 
-from urllib.parse import unquote
-
 from civis_local import engine
 
 from .. import execution_host, render
@@ -90,11 +88,10 @@ def _command(action: str):
 def get_task(request, id, execution_id, task_name):
     execution, level = _execution(request, id, execution_id, READ)
     execution = execution_host.advance(execution)
-    name = unquote(task_name)
     for task in detail_body(request, execution, level)["tasks"]:
-        if task["name"] == name:
+        if task["name"] == task_name:  # Django has already percent-decoded the path
             return json_response(task)
-    raise ApiError(404, f"Task {name!r} not found in execution {execution_id}.")
+    raise ApiError(404, f"Task {task_name!r} not found in execution {execution_id}.")
 
 
 collection = methods(GET=list_executions, POST=start_execution)
