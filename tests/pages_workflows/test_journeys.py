@@ -119,3 +119,27 @@ def test_reading_works_without_javascript(live_server, chromium, mint_key):
         expect(page.locator("figure.task-graph svg")).to_be_visible()
     finally:
         context.close()
+
+
+def test_pages_fit_a_narrow_screen(live_server, chromium, mint_key):
+    _, key = mint_key(LEAVING)
+    context = chromium.new_context(viewport={"width": 320, "height": 800})
+    page = context.new_page()
+    try:
+        sign_in_page(page, live_server.url, key)
+        page.goto(live_server.url + "/workflows/?owner=mine&q=voter+file")
+        result_names(page).first.click()
+        expect(page.locator("figure.task-graph")).to_be_visible()
+        detail = page.url
+        for url, shot in (
+            (live_server.url + "/workflows/?owner=mine&per_page=10", "workflows_list_narrow"),
+            (detail, "workflow_detail_narrow"),
+            (detail + "executions/", "workflow_executions_narrow"),
+        ):
+            page.goto(url)
+            page.screenshot(path=f"{SHOTS}/{shot}.png", full_page=True)
+            page.screenshot(path=f"{SHOTS}/{shot}_top.png")
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= 320, (shot, width)
+    finally:
+        context.close()
