@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
+from workflows_app.accounts import signins_by_account
 from workflows_app.civis.client import CivisClient
 from workflows_app.civis.types import Execution
 
@@ -76,12 +77,29 @@ class Owner:
 
 
 def _person(admin: CivisClient, username: str):
-    return next(p for p in admin.search_users(username, limit=50).items if p.username == username)
+    person = next(p for p in admin.search_users(username, limit=50).items if p.username == username)
+    signins_by_account.reset(str(person.id))  # these tests sign the same people in many times
+    return person
 
 
 @pytest.fixture
 def civis_admin(use_local_api):
-    return CivisClient(use_local_api.admin_key, endpoint=use_local_api.url)
+    admin = CivisClient(use_local_api.admin_key, endpoint=use_local_api.url)
+    signins_by_account.reset(str(admin.users_me().id))
+    return admin
+
+
+def seeded_execution(admin: CivisClient, has, **filters) -> tuple:
+    """The first execution (newest workflows first) of the demo seed's history with a task
+    for which `has(task)` is true, and that task. Workflows the tests made have no job runs
+    and no child executions, so they never match."""
+    for workflow in admin.iter_workflows(**filters):
+        for summary in admin.list_executions(workflow.id, limit=10).items:
+            execution = admin.get_executions(workflow.id, summary.id)
+            task = next((t for t in execution.tasks if has(t)), None)
+            if task is not None:
+                return execution, task
+    raise AssertionError("the demo seed has no such execution")
 
 
 @pytest.fixture

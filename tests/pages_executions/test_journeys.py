@@ -9,6 +9,8 @@ from playwright.sync_api import expect
 
 from workflows_app.models import AuditEntry
 
+from .conftest import seeded_execution
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = "/tmp"
 
@@ -146,14 +148,9 @@ def test_find_recent_runs_across_workflows_and_filter_them(live_server, page, ow
 
 
 def test_a_task_page_with_runs_and_logs(live_server, page, civis_admin, local_api):
-    failed = civis_admin.list_workflows(state=["failed"], limit=10).items
-    for workflow in failed:
-        execution = civis_admin.get_executions(
-            workflow.id, workflow_last_run(civis_admin, workflow)
-        )
-        task = next((t for t in execution.tasks if t.runs and t.mistral_state == "error"), None)
-        if task:
-            break
+    execution, task = seeded_execution(
+        civis_admin, lambda t: t.runs and t.mistral_state == "error", state=["failed"]
+    )
     sign_in_page(page, live_server.url, local_api.admin_key)
     open_run(page, live_server.url, execution)
     page.screenshot(path=f"{SHOTS}/execution_seeded.png", full_page=True)
@@ -161,9 +158,3 @@ def test_a_task_page_with_runs_and_logs(live_server, page, civis_admin, local_ap
     expect(page.get_by_role("heading", name=task.name, level=1)).to_be_visible()
     expect(page.locator(".run-log").first).to_be_visible()
     page.screenshot(path=f"{SHOTS}/execution_task.png", full_page=True)
-
-
-def workflow_last_run(admin, workflow) -> int:
-    return next(
-        e.id for e in admin.list_executions(workflow.id, limit=10).items if e.state == "failed"
-    )

@@ -3,25 +3,14 @@ task started (linked to their own pages). Read from the demo seed's history as t
 
 import pytest
 
-from .conftest import sign_in
+from .conftest import seeded_execution, sign_in
 
 pytestmark = pytest.mark.django_db
 
 
-def first_execution(admin, workflows, has) -> tuple:
-    for workflow in workflows:
-        for summary in admin.list_executions(workflow.id, limit=20).items:
-            execution = admin.get_executions(workflow.id, summary.id)
-            task = next((t for t in execution.tasks if has(t)), None)
-            if task is not None:
-                return execution, task
-    raise AssertionError("the demo seed has no such execution")
-
-
 def test_a_failed_task_lists_its_runs_with_their_logs(client, civis_admin, use_local_api):
-    failed = civis_admin.list_workflows(state=["failed"], limit=10).items
-    execution, task = first_execution(
-        civis_admin, failed, lambda t: t.mistral_state == "error" and t.runs
+    execution, task = seeded_execution(
+        civis_admin, lambda t: t.mistral_state == "error" and t.runs, state=["failed"]
     )
     run = task.runs[0]
     log = civis_admin.list_job_run_logs(run.job_id, run.id)
@@ -39,12 +28,7 @@ def test_a_failed_task_lists_its_runs_with_their_logs(client, civis_admin, use_l
 
 
 def test_a_task_that_started_a_workflow_links_to_that_run(client, civis_admin, use_local_api):
-    parents = [
-        w
-        for w in civis_admin.list_workflows(limit=50).items
-        if w.name.startswith(("Persuasion universe", "Precinct targets"))
-    ]
-    execution, task = first_execution(civis_admin, parents, lambda t: t.executions)
+    execution, task = seeded_execution(civis_admin, lambda t: t.executions)
     child = task.executions[0]
     sign_in(client, use_local_api.admin_key)
 
