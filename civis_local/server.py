@@ -80,9 +80,11 @@ def main(argv: list[str] | None = None) -> int:
     from civis_local.api.levers import LEVERS
 
     LEVERS.configure(
-        latency_ms=args.latency_ms, error_rate=args.error_rate, rate_limit=args.rate_limit
+        latency_ms=args.latency_ms,
+        error_rate=args.error_rate,
+        rate_limit=args.rate_limit,
+        speed=args.speed,
     )
-    LEVERS.speed = args.speed
     prepare(args.seed)
     stop = threading.Event()
     if args.tick_seconds > 0:

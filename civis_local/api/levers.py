@@ -16,7 +16,8 @@ NOMINAL_RATE_LIMIT = 1000  # what X-RateLimit-Limit says when no budget is enfor
 @dataclass
 class Clock:
     """Simulated time: `anchor` plus real seconds elapsed since `real_anchor`, times `speed`.
-    Speed 0 freezes it (tests); speed 60 makes a demo minute pass in a second."""
+    Speed 0 freezes it (tests); otherwise 1. The demo speed factor is not here: the engine
+    shortens the durations of executions started with it (`Levers.speed`)."""
 
     anchor: datetime = field(default_factory=lambda: datetime.now(UTC))
     real_anchor: float = field(default_factory=time.monotonic)
@@ -90,6 +91,10 @@ class Levers:
                 self.error_rate = min(1.0, max(0.0, float(changes["error_rate"] or 0)))
             if "error_status" in changes:
                 self.error_status = int(changes["error_status"] or 503)
+            if "speed" in changes:
+                self.speed = float(changes["speed"] or 1.0)
+                if self.speed <= 0:
+                    raise ValueError("speed must be positive")
             if "rate_limit" in changes:
                 self.rate_limit = parse_rate_limit(changes["rate_limit"])
                 self._window_start, self._window_count = time.monotonic(), 0
@@ -102,7 +107,8 @@ class Levers:
             "errorStatus": self.error_status,
             "rateLimit": f"{limit[0]}/{limit[1]:g}" if limit else None,
             "now": self.clock.now().isoformat(),
-            "speed": self.clock.speed,
+            "frozen": self.clock.speed == 0,
+            "speed": self.speed,
         }
 
 

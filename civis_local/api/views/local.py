@@ -63,7 +63,8 @@ def get_config(request):
 
 
 def post_config(request):
-    """Change latency_ms, error_rate, error_status or rate_limit ("N/SECONDS" or null)."""
+    """Change latency_ms, error_rate, error_status, rate_limit ("N/SECONDS" or null) or the
+    speed factor of executions started afterwards."""
     body = read_body(request)
     try:
         LEVERS.configure(**body)
