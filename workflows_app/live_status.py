@@ -17,6 +17,9 @@ never ask the platform themselves. One Celery task chain per execution keeps tha
   of the person whose page started it (plain ids only; never the key in a message) and
   decrypts that key when it runs. If the person signs out the row is gone and the chain stops;
   the next watcher's fragment request starts a new one as themselves.
+- **It stops when nobody watches.** Every page view and fragment refresh notes a watcher
+  for `WATCH_SECONDS`; a step that finds no watcher ends the chain (a run paused for days is
+  not polled for days). The next viewer starts a new one.
 - A chain that dies (worker killed) leaves a lock that expires after `LOCK_SECONDS`; watchers'
   fragment requests call `ensure_poller` on every refresh, so polling resumes by itself.
 """
@@ -44,6 +47,7 @@ GROWTH = 1.2
 MAX_INTERVAL = 15.0
 LOCK_SECONDS = 60  # longer than the longest interval plus a busy queue
 SNAPSHOT_SECONDS = 30 * 60
+WATCH_SECONDS = 60
 BROWSER_REFRESH_SECONDS = 3
 
 
@@ -71,6 +75,10 @@ def snapshot_key(execution_id: int) -> str:
 
 def interval_key(execution_id: int) -> str:
     return f"live:interval:{execution_id}"
+
+
+def watch_key(execution_id: int) -> str:
+    return f"live:watched:{execution_id}"
 
 
 def steps_key(execution_id: int) -> str:
@@ -115,7 +123,8 @@ def _schedule(workflow_id: int, execution_id: int, session_key_id: int, token: s
 
 def ensure_poller(workflow_id: int, execution_id: int, session_key_id: int) -> bool:
     """Start the one poller of this execution unless one runs already; True if this call
-    started it. Cheap enough to call on every fragment refresh."""
+    started it. Cheap enough to call on every fragment refresh, which also notes a watcher."""
+    cache.set(watch_key(execution_id), True, WATCH_SECONDS)
     token = f"{uuid.uuid4().hex}:{session_key_id}"
     if not cache.add(lock_key(execution_id), token, LOCK_SECONDS):
         return False
@@ -127,6 +136,7 @@ def ensure_poller(workflow_id: int, execution_id: int, session_key_id: int) -> b
 def restart_poller(workflow_id: int, execution_id: int, session_key_id: int) -> None:
     """After an action changed the execution: poll again from 1 s, whoever polled before.
     Replacing the token makes the previous chain stop at its next step."""
+    cache.set(watch_key(execution_id), True, WATCH_SECONDS)
     token = f"{uuid.uuid4().hex}:{session_key_id}"
     cache.set(lock_key(execution_id), token, LOCK_SECONDS)
     cache.set(interval_key(execution_id), FIRST_INTERVAL, LOCK_SECONDS)
@@ -160,8 +170,12 @@ def client_for_session_key(session_key_id: int) -> CivisClient | None:
 
 def poll_step(workflow_id: int, execution_id: int, session_key_id: int, token: str) -> float | None:
     """One poll: read the execution upstream, share it, and say when to poll next (seconds),
-    or None to stop (terminal, superseded by another chain, or nobody to act as)."""
+    or None to stop (terminal, superseded by another chain, nobody watching, or nobody to
+    act as)."""
     if poller_token(execution_id) != token:
+        return None
+    if not cache.get(watch_key(execution_id)):
+        _release(execution_id, token)
         return None
     client = client_for_session_key(session_key_id)
     if client is None:

@@ -27,3 +27,30 @@ document.addEventListener("htmx:beforeSwap", (event) => {
   // detail.elt is the swap target here; the refresh is the request the region itself made.
   if (answering(event.detail.requestConfig?.elt)) event.detail.shouldSwap = false;
 });
+
+// The live region is swapped whole every few seconds; announce only a change of state, once,
+// from a region outside it that stays put.
+const stateWords = () => {
+  const state = document.querySelector("#execution-live .execution-state");
+  if (!state) return "";
+  const copy = state.cloneNode(true);
+  copy.querySelectorAll("[aria-hidden='true']").forEach((icon) => icon.remove());
+  return copy.textContent.replace(/\s+/g, " ").trim();
+};
+let lastState = null;
+document.addEventListener("DOMContentLoaded", () => {
+  lastState = stateWords();
+});
+document.addEventListener("htmx:afterSwap", (event) => {
+  const announcer = document.getElementById("execution-announcer");
+  if (!announcer) return;
+  const words = stateWords();
+  if (lastState !== null && words && words !== lastState) {
+    announcer.textContent = "This run is now: " + words;
+  }
+  lastState = words;
+  // After an action answered in a dialog, put focus where the news is.
+  if (event.detail.requestConfig?.verb === "post") {
+    document.querySelector("#execution-live .execution-state")?.focus();
+  }
+});

@@ -84,6 +84,10 @@ def test_cancel_a_running_run(live_server, page, owner, celery_worker):
     page.get_by_role("link", name="Cancel this run").click()
     dialog.get_by_role("button", name="Yes, cancel this run").click()
     expect(state(page)).to_have_text(re.compile("Cancelled"))
+    expect(page.locator("#execution-announcer")).to_have_text(
+        re.compile("^This run is now: Cancelled")
+    )
+    expect(page.locator("#execution-live .execution-state")).to_be_focused()
     expect(page.get_by_role("link", name="Cancel this run")).to_have_count(0)
     assert owner.read(execution).state == "cancelled"
     assert still_same_page(page)

@@ -29,7 +29,8 @@ def session_key_id(owner_client):
 
 
 def forget(execution_id: int) -> None:
-    for key in (live_status.lock_key, live_status.interval_key, live_status.snapshot_key):
+    keys = (live_status.lock_key, live_status.interval_key, live_status.snapshot_key)
+    for key in (*keys, live_status.watch_key):
         cache.delete(key(execution_id))
     cache.delete(live_status.steps_key(execution_id))
 
@@ -107,6 +108,19 @@ def test_a_newer_poller_supersedes_the_old_one(owner, session_key_id, scheduled)
     assert new != old
     assert live_status.poll_step(execution.workflow_id, execution.id, session_key_id, old) is None
     assert live_status.poll_step(execution.workflow_id, execution.id, session_key_id, new) == 1.2
+    owner.api.post_executions_cancel(execution.workflow_id, execution.id)
+
+
+def test_poller_stops_when_nobody_watches_any_more(owner, session_key_id, scheduled):
+    execution = owner.paused()
+    forget(execution.id)
+    live_status.ensure_poller(execution.workflow_id, execution.id, session_key_id)
+    token = live_status.poller_token(execution.id)
+    assert live_status.poll_step(execution.workflow_id, execution.id, session_key_id, token)
+    cache.delete(live_status.watch_key(execution.id))  # as if WATCH_SECONDS went by unwatched
+    step = live_status.poll_step(execution.workflow_id, execution.id, session_key_id, token)
+    assert step is None and live_status.poller_token(execution.id) is None
+    assert live_status.steps_taken(execution.id) == 1  # the platform was not asked again
     owner.api.post_executions_cancel(execution.workflow_id, execution.id)
 
 
