@@ -126,4 +126,4 @@ def test_parallel_requests_are_served_in_parallel(private_api, levers):
         answers = list(pool.map(lambda _: api.get("/workflows", params={"limit": 5}), range(6)))
     elapsed = time.perf_counter() - started
     assert [a.status_code for a in answers] == [200] * 6
-    assert elapsed < 6 * 0.4 / 2  # one at a time would take 2.4 s
+    assert elapsed < 6 * 0.4 * 0.75  # one at a time takes at least 2.4 s (room for a busy box)
