@@ -70,3 +70,20 @@ def test_cancel_asks_first_then_cancels_and_is_audited(owner_client, owner):
     assert f"execution_id: {execution.id}" in entry.detail
     assert entry.outcome == AuditEntry.Outcome.SUCCEEDED
     assert "The run was cancelled." in owner_client.get(page_url(execution)).content.decode()
+
+
+def test_the_shared_snapshot_is_not_shown_to_someone_who_cannot_open_the_run(
+    owner_client, owner, viewer, client
+):
+    from .conftest import sign_in
+
+    execution = owner.running()
+    owner_client.get(page_url(execution))  # the owner's page fills the shared cache
+    assert live_status.read_snapshot(execution.id) is not None
+    sign_in(client, viewer.key)  # Bruno has no access to Ada's new workflow
+
+    fragment = client.get(page_url(execution), headers={"HX-Request": "true"})
+    body = fragment.content.decode()
+    assert 'id="execution-live"' not in body and "listen_for_changes" not in body
+    assert fragment["HX-Retarget"] == "#messages"  # a calm message instead
+    owner.api.post_executions_cancel(execution.workflow_id, execution.id)

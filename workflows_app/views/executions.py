@@ -144,7 +144,12 @@ def _retry_one_words(task_name: str) -> dict[str, str]:
 
 
 def _render_live(request, workflow_id: int, execution_id: int, *, with_messages: bool = False):
-    """The live fragment from the shared cache (reading the platform only when nobody has)."""
+    """The live fragment from the shared cache (reading the platform only when nobody has).
+
+    The snapshot was read with someone's key, maybe not this viewer's: their own access to the
+    workflow is checked first (asked upstream, or remembered from their own page load for
+    LEVEL_SECONDS), so nobody sees a run they could not open themselves."""
+    level = _viewer_level(request, workflow_id)
     snapshot = live_status.read_snapshot(execution_id)
     if snapshot is None or snapshot.execution.workflow_id != workflow_id:
         execution = accounts.client_for(request).get_executions(workflow_id, execution_id)
@@ -152,9 +157,7 @@ def _render_live(request, workflow_id: int, execution_id: int, *, with_messages:
     execution = snapshot.execution
     if not execution.is_terminal and (session_key_id := _session_key_id(request)):
         live_status.ensure_poller(workflow_id, execution_id, session_key_id)
-    context = _live_context(
-        request, workflow_id, execution, _viewer_level(request, workflow_id), snapshot.fetched_at
-    )
+    context = _live_context(request, workflow_id, execution, level, snapshot.fetched_at)
     context["with_messages"] = with_messages
     return render(request, "executions/_execution_live.html", context)
 
