@@ -162,3 +162,25 @@ def test_a_task_page_with_runs_and_logs(live_server, page, civis_admin, local_ap
     expect(page.get_by_role("heading", name=task.name, level=1)).to_be_visible()
     expect(page.locator(".run-log").first).to_be_visible()
     page.screenshot(path=f"{SHOTS}/execution_task.png", full_page=True)
+
+
+TOO_WIDE = """[...document.querySelectorAll('body *')]
+    .filter(e => e.getBoundingClientRect().right > 321)
+    .map(e => e.tagName + '.' + e.className).slice(0, 8)"""
+
+
+def test_pages_fit_a_narrow_screen(live_server, page, owner):
+    execution = owner.failed()
+    sign_in_page(page, live_server.url, owner.key)
+    page.set_viewport_size({"width": 320, "height": 800})
+    for path in (
+        f"/workflows/{execution.workflow_id}/executions/{execution.id}/",
+        f"/workflows/{execution.workflow_id}/executions/{execution.id}/tasks/wait_for_vendor/",
+        f"/workflows/{execution.workflow_id}/executions/{execution.id}/retry/",
+        "/executions/",
+    ):
+        page.goto(live_server.url + path)
+        wide = page.evaluate(TOO_WIDE)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320, (path, wide)
+    page.goto(f"{live_server.url}/workflows/{execution.workflow_id}/executions/{execution.id}/")
+    page.screenshot(path=f"{SHOTS}/execution_narrow.png", full_page=True)
