@@ -60,6 +60,7 @@ def test_cancel_asks_first_then_cancels_and_is_audited(owner_client, owner):
     confirm = owner_client.get(url)
     assert confirm.status_code == 200
     assert "Yes, cancel this run" in confirm.content.decode()
+    assert "These tasks stop: listen_for_changes." in confirm.content.decode()
     assert owner.read(execution).state == "running"  # asking changed nothing
 
     done = owner_client.post(url)

@@ -77,6 +77,7 @@ def test_cancel_a_running_run(live_server, page, owner, celery_worker):
 
     page.get_by_role("link", name="Cancel this run").click()
     dialog = page.get_by_role("dialog", name="Cancel this run?")
+    expect(dialog).to_contain_text("These tasks stop: listen_for_changes.")
     dialog.get_by_role("button", name="No, keep it running").click()
     expect(dialog).to_be_hidden()
     assert owner.read(execution).state == "running"

@@ -104,6 +104,12 @@ def _keep_watching(request, workflow_id: int, execution: Execution) -> None:
         live_status.ensure_poller(workflow_id, execution.id, session_key_id)
 
 
+def _unfinished(execution: Execution) -> list[str]:
+    """Tasks a cancel would stop (UX.md: say exactly what a cancel will do)."""
+    finished = ("success", "error", "cancelled")
+    return [t.name for t in execution.tasks if (t.mistral_state or "").lower() not in finished]
+
+
 def _live_context(request, workflow_id: int, execution: Execution, level: str | None, fetched_at):
     tasks_by_name = {task.name: task for task in execution.tasks}
     return {
@@ -126,6 +132,7 @@ def _live_context(request, workflow_id: int, execution: Execution, level: str | 
             for task in execution.tasks
         ],
         "tasks_by_name": tasks_by_name,
+        "unfinished_tasks": _unfinished(execution),
         "live": not execution.is_terminal,
         "fetched_at": fetched_at,
         "refresh_seconds": live_status.BROWSER_REFRESH_SECONDS,
@@ -274,6 +281,7 @@ def _confirm_page(request, workflow_id: int, execution_id: int, action: str, tas
         "words": words,
         "task_name": task_name,
         "allowed": allowed,
+        "unfinished_tasks": _unfinished(execution),
     }
     return render(request, "executions/execution_confirm.html", context)
 
