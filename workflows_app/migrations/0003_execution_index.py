@@ -5,42 +5,74 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('workflows_app', '0002_bulk_jobs'),
+        ("workflows_app", "0002_bulk_jobs"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ExecutionIndexSweep',
+            name="ExecutionIndexSweep",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('swept_at', models.DateTimeField(blank=True, null=True)),
-                ('workflows_seen', models.PositiveIntegerField(default=0)),
-                ('requested_at', models.DateTimeField(blank=True, null=True)),
-                ('account', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='execution_sweep', to='workflows_app.civisaccount')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("swept_at", models.DateTimeField(blank=True, null=True)),
+                ("workflows_seen", models.PositiveIntegerField(default=0)),
+                ("requested_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "account",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="execution_sweep",
+                        to="workflows_app.civisaccount",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='IndexedExecution',
+            name="IndexedExecution",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('workflow_id', models.BigIntegerField()),
-                ('workflow_name', models.CharField(blank=True, max_length=255)),
-                ('execution_id', models.BigIntegerField()),
-                ('state', models.CharField(blank=True, db_index=True, max_length=40)),
-                ('mistral_state', models.CharField(blank=True, max_length=40)),
-                ('ran_by', models.CharField(blank=True, max_length=255)),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(blank=True, db_index=True, null=True)),
-                ('seen_at', models.DateTimeField(auto_now=True)),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='indexed_executions', to='workflows_app.civisaccount')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("workflow_id", models.BigIntegerField()),
+                ("workflow_name", models.CharField(blank=True, max_length=255)),
+                ("execution_id", models.BigIntegerField()),
+                ("state", models.CharField(blank=True, db_index=True, max_length=40)),
+                ("mistral_state", models.CharField(blank=True, max_length=40)),
+                ("ran_by", models.CharField(blank=True, max_length=255)),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(blank=True, db_index=True, null=True)),
+                ("seen_at", models.DateTimeField(auto_now=True)),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="indexed_executions",
+                        to="workflows_app.civisaccount",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-execution_id'],
-                'indexes': [models.Index(fields=['account', '-created_at'], name='workflows_a_account_1a1230_idx')],
-                'constraints': [models.UniqueConstraint(fields=('account', 'execution_id'), name='one_index_row_per_person_execution')],
+                "ordering": ["-created_at", "-execution_id"],
+                "indexes": [
+                    models.Index(
+                        fields=["account", "-created_at"], name="workflows_a_account_1a1230_idx"
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("account", "execution_id"),
+                        name="one_index_row_per_person_execution",
+                    )
+                ],
             },
         ),
     ]
