@@ -22,6 +22,9 @@ never ask the platform themselves. One Celery task chain per execution keeps tha
   not polled for days). The next viewer starts a new one.
 - A chain that dies (worker killed) leaves a lock that expires after `LOCK_SECONDS`; watchers'
   fragment requests call `ensure_poller` on every refresh, so polling resumes by itself.
+- If no worker runs at all, a snapshot of an unfinished run goes stale; then one fragment
+  request per `FALLBACK_SECONDS` (again an atomic add) reads the platform itself, so the page
+  still moves, slowly, and the platform is still asked once per interval, not once per viewer.
 """
 
 from __future__ import annotations
@@ -48,6 +51,8 @@ MAX_INTERVAL = 15.0
 LOCK_SECONDS = 60  # longer than the longest interval plus a busy queue
 SNAPSHOT_SECONDS = 30 * 60
 WATCH_SECONDS = 60
+STALE_SECONDS = 2 * MAX_INTERVAL  # a poller that works refreshes well within this
+FALLBACK_SECONDS = MAX_INTERVAL
 BROWSER_REFRESH_SECONDS = 3
 
 
@@ -106,6 +111,16 @@ def write_snapshot(execution: Execution) -> Snapshot:
     snapshot = Snapshot(execution, timezone.now())
     cache.set(snapshot_key(execution.id), snapshot, SNAPSHOT_SECONDS)
     return snapshot
+
+
+def needs_fallback_read(snapshot: Snapshot) -> bool:
+    """True for the one caller (per FALLBACK_SECONDS) that should read an unfinished run
+    itself because its snapshot is stale (no worker is polling)."""
+    if snapshot.is_terminal:
+        return False
+    if (timezone.now() - snapshot.fetched_at).total_seconds() < STALE_SECONDS:
+        return False
+    return cache.add(f"live:fallback:{snapshot.execution.id}", True, FALLBACK_SECONDS)
 
 
 def poller_token(execution_id: int) -> str | None:

@@ -88,3 +88,24 @@ def test_the_shared_snapshot_is_not_shown_to_someone_who_cannot_open_the_run(
     assert 'id="execution-live"' not in body and "listen_for_changes" not in body
     assert fragment["HX-Retarget"] == "#messages"  # a calm message instead
     owner.api.post_executions_cancel(execution.workflow_id, execution.id)
+
+
+def test_without_a_worker_a_stale_snapshot_is_refreshed_once_per_interval(
+    owner_client, owner, local_api, monkeypatch
+):
+    import datetime as dt
+
+    import requests
+    from django.utils import timezone
+
+    execution = owner.running()
+    owner_client.get(page_url(execution))
+    stale = live_status.Snapshot(execution, timezone.now() - dt.timedelta(minutes=5))
+    monkeypatch.setattr(live_status, "read_snapshot", lambda execution_id: stale)
+    cache.delete(f"live:fallback:{execution.id}")
+    requests.post(local_api.url + "_local/requests/reset", timeout=5)
+    for _ in range(4):
+        owner_client.get(page_url(execution), headers={"HX-Request": "true"})
+    counts = requests.get(local_api.url + "_local/requests", timeout=5).json()["byRoute"]
+    assert counts == {"GET /workflows/{id}/executions/{execution_id}": 1}
+    owner.api.post_executions_cancel(execution.workflow_id, execution.id)

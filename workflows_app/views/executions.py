@@ -158,7 +158,11 @@ def _render_live(request, workflow_id: int, execution_id: int, *, with_messages:
     LEVEL_SECONDS), so nobody sees a run they could not open themselves."""
     level = _viewer_level(request, workflow_id)
     snapshot = live_status.read_snapshot(execution_id)
-    if snapshot is None or snapshot.execution.workflow_id != workflow_id:
+    if (
+        snapshot is None
+        or snapshot.execution.workflow_id != workflow_id
+        or live_status.needs_fallback_read(snapshot)
+    ):
         execution = accounts.client_for(request).get_executions(workflow_id, execution_id)
         snapshot = live_status.write_snapshot(execution)
     execution = snapshot.execution
