@@ -63,6 +63,10 @@ def test_read_why_a_run_failed_then_retry_and_watch_it_finish(
     expect(state(page)).to_have_text(re.compile("Failed"), timeout=20_000)
     expect(page.locator("#execution-live")).not_to_have_attribute("hx-trigger", re.compile("."))
     assert still_same_page(page)
+    page.reload()  # after the swaps, the same URL still gives the whole page
+    expect(page.get_by_role("heading", name="Vendor wait", level=1)).to_be_visible()
+    expect(page.get_by_role("navigation", name="Main")).to_be_visible()
+    expect(state(page)).to_have_text(re.compile("Failed"))
     assert AuditEntry.objects.filter(
         action="post_executions_retry", object_id=str(execution.workflow_id), outcome="succeeded"
     ).exists()
