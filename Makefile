@@ -27,6 +27,7 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy --strict workflows_app/civis
 
 format: install
 	$(BIN)/ruff check --fix .
