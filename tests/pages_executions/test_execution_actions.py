@@ -104,3 +104,12 @@ def test_unknown_actions_do_not_exist(owner_client, owner):
     execution = owner.running()
     assert owner_client.post(page_url(execution) + "delete/").status_code == 404
     owner.api.post_executions_cancel(execution.workflow_id, execution.id)
+
+
+def test_run_again_from_the_dialog_sends_the_browser_to_the_new_run(owner_client, owner):
+    first = owner.failed()
+    answer = owner_client.post(page_url(first) + "run-again/", headers={"HX-Request": "true"})
+    assert answer.status_code == 200
+    target = answer["HX-Redirect"]
+    new_id = int(re.search(r"/executions/(\d+)/$", target).group(1))
+    assert new_id != first.id and target == f"/workflows/{first.workflow_id}/executions/{new_id}/"
