@@ -2,13 +2,18 @@
 ownership, so they never touch the session's shared demo server), its people, and workflows
 made through the API for one owner."""
 
+import os
+import subprocess
+import sys
+import time
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
 from django.contrib.auth import get_user_model
 
-from tests.conftest import LocalApi
+from tests.conftest import ROOT, LocalApi, stop
 from workflows_app.civis.client import CivisClient
 from workflows_app.models import CivisAccount
 
@@ -78,3 +83,103 @@ def console_admin(transactional_db, private_api):
         user=user, civis_user_id=me.id, name=me.name, email="admin@civis-local.test"
     )
     return user
+
+
+class BulkWorker:
+    """A real `celery worker` (threads pool, like `make run`) on its own queue, sharing the
+    test database, that a test may kill with SIGKILL."""
+
+    def __init__(self, queue: str, name: str) -> None:
+        self.log = ROOT / "var" / f"test-bulk-worker-{name}.log"
+        from django.conf import settings
+
+        env = {
+            **os.environ,
+            "CONSOLE_USE_TEST_DATABASE": "1",
+            "CONSOLE_TEST_DB": settings.DATABASES["default"]["TEST"]["NAME"],
+        }
+        self.process = subprocess.Popen(  # noqa: S603
+            [
+                sys.executable, "-m", "celery", "-A", "webui", "worker",
+                "--pool", "threads", "--concurrency", "4", "--loglevel", "INFO",
+                "--without-gossip", "--without-mingle", "--without-heartbeat",
+                "-Q", queue, "-n", f"{name}-{os.getpid()}@%h",
+            ],
+            cwd=ROOT, env=env, stdout=self.log.open("wb"), stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        self._wait_ready(queue)
+
+    def _wait_ready(self, queue: str) -> None:
+        from webui.celery import ping
+
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if ping.apply_async(args=["ready"], queue=queue, retry=False).get(timeout=2):
+                    return
+            except Exception:
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"bulk test worker did not start; see {self.log}") from None
+
+    def kill(self) -> None:
+        self.process.kill()  # SIGKILL: no clean-up, no acks
+        self.process.wait()
+
+    def stop(self) -> None:
+        stop(self.process)
+
+
+@pytest.fixture
+def bulk_queue():
+    """A queue of this test's own, so only its workers run its jobs."""
+    return f"bulk-test-{uuid.uuid4().hex[:8]}"
+
+
+@pytest.fixture
+def start_worker(bulk_queue):
+    workers = []
+
+    def start(name: str) -> BulkWorker:
+        worker = BulkWorker(bulk_queue, name)
+        workers.append(worker)
+        return worker
+
+    yield start
+    for worker in workers:
+        worker.stop()
+
+
+def wait_until(condition, seconds: float, step: float = 0.05):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(step)
+    raise AssertionError(f"not true within {seconds} s: {condition}")
+
+
+def start_transfer(api: PrivateApi, user, ids, target, *, queue=None, **parameters):
+    """A transfer job of the workflows `ids` to `target`, made the way the wizard makes it:
+    the owner's workflows listed (all pages) with the admin's key, the chosen ones kept.
+    With `queue`, its runner is sent there; without, the test runs it itself."""
+    from workflows_app.bulk import jobs
+    from workflows_app.bulk.candidates import owned_by
+    from workflows_app.bulk.tasks import run_bulk_job
+
+    listed, _ = owned_by(api.admin, api.owner_of(ids[0]))
+    wanted = set(ids)
+    specs = [jobs.ItemSpec(c.id, c.name, c.owner_id) for c in listed if c.id in wanted]
+    job = jobs.start_job(
+        kind="transfer",
+        user=user,
+        actor_civis_id=api.admin.users_me().id,
+        api_key=api.admin_key,
+        title=f"Move {len(specs)} workflows",
+        parameters={"user_id": target.id, "user_name": target.name, **parameters},
+        items=specs,
+        enqueue=False,
+    )
+    if queue:
+        run_bulk_job.apply_async((job.id,), queue=queue)
+    return job

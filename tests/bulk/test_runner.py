@@ -1,32 +1,15 @@
 """The runner against a live local API: items done once, idempotent, outcomes as they happen,
 transient failures retried, rate limits honoured, cancel and retry."""
 
+from tests.bulk.conftest import start_transfer
 from workflows_app.bulk import jobs, runner
-from workflows_app.bulk.candidates import owned_by
 from workflows_app.models_bulk import BulkItem, BulkJob, Notification
-
-
-def _transfer_job(api, user, ids, target, **options):
-    listed, _ = owned_by(api.admin, api.owner_of(ids[0]))
-    wanted = set(ids)
-    specs = [jobs.ItemSpec(c.id, c.name, c.owner_id) for c in listed if c.id in wanted]
-    return jobs.start_job(
-        kind="transfer",
-        user=user,
-        actor_civis_id=api.admin.users_me().id,
-        api_key=api.admin_key,
-        title=f"Transfer of {len(specs)} workflows",
-        parameters={"user_id": target.id, "user_name": target.name, **options},
-        items=specs,
-        enqueue=False,
-        **({"concurrency": options.pop("concurrency")} if "concurrency" in options else {}),
-    )
 
 
 def test_a_transfer_job_moves_every_workflow_and_finishes_with_a_summary(bulk_api, console_admin):
     ids = bulk_api.make_workflows("cbellini", 12, "Runner basic")
     target = bulk_api.people["dvolkov"]
-    job = _transfer_job(bulk_api, console_admin, ids, target)
+    job = start_transfer(bulk_api, console_admin, ids, target)
     bulk_api.reset_requests()
 
     result = runner.run_slice(job.id)
@@ -47,7 +30,7 @@ def test_a_transfer_job_moves_every_workflow_and_finishes_with_a_summary(bulk_ap
 def test_a_workflow_the_target_already_owns_is_done_without_a_call(bulk_api, console_admin):
     ids = bulk_api.make_workflows("cbellini", 3, "Runner owned")
     target = bulk_api.people["cbellini"]
-    job = _transfer_job(bulk_api, console_admin, ids, target)
+    job = start_transfer(bulk_api, console_admin, ids, target)
     bulk_api.reset_requests()
 
     runner.run_slice(job.id)
@@ -60,8 +43,8 @@ def test_a_workflow_the_target_already_owns_is_done_without_a_call(bulk_api, con
 def test_transient_failures_are_retried_until_every_item_is_done(bulk_api, console_admin):
     ids = bulk_api.make_workflows("cbellini", 20, "Runner flaky")
     target = bulk_api.people["egarcia"]
-    job = _transfer_job(bulk_api, console_admin, ids, target)
-    bulk_api.configure(error_rate=0.3, error_status=503)
+    job = start_transfer(bulk_api, console_admin, ids, target)
+    bulk_api.configure(error_rate=0.25, error_status=503)
 
     runner.run_slice(job.id)
 
@@ -76,7 +59,7 @@ def test_transient_failures_are_retried_until_every_item_is_done(bulk_api, conso
 def test_a_refused_item_fails_with_the_platform_words_and_can_be_retried(bulk_api, console_admin):
     ids = bulk_api.make_workflows("cbellini", 2, "Runner refused")
     target = bulk_api.people["fhaddad"]
-    job = _transfer_job(bulk_api, console_admin, ids, target)
+    job = start_transfer(bulk_api, console_admin, ids, target)
     BulkItem.objects.filter(job=job, workflow_id=ids[0]).update(params={"user_id": 999999})
 
     runner.run_slice(job.id)
@@ -98,7 +81,7 @@ def test_a_refused_item_fails_with_the_platform_words_and_can_be_retried(bulk_ap
 
 def test_cancel_skips_what_has_not_started_and_deletes_the_key(bulk_api, console_admin):
     ids = bulk_api.make_workflows("cbellini", 5, "Runner cancel")
-    job = _transfer_job(bulk_api, console_admin, ids, bulk_api.people["imoreau"])
+    job = start_transfer(bulk_api, console_admin, ids, bulk_api.people["imoreau"])
 
     assert jobs.cancel(job)
 

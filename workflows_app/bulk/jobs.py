@@ -58,7 +58,8 @@ def start_job(
             started_by=user,
             actor_civis_id=actor_civis_id,
             title=title[:300],
-            parameters=dict(parameters),
+            # The API the key belongs to: whichever worker runs the job calls that one.
+            parameters={**parameters, "endpoint": settings.CIVIS_API_ENDPOINT},
             encrypted_key=crypto.encrypt(api_key),
             concurrency=concurrency or default_concurrency(),
             total=len(specs),

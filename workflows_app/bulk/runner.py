@@ -1,12 +1,13 @@
 """Working the items of a bulk job: claim, act, record; finish once; recover from dead workers.
 
-A runner works one job for one *slice* (a minute at most, well inside Celery's time limits)
-with `job.concurrency` threads. Each thread claims one pending item at a time with a
-conditional UPDATE (`... WHERE state = 'pending'`) and proceeds only if it changed one row, so
-two runners of the same job never work the same item. Outcomes are written as they happen,
-again conditionally (`WHERE state = 'running' AND claimed_by = me`), so an item that the
-sweeper handed to someone else is recorded once. When pending items remain after the slice,
-the task runs again; when none are left, the job is finished by whoever gets there first.
+A runner works one job for one *slice* (a minute at most, well inside Celery's time limits).
+Its own thread claims pending items in small batches with a conditional UPDATE
+(`... WHERE state = 'pending'`): only the rows that UPDATE changed are its own, so two runners
+of the same job never work the same item. `job.concurrency` call threads talk to the platform;
+the runner's thread writes each outcome as it comes back, again conditionally
+(`WHERE state = 'running' AND claimed_by = <claim>`), so an item the sweeper handed to someone
+else is recorded once. When pending items remain after the slice, the task runs again; when
+none are left, the job is finished by whoever gets there first.
 
 `sweep` is the safety net (Celery beat): items claimed longer ago than the claim timeout by a
 runner that stopped beating go back to pending, and jobs with work left but no live runner are
@@ -17,16 +18,18 @@ from __future__ import annotations
 
 import logging
 import os
-import random
+import queue
 import socket
 import threading
 import time
+import uuid
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import close_old_connections, connection
+from django.db import close_old_connections, connection, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
@@ -41,7 +44,9 @@ logger = logging.getLogger(__name__)
 
 Item = BulkItem.State
 # Transient failures (5xx, timeouts) are retried this many times in all, then reported.
-MAX_ATTEMPTS = 5
+MAX_ATTEMPTS = 8
+# Answers that say the platform did nothing: a retry needs no look at what the last try did.
+NOTHING_DONE = frozenset({429, 503})
 SLICE_SECONDS = 60.0
 # Calls go out once each: retries are the runner's (the item goes back to pending), so that a
 # 429 pauses the whole job instead of one thread, and every attempt is counted on the item.
@@ -87,20 +92,14 @@ def run_slice(
         pace.pause((job.paused_until - timezone.now()).total_seconds())
     client = client_factory(
         key,
+        endpoint=job.parameters.get("endpoint") or None,
         profile=ONE_SHOT,
         actor_id=job.actor_civis_id,
         on_rate_limit=pace.observe,
     )
-    worker = _Worker(job, client, pace, deadline=time.monotonic() + seconds)
-    threads = [
-        threading.Thread(target=worker.loop, name=f"bulk-{job.id}-{n}", daemon=True)
-        for n in range(job.concurrency)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return SliceResult(worker.worked, _next_step(job.id, pace))
+    slice_ = _Slice(job, client, pace, deadline=time.monotonic() + seconds)
+    worked = slice_.run()
+    return SliceResult(worked, _next_step(job.id, pace))
 
 
 def _next_step(job_id: int, pace: Pace) -> float | None:
@@ -113,8 +112,21 @@ def _next_step(job_id: int, pace: Pace) -> float | None:
     return None
 
 
-class _Worker:
-    """The loop each thread of a slice runs."""
+@dataclass(frozen=True)
+class _Result:
+    """What a call thread reports for one item; the slice's own thread writes it."""
+
+    item: BulkItem
+    state: str | None  # DONE or FAILED; None: put the item back for later
+    message: str = ""
+    status: int | None = None
+    undo_attempt: bool = False
+
+
+class _Slice:
+    """One slice: this thread claims items in batches and writes every outcome (one writer,
+    so the database never makes the call threads queue for its lock); `job.concurrency`
+    call threads only talk to the platform."""
 
     def __init__(self, job: BulkJob, client: CivisClient, pace: Pace, deadline: float) -> None:
         self.job = job
@@ -122,100 +134,152 @@ class _Worker:
         self.pace = pace
         self.deadline = deadline
         self.action = ACTIONS[job.kind]
-        self.worked = 0
-        self._lock = threading.Lock()
+        self.me = f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
+        self._todo: queue.Queue[BulkItem | None] = queue.Queue()
+        self._done: queue.Queue[_Result] = queue.Queue()
         self._beat_at = 0.0
 
-    def loop(self) -> None:
-        me = f"{socket.gethostname()}:{os.getpid()}:{threading.current_thread().name}"
+    def run(self) -> int:
+        width = self.job.concurrency
+        threads = [
+            threading.Thread(target=self._call_loop, name=f"bulk-{self.job.id}-{n}", daemon=True)
+            for n in range(width)
+        ]
+        for thread in threads:
+            thread.start()
+        worked = in_flight = 0
+        claimed: deque[BulkItem] = deque()
         try:
-            while time.monotonic() < self.deadline and self.pace.pause_left() < (
-                self.deadline - time.monotonic()
-            ):
-                item = claim(self.job.id, me, spread=self.job.concurrency)
-                if item is None:
-                    return
-                self._heartbeat()
-                self._work(item, me)
+            while True:
+                while in_flight < width and self._may_start():
+                    if not claimed:
+                        claimed.extend(claim_batch(self.job.id, self.me, width))
+                        self._heartbeat()
+                    if not claimed:
+                        break
+                    self._todo.put(claimed.popleft())
+                    in_flight += 1
+                if not in_flight:
+                    break
+                results = [self._done.get()]
+                while True:
+                    try:
+                        results.append(self._done.get_nowait())
+                    except queue.Empty:
+                        break
+                in_flight -= len(results)
+                worked += self._write(results)
         finally:
-            connection.close()  # each thread has its own connection; leave none behind
+            for item in claimed:  # claimed but never started: back to the queue
+                release(item, undo_attempt=True)
+            for _ in threads:
+                self._todo.put(None)
+            for thread in threads:
+                thread.join()
+        return worked
+
+    def _may_start(self) -> bool:
+        left = self.deadline - time.monotonic()
+        return left > 0 and self.pace.pause_left() < left
 
     def _heartbeat(self) -> None:
         now = time.monotonic()
-        with self._lock:
-            if now - self._beat_at < 1.0:
-                return
+        if now - self._beat_at >= 1.0:
             self._beat_at = now
-        BulkJob.objects.filter(id=self.job.id).update(heartbeat_at=timezone.now())
+            BulkJob.objects.filter(id=self.job.id).update(heartbeat_at=timezone.now())
 
-    def _work(self, item: BulkItem, me: str) -> None:
+    def _write(self, results: list[_Result]) -> int:
+        worked = 0
+        with transaction.atomic():
+            for result in results:
+                if result.state is None:
+                    release(result.item, undo_attempt=result.undo_attempt, status=result.status)
+                elif record(result.item, result.state, result.message, result.status):
+                    worked += result.state == Item.DONE
+        return worked
+
+    def _call_loop(self) -> None:
+        try:
+            while (item := self._todo.get()) is not None:
+                self._done.put(self._call(item))
+        finally:
+            connection.close()  # the audit hook may have opened one in this thread
+
+    def _call(self, item: BulkItem) -> _Result:
         work = Work(
             workflow_id=item.workflow_id,
             known_owner_id=item.known_owner_id,
             params={**self.job.parameters, **item.params},
-            retried=item.attempts > 1,
+            # An earlier try may have changed something unless its answer said otherwise.
+            retried=item.attempts > 1 and item.upstream_status not in NOTHING_DONE,
         )
         with self.pace.call(self.deadline) as may_call:
             if not may_call:
-                release(item, me, undo_attempt=True)
-                return
+                return _Result(item, None, undo_attempt=True)
             try:
                 outcome = self.action(self.client, work)
             except RateLimited as exc:
                 self.pace.pause(exc.retry_after or 1.0)
-                release(item, me, undo_attempt=True)
-                return
+                return _Result(item, None, status=429, undo_attempt=True)
             except Unavailable as exc:
                 if item.attempts < MAX_ATTEMPTS:
-                    release(item, me)
-                    return
-                record(item, me, Item.FAILED, _failure_words(exc), exc.status)
-                return
+                    return _Result(item, None, status=exc.status)
+                return _Result(item, Item.FAILED, _failure_words(exc), exc.status)
             except CivisError as exc:
-                record(item, me, Item.FAILED, _failure_words(exc), exc.status)
-                return
-        record(item, me, Item.DONE, outcome.message, outcome.upstream_status)
-        with self._lock:
-            self.worked += 1
+                return _Result(item, Item.FAILED, _failure_words(exc), exc.status)
+            except Exception:  # a bug must not leave the item claimed forever
+                logger.exception("bulk job %s: item %s", self.job.id, item.workflow_id)
+                return _Result(item, Item.FAILED, "Not changed: the console hit an error.")
+        return _Result(item, Item.DONE, outcome.message, outcome.upstream_status)
 
 
-def claim(job_id: int, me: str, *, spread: int = 1) -> BulkItem | None:
-    """Take one pending item of the job for `me`, or None when there is none left.
+def claim_batch(job_id: int, me: str, size: int) -> list[BulkItem]:
+    """Take up to `size` pending items of the job for `me` with one conditional UPDATE
+    (`... WHERE state = 'pending'`); only the rows it changed are ours, named by a token.
 
-    Candidates are the first few pending items (fewest attempts first, so items that failed
-    transiently wait behind fresh ones); threads pick among them at random to collide less."""
+    Candidates are the first pending items, fewest attempts first, so items that failed
+    transiently wait behind fresh ones."""
     while True:
         candidates = list(
             BulkItem.objects.filter(job_id=job_id, state=Item.PENDING)
             .order_by("attempts", "id")
-            .values_list("id", flat=True)[: max(1, spread * 2)]
+            .values_list("id", flat=True)[:size]
         )
         if not candidates:
-            return None
-        random.shuffle(candidates)
-        for item_id in candidates:
-            taken = BulkItem.objects.filter(id=item_id, state=Item.PENDING).update(
-                state=Item.RUNNING,
-                attempts=F("attempts") + 1,
-                claimed_at=timezone.now(),
-                claimed_by=me,
-            )
-            if taken == 1:
-                return BulkItem.objects.get(id=item_id)
+            return []
+        token = f"{me}:{uuid.uuid4().hex[:8]}"
+        taken = BulkItem.objects.filter(id__in=candidates, state=Item.PENDING).update(
+            state=Item.RUNNING,
+            attempts=F("attempts") + 1,
+            claimed_at=timezone.now(),
+            claimed_by=token,
+        )
+        if taken:
+            return list(BulkItem.objects.filter(claimed_by=token, state=Item.RUNNING))
 
 
-def release(item: BulkItem, me: str, *, undo_attempt: bool = False) -> None:
-    """Put a claimed item back for a later attempt (`undo_attempt`: nothing was sent)."""
-    changes = {"state": Item.PENDING, "claimed_at": None, "claimed_by": ""}
+def release(item: BulkItem, *, undo_attempt: bool = False, status: int | None = None) -> None:
+    """Put a claimed item back for a later attempt (`undo_attempt`: nothing was sent;
+    `status`: how the platform answered this attempt, None when it did not)."""
+    changes: dict = {
+        "state": Item.PENDING,
+        "claimed_at": None,
+        "claimed_by": "",
+        "upstream_status": status,
+    }
     if undo_attempt:
         changes["attempts"] = F("attempts") - 1
-    BulkItem.objects.filter(id=item.id, state=Item.RUNNING, claimed_by=me).update(**changes)
+    BulkItem.objects.filter(id=item.id, state=Item.RUNNING, claimed_by=item.claimed_by).update(
+        **changes
+    )
 
 
-def record(item: BulkItem, me: str, state: str, message: str, status: int | None) -> bool:
-    """Write an item's outcome, unless it was taken from `me` meanwhile (then the new holder
-    records it). True when written."""
-    written = BulkItem.objects.filter(id=item.id, state=Item.RUNNING, claimed_by=me).update(
+def record(item: BulkItem, state: str, message: str, status: int | None) -> bool:
+    """Write an item's outcome, unless its claim was taken away meanwhile (then the new
+    holder records it). True when written."""
+    written = BulkItem.objects.filter(
+        id=item.id, state=Item.RUNNING, claimed_by=item.claimed_by
+    ).update(
         state=state, outcome=message[:2000], upstream_status=status, finished_at=timezone.now()
     )
     return written == 1
@@ -272,7 +336,7 @@ def sweep(older_than: timedelta | None = None, kick: Callable[[int], None] | Non
     cutoff = timezone.now() - (older_than or claim_timeout())
     BulkItem.objects.filter(
         state=Item.RUNNING, claimed_at__lt=cutoff, job__state=BulkJob.State.RUNNING
-    ).update(state=Item.PENDING, claimed_at=None, claimed_by="")
+    ).update(state=Item.PENDING, claimed_at=None, claimed_by="", upstream_status=None)
     abandoned = Q(state=Item.PENDING) | Q(state=Item.RUNNING, claimed_at__lt=cutoff)
     BulkItem.objects.filter(abandoned, job__state=BulkJob.State.CANCELLED).update(
         state=Item.SKIPPED, outcome=CANCELLED_WORDS, finished_at=timezone.now()

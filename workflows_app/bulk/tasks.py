@@ -7,17 +7,20 @@ from . import runner
 
 
 @shared_task(
+    bind=True,
     name="bulk.run_job",
     autoretry_for=(OperationalError,),
     retry_backoff=True,
     retry_jitter=True,
     max_retries=5,
 )
-def run_bulk_job(job_id: int) -> int:
-    """One slice of a job; enqueues the next slice while items are left. Returns items done."""
+def run_bulk_job(self, job_id: int) -> int:
+    """One slice of a job; enqueues the next slice (on the queue this one came from) while
+    items are left. Returns how many items this slice did."""
     result = runner.run_slice(job_id)
     if result.again_in is not None:
-        run_bulk_job.apply_async((job_id,), countdown=result.again_in)
+        queue = (self.request.delivery_info or {}).get("routing_key")
+        self.apply_async((job_id,), countdown=result.again_in, queue=queue)
     return result.worked
 
 
