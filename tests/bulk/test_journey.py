@@ -1,0 +1,84 @@
+"""Chromium: the offboarding wizard for the demo person who is leaving, on a private local
+API, through to a progress bar at 100% with every workflow listed as done."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.bulk.conftest import BulkWorker
+
+pytestmark = [pytest.mark.browser, pytest.mark.celery, pytest.mark.django_db(transaction=True)]
+SHOTS = "/tmp/bulk"
+LEAVING = "mwebb"  # civis_local/api/seeds/people.py: Marcus Webb owns 32 workflows
+
+
+@pytest.fixture
+def default_queue_worker(bulk_api):
+    """A worker on Celery's default queue, where the wizard's jobs go."""
+    worker = BulkWorker("celery", "journey")
+    yield worker
+    worker.stop()
+
+
+def choose(page, box_label: str, typed: str, name: str) -> None:
+    page.get_by_role("searchbox", name=box_label).press_sequentially(typed, delay=40)
+    radio = page.get_by_role("radio", name=re.compile(rf"^{re.escape(name)}"))
+    expect(radio).to_be_visible(timeout=15_000)  # swapped in by htmx as we type
+    radio.check()
+
+
+def test_offboarding_moves_everything_the_leaving_person_owns(
+    live_server, page, bulk_api, default_queue_worker
+):
+    leaving = bulk_api.people[LEAVING]
+    owned = [w.id for w in bulk_api.admin.iter_workflows(author=str(leaving.id), archived="all")]
+    assert len(owned) == 32
+    base = live_server.url
+
+    page.goto(base + "/sign-in/")
+    page.get_by_label("Your Civis API key").fill(bulk_api.admin_key)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("link", name="Transfers").click()
+    page.screenshot(path=f"{SHOTS}-list-empty.png", full_page=True)
+    page.get_by_role("link", name="Move someone's workflows").click()
+
+    choose(page, "Whose workflows?", "Webb", "Marcus Webb")
+    page.screenshot(path=f"{SHOTS}-new.png", full_page=True)
+    page.get_by_role("button", name="List their workflows").click()
+
+    expect(page.get_by_text("32 workflows selected")).to_be_visible()
+    expect(page.get_by_text("Page 1 of 2", exact=True)).to_be_visible()
+    first = page.locator("input[name=chosen]").first
+    first.uncheck()
+    page.get_by_role("button", name="Next page").click()
+    expect(page.get_by_text("31 workflows selected")).to_be_visible()
+    page.get_by_role("button", name="Previous page").click()
+    expect(page.locator("input[name=chosen]").first).not_to_be_checked()  # kept across pages
+    page.screenshot(path=f"{SHOTS}-select.png", full_page=True)
+    page.get_by_role("button", name="Select all 32").click()
+    expect(page.get_by_text("32 workflows selected")).to_be_visible()
+    page.get_by_role("button", name="Continue with the ticked workflows").click()
+
+    choose(page, "New owner", "Thomp", "Gwen Thompson")
+    expect(page.get_by_label(re.compile("Also share the things"))).to_be_checked()
+    page.screenshot(path=f"{SHOTS}-choices.png", full_page=True)
+    page.get_by_role("button", name="Check your choices").click()
+
+    expect(page.get_by_role("heading", name="Check your choices")).to_be_visible()
+    expect(page.locator("table tbody tr")).to_have_count(32)
+    page.screenshot(path=f"{SHOTS}-check.png", full_page=True)
+    assert bulk_api.owner_of(owned[0]) == leaving.id  # nothing has changed yet
+    page.get_by_role("button", name="Make Gwen Thompson the owner of 32 workflows").click()
+
+    expect(page.get_by_text("32 of 32 done")).to_be_visible(timeout=60_000)
+    expect(page.locator("progress")).to_have_attribute("value", "32")
+    expect(page.locator("tr[data-state=done]")).to_have_count(32)
+    expect(page.get_by_text("All done.")).to_be_visible()
+    page.screenshot(path=f"{SHOTS}-detail.png", full_page=True)
+    gwen = bulk_api.people["gthompson"].id
+    assert {bulk_api.owner_of(i) for i in owned} == {gwen}
+
+    page.get_by_role("link", name="All transfers and bulk changes").click()
+    expect(page.locator(".toast").filter(has_text="has finished: 32 of 32 done")).to_be_visible()
+    page.screenshot(path=f"{SHOTS}-list.png", full_page=True)
