@@ -1,0 +1,195 @@
+"""The transfers pages over a live private local API: the bulk-share and suggested-owner
+wizards, the live progress fragment, cancel, the summary notification, and who may see a job.
+Jobs are run here by calling the runner (the Celery path has its own tests)."""
+
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from workflows_app.bulk import runner
+from workflows_app.models_bulk import BulkDraft, BulkJob, Notification
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def enqueued(monkeypatch):
+    """Job ids the views hand to Celery; the tests run the runner themselves, so no worker
+    (of this or another test) races them."""
+    from workflows_app.bulk.tasks import run_bulk_job
+
+    sent = []
+    monkeypatch.setattr(run_bulk_job, "delay_on_commit", sent.append)
+    return sent
+
+
+@pytest.fixture
+def admin_browser(client, bulk_api, enqueued):
+    response = client.post("/sign-in/", {"api_key": bulk_api.admin_key})
+    assert response.status_code == 302, response.content
+    return client
+
+
+def start_wizard(client, person, kind="transfer") -> BulkDraft:
+    query = "?kind=share" if kind == "share" else ""
+    response = client.post(f"/transfers/new/{query}", {"person": f"user:{person.id}"})
+    assert response.status_code == 302, response.content
+    return BulkDraft.objects.latest("id")
+
+
+def select_only(client, draft: BulkDraft, ids: list[int]) -> None:
+    url = f"/transfers/new/{draft.id}/"
+    client.post(url, {"action": "none"})
+    response = client.post(url, {"shown": ids, "chosen": ids, "action": "continue"})
+    assert response.status_code == 302
+    assert response["Location"] == f"/transfers/new/{draft.id}/choices/"
+
+
+def confirm(client, draft: BulkDraft) -> BulkJob:
+    response = client.post(f"/transfers/new/{draft.id}/check/")
+    assert response.status_code == 302
+    job = BulkJob.objects.latest("id")
+    assert response["Location"] == f"/transfers/{job.id}/"
+    assert job.encrypted_key and job.state == "running"
+    assert not BulkDraft.objects.filter(id=draft.id).exists()
+    return job
+
+
+def test_give_a_group_access_to_many_workflows_then_take_it_away(admin_browser, bulk_api, enqueued):
+    owner = bulk_api.people["aokafor"]
+    ids = bulk_api.make_workflows(owner.username, 3, "Pages share")
+    group = next(
+        g for g in bulk_api.admin.search_groups(limit=50).items if g.name == "Client Services"
+    )
+
+    draft = start_wizard(admin_browser, owner, kind="share")
+    select_only(admin_browser, draft, ids)
+    response = admin_browser.post(
+        f"/transfers/new/{draft.id}/choices/",
+        {"action": "share", "grantee": f"group:{group.id}", "level": "write"},
+    )
+    assert response.status_code == 302
+    check = admin_browser.get(f"/transfers/new/{draft.id}/check/").content.decode()
+    assert "Client Services can edit" in check
+    assert "Give Client Services access to 3 workflows" in check
+    job = confirm(admin_browser, draft)
+    assert job.kind == "share" and job.total == 3
+    assert enqueued == [job.id]
+
+    runner.run_slice(job.id)
+
+    assert {bulk_api.admin.list_shares(i).level_of_group(group.id) for i in ids} == {"write"}
+    page = admin_browser.get(f"/transfers/{job.id}/").content.decode()
+    assert "3 of 3 done" in page and "Client Services now can edit." in page
+
+    draft = start_wizard(admin_browser, owner, kind="share")
+    select_only(admin_browser, draft, ids)
+    admin_browser.post(
+        f"/transfers/new/{draft.id}/choices/",
+        {"action": "revoke", "grantee": f"group:{group.id}", "level": "read"},
+    )
+    check = admin_browser.get(f"/transfers/new/{draft.id}/check/").content.decode()
+    assert "Remove Client Services's access to 3 workflows" in check
+    job = confirm(admin_browser, draft)
+    runner.run_slice(job.id)
+    assert {bulk_api.admin.list_shares(i).level_of_group(group.id) for i in ids} == {None}
+
+
+def test_suggested_owners_are_current_managers_and_the_rest_go_to_the_chosen_person(
+    admin_browser, bulk_api
+):
+    leaving, manager, fallback = (bulk_api.people[u] for u in ("egarcia", "fhaddad", "imoreau"))
+    managed, unmanaged = bulk_api.make_workflows(leaving.username, 2, "Pages suggested")
+    bulk_api.client_of(leaving.username).put_shares_users(managed, [manager.id], "manage")
+
+    draft = start_wizard(admin_browser, leaving)
+    select_only(admin_browser, draft, [managed, unmanaged])
+    admin_browser.post(
+        f"/transfers/new/{draft.id}/choices/",
+        {"mode": "suggested", "new_owner": f"user:{fallback.id}", "include_dependencies": "on"},
+    )
+    check = admin_browser.get(f"/transfers/new/{draft.id}/check/").content.decode()
+    rows = re.findall(r"#(\d+)</span></td><td>([^<]+)</td>", check)
+    assert dict(rows) == {str(managed): manager.name, str(unmanaged): fallback.name}
+    assert "Move 2 workflows to their new owners" in check
+
+    job = confirm(admin_browser, draft)
+    runner.run_slice(job.id)
+
+    assert bulk_api.owner_of(managed) == manager.id
+    assert bulk_api.owner_of(unmanaged) == fallback.id
+
+
+def test_progress_polls_while_running_and_stops_when_finished(admin_browser, bulk_api):
+    owner = bulk_api.people["dvolkov"]
+    ids = bulk_api.make_workflows(owner.username, 2, "Pages progress")
+    draft = start_wizard(admin_browser, owner)
+    select_only(admin_browser, draft, ids)
+    target = bulk_api.people["htanaka"]
+    admin_browser.post(
+        f"/transfers/new/{draft.id}/choices/", {"mode": "one", "new_owner": f"user:{target.id}"}
+    )
+    job = confirm(admin_browser, draft)
+
+    running = admin_browser.get(f"/transfers/{job.id}/", headers={"HX-Request": "true"})
+    assert "HX-Request" in running["Vary"]
+    fragment = running.content.decode()
+    assert fragment.lstrip().startswith('<section id="job-progress"')
+    assert 'hx-trigger="every 2s"' in fragment and "0 of 2 done" in fragment
+    assert "Cancel this job" in fragment
+
+    runner.run_slice(job.id)
+    finished = admin_browser.get(f"/transfers/{job.id}/", headers={"HX-Request": "true"})
+    fragment = finished.content.decode()
+    assert "hx-trigger" not in fragment and "2 of 2 done" in fragment
+    assert '<progress class="bulk-bar" max="2" value="2"' in fragment
+
+    shown = admin_browser.get("/transfers/").content.decode()
+    assert "has finished: 2 of 2 done." in shown  # the summary, once
+    assert "has finished: 2 of 2 done." not in admin_browser.get("/transfers/").content.decode()
+    assert Notification.objects.filter(seen_at__isnull=False).count() == 1
+
+
+def test_cancel_after_a_check_page_skips_what_has_not_started(admin_browser, bulk_api):
+    owner = bulk_api.people["jwashington"]
+    ids = bulk_api.make_workflows(owner.username, 3, "Pages cancel")
+    draft = start_wizard(admin_browser, owner)
+    select_only(admin_browser, draft, ids)
+    target = bulk_api.people["knorgaard"]
+    admin_browser.post(
+        f"/transfers/new/{draft.id}/choices/", {"mode": "one", "new_owner": f"user:{target.id}"}
+    )
+    job = confirm(admin_browser, draft)
+
+    check = admin_browser.get(f"/transfers/{job.id}/cancel/").content.decode()
+    assert "3 workflows not started yet will not be touched." in check
+    admin_browser.post(f"/transfers/{job.id}/cancel/")
+
+    job.refresh_from_db()
+    assert job.state == "cancelled" and job.encrypted_key == ""
+    assert runner.state_counts(job.id) == {"skipped": 3}
+    assert {bulk_api.owner_of(i) for i in ids} == {owner.id}
+    page = admin_browser.get(f"/transfers/{job.id}/").content.decode()
+    assert "Cancelled." in page and "was cancelled: 0 of 3 done, 3 not started." in page
+
+
+def test_someone_else_cannot_see_or_act_on_your_job(admin_browser, client, bulk_api):
+    owner = bulk_api.people["dvolkov"]
+    ids = bulk_api.make_workflows(owner.username, 1, "Pages private")
+    draft = start_wizard(admin_browser, owner)
+    select_only(admin_browser, draft, ids)
+    admin_browser.post(
+        f"/transfers/new/{draft.id}/choices/",
+        {"mode": "one", "new_owner": f"user:{bulk_api.people['cbellini'].id}"},
+    )
+    job = confirm(admin_browser, draft)
+    other = get_user_model().objects.create(username="someone-else")
+    admin_browser.force_login(other)
+
+    assert admin_browser.get(f"/transfers/{job.id}/").status_code == 404
+    assert admin_browser.post(f"/transfers/{job.id}/cancel/").status_code == 404
+    assert admin_browser.get("/transfers/").content.decode().count("Pages private") == 0
+    jobs_left = BulkJob.objects.get(id=job.id)
+    assert jobs_left.state == "running"
+    runner.run_slice(job.id)
