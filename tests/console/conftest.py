@@ -2,6 +2,7 @@
 
 import pytest
 
+from workflows_app import accounts
 from workflows_app.civis.client import CivisClient
 
 
@@ -16,6 +17,7 @@ def demo_person(admin_client):
     me = admin_client.users_me()
     person = next(p for p in admin_client.search_users(limit=50).items if p.id != me.id)
     key = admin_client.create_api_key(person.id, name="test")
+    accounts.signins_by_account.reset(str(person.id))  # many tests sign this person in
     return person, key
 
 
