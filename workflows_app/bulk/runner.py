@@ -138,6 +138,7 @@ class _Slice:
         self._todo: queue.Queue[BulkItem | None] = queue.Queue()
         self._done: queue.Queue[_Result] = queue.Queue()
         self._beat_at = 0.0
+        self._cancelled = False
 
     def run(self) -> int:
         width = self.job.concurrency
@@ -151,10 +152,11 @@ class _Slice:
         claimed: deque[BulkItem] = deque()
         try:
             while True:
-                while in_flight < width and self._may_start():
+                # Up to one more item per thread waits in the queue, so a thread that
+                # finishes a call starts the next at once instead of waiting for this one.
+                while in_flight < 2 * width and self._may_start():
                     if not claimed:
                         claimed.extend(claim_batch(self.job.id, self.me, width))
-                        self._heartbeat()
                     if not claimed:
                         break
                     self._todo.put(claimed.popleft())
@@ -169,6 +171,7 @@ class _Slice:
                         break
                 in_flight -= len(results)
                 worked += self._write(results)
+                self._heartbeat()
         finally:
             for item in claimed:  # claimed but never started: back to the queue
                 release(item, undo_attempt=True)
@@ -180,13 +183,17 @@ class _Slice:
 
     def _may_start(self) -> bool:
         left = self.deadline - time.monotonic()
-        return left > 0 and self.pace.pause_left() < left
+        return not self._cancelled and left > 0 and self.pace.pause_left() < left
 
     def _heartbeat(self) -> None:
+        """Say the runner is alive (at most once a second), and notice a cancel."""
         now = time.monotonic()
         if now - self._beat_at >= 1.0:
             self._beat_at = now
-            BulkJob.objects.filter(id=self.job.id).update(heartbeat_at=timezone.now())
+            alive = BulkJob.objects.filter(id=self.job.id, state=BulkJob.State.RUNNING).update(
+                heartbeat_at=timezone.now()
+            )
+            self._cancelled = not alive
 
     def _write(self, results: list[_Result]) -> int:
         worked = 0
@@ -206,6 +213,8 @@ class _Slice:
             connection.close()  # the audit hook may have opened one in this thread
 
     def _call(self, item: BulkItem) -> _Result:
+        if self._cancelled:
+            return _Result(item, Item.SKIPPED, CANCELLED_WORDS)
         work = Work(
             workflow_id=item.workflow_id,
             known_owner_id=item.known_owner_id,
