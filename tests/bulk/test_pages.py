@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core import mail
 
 from workflows_app.bulk import runner
 from workflows_app.models_bulk import BulkDraft, BulkJob, Notification
@@ -172,6 +173,9 @@ def test_cancel_after_a_check_page_skips_what_has_not_started(admin_browser, bul
     assert {bulk_api.owner_of(i) for i in ids} == {owner.id}
     page = admin_browser.get(f"/transfers/{job.id}/").content.decode()
     assert "Cancelled." in page and "was cancelled: 0 of 3 done, 3 not started." in page
+    [email] = mail.outbox
+    assert email.to == ["admin@civis-local.test"]
+    assert f"http://testserver/transfers/{job.id}/" in email.body
 
 
 def test_someone_else_cannot_see_or_act_on_your_job(admin_browser, client, bulk_api):

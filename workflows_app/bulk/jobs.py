@@ -45,10 +45,12 @@ def start_job(
     parameters: Mapping[str, Any],
     items: Iterable[ItemSpec],
     concurrency: int | None = None,
+    console_url: str = "",
     enqueue: bool = True,
 ) -> BulkJob:
     """Create the job and its items, and enqueue its runner once they are committed
-    (`enqueue=False` leaves running it to the caller, e.g. a test calling the runner)."""
+    (`enqueue=False` leaves running it to the caller, e.g. a test calling the runner).
+    `console_url` (the console's address as the person sees it) makes the email's link whole."""
     from .tasks import run_bulk_job
 
     specs = list(items)
@@ -59,7 +61,11 @@ def start_job(
             actor_civis_id=actor_civis_id,
             title=title[:300],
             # The API the key belongs to: whichever worker runs the job calls that one.
-            parameters={**parameters, "endpoint": settings.CIVIS_API_ENDPOINT},
+            parameters={
+                **parameters,
+                "endpoint": settings.CIVIS_API_ENDPOINT,
+                "console_url": console_url,
+            },
             encrypted_key=crypto.encrypt(api_key),
             concurrency=concurrency or default_concurrency(),
             total=len(specs),

@@ -5,6 +5,7 @@ unseen notifications (marked seen as they are shown)."""
 from __future__ import annotations
 
 import logging
+from urllib.parse import urljoin
 
 from django.core.mail import send_mail
 from django.urls import reverse
@@ -52,10 +53,8 @@ def send_summary(job_id: int) -> bool:
     )
     account = CivisAccount.objects.filter(user=job.started_by).first()
     if account and account.email:
-        body = (
-            f"{words}\n\nSee every workflow and what happened to it in the Workflows Console: "
-            f"{link}\n"
-        )
+        page = urljoin(job.parameters.get("console_url") or "", link)
+        body = f"{words}\n\nSee every workflow and what happened to it: {page}\n"
         if failed:
             body += "You can retry the failed ones from that page.\n"
         try:

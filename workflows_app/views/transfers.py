@@ -268,6 +268,7 @@ def transfer_check(request, draft_id: int):
             title=_title(draft, len(plan)),
             parameters=_job_parameters(draft),
             items=[_item_spec(draft, row) for row in plan],
+            console_url=request.build_absolute_uri("/"),
         )
         draft.delete()
         return redirect("transfers:detail", job_id=job.id)
