@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 
 from workflows_app.bulk import runner
-from workflows_app.models_bulk import BulkDraft, BulkJob, Notification
+from workflows_app.models_bulk import BulkDraft, BulkItem, BulkJob, Notification
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -197,3 +197,30 @@ def test_someone_else_cannot_see_or_act_on_your_job(admin_browser, client, bulk_
     jobs_left = BulkJob.objects.get(id=job.id)
     assert jobs_left.state == "running"
     runner.run_slice(job.id)
+
+
+def test_retry_failed_items_acts_again_with_the_key_of_this_session(
+    admin_browser, bulk_api, enqueued
+):
+    owner, target = bulk_api.people["cbellini"], bulk_api.people["blindqvist"]
+    ids = bulk_api.make_workflows(owner.username, 2, "Pages retry")
+    draft = start_wizard(admin_browser, owner)
+    select_only(admin_browser, draft, ids)
+    admin_browser.post(
+        f"/transfers/new/{draft.id}/choices/", {"mode": "one", "new_owner": f"user:{target.id}"}
+    )
+    job = confirm(admin_browser, draft)
+    BulkItem.objects.filter(job=job, workflow_id=ids[0]).update(params={"user_id": 999999})
+    runner.run_slice(job.id)
+    page = admin_browser.get(f"/transfers/{job.id}/").content.decode()
+    assert "1 workflow could not be changed." in page and "Retry failed items" in page
+
+    BulkItem.objects.filter(job=job, workflow_id=ids[0]).update(params={})
+    response = admin_browser.post(f"/transfers/{job.id}/retry/")
+
+    assert response.status_code == 302
+    job.refresh_from_db()
+    assert job.state == "running" and job.encrypted_key and enqueued[-1] == job.id
+    runner.run_slice(job.id)
+    assert {bulk_api.owner_of(i) for i in ids} == {target.id}
+    assert "2 of 2 done" in admin_browser.get(f"/transfers/{job.id}/").content.decode()

@@ -66,12 +66,7 @@ class SliceResult:
     again_in: float | None
 
 
-def run_slice(
-    job_id: int,
-    *,
-    seconds: float = SLICE_SECONDS,
-    client_factory: Callable[..., CivisClient] = CivisClient,
-) -> SliceResult:
+def run_slice(job_id: int, *, seconds: float = SLICE_SECONDS) -> SliceResult:
     """Work the job's pending items for up to `seconds`; finish the job if nothing is left."""
     job = BulkJob.objects.filter(id=job_id).first()
     if job is None or job.state != BulkJob.State.RUNNING:
@@ -90,7 +85,7 @@ def run_slice(
     pace = Pace(job.concurrency, on_pause=remember_pause)
     if job.paused_until and job.paused_until > timezone.now():
         pace.pause((job.paused_until - timezone.now()).total_seconds())
-    client = client_factory(
+    client = CivisClient(
         key,
         endpoint=job.parameters.get("endpoint") or None,
         profile=ONE_SHOT,
@@ -117,7 +112,7 @@ class _Result:
     """What a call thread reports for one item; the slice's own thread writes it."""
 
     item: BulkItem
-    state: str | None  # DONE or FAILED; None: put the item back for later
+    state: str | None  # DONE, FAILED or SKIPPED; None: put the item back for later
     message: str = ""
     status: int | None = None
     undo_attempt: bool = False
