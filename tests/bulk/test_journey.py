@@ -4,9 +4,10 @@ API, through to a progress bar at 100% with every workflow listed as done."""
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
-from tests.bulk.conftest import BulkWorker
+from tests.bulk.conftest import BulkWorker, start_transfer
 
 pytestmark = [pytest.mark.browser, pytest.mark.celery, pytest.mark.django_db(transaction=True)]
 SHOTS = "/tmp/bulk"
@@ -79,6 +80,37 @@ def test_offboarding_moves_everything_the_leaving_person_owns(
     gwen = bulk_api.people["gthompson"].id
     assert {bulk_api.owner_of(i) for i in owned} == {gwen}
 
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.screenshot(path=f"{SHOTS}-detail-narrow.png")
+    page.set_viewport_size({"width": 1280, "height": 720})
+
     page.get_by_role("link", name="All transfers and bulk changes").click()
     expect(page.locator(".toast").filter(has_text="has finished: 32 of 32 done")).to_be_visible()
     page.screenshot(path=f"{SHOTS}-list.png", full_page=True)
+
+
+def test_watch_a_job_then_cancel_it_after_checking(live_server, page, bulk_api):
+    owner, target = bulk_api.people["aokafor"], bulk_api.people["dvolkov"]
+    ids = bulk_api.make_workflows(owner.username, 3, "Journey cancel")
+    page.goto(live_server.url + "/sign-in/")
+    page.get_by_label("Your Civis API key").fill(bulk_api.admin_key)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    me = get_user_model().objects.get(civis__civis_user_id=bulk_api.admin.users_me().id)
+    job = start_transfer(bulk_api, me, ids, target)  # not enqueued: it waits for us
+
+    page.goto(f"{live_server.url}/transfers/{job.id}/")
+    expect(page.get_by_text("0 of 3 done")).to_be_visible()
+    expect(page.locator("#job-progress")).to_have_attribute("hx-trigger", "every 2s")
+    page.screenshot(path=f"{SHOTS}-running.png", full_page=True)
+    page.get_by_role("link", name="Cancel this job").click()
+
+    expect(page.get_by_role("heading", name="Cancel this job?")).to_be_visible()
+    expect(page.get_by_text("3 workflows not started yet will not be touched.")).to_be_visible()
+    page.screenshot(path=f"{SHOTS}-cancel.png", full_page=True)
+    page.get_by_role("button", name="Cancel this job").click()
+
+    expect(page.get_by_text("Cancelled.", exact=False).first).to_be_visible()
+    expect(page.locator("#job-progress")).not_to_have_attribute("hx-trigger", "every 2s")
+    expect(page.locator("tr[data-state=skipped]")).to_have_count(3)
+    assert {bulk_api.owner_of(i) for i in ids} == {owner.id}
