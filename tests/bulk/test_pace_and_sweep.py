@@ -89,6 +89,20 @@ def test_the_sweeper_leaves_a_live_runner_alone(bulk_api, console_admin):
     assert kicked == [] and runner.state_counts(job.id) == {"running": 2}
 
 
+def test_the_sweeper_leaves_a_job_waiting_out_a_retry_after_alone(bulk_api, console_admin):
+    ids = bulk_api.make_workflows("cbellini", 1, "Sweep paused")
+    job = start_transfer(bulk_api, console_admin, ids, bulk_api.people["gthompson"])
+    long_ago = timezone.now() - timedelta(minutes=10)
+    BulkJob.objects.filter(id=job.id).update(
+        created_at=long_ago, paused_until=timezone.now() + timedelta(minutes=1)
+    )
+    kicked = []
+
+    assert runner.sweep(kick=kicked.append) == 0
+
+    assert kicked == []
+
+
 def test_a_summary_lost_with_its_worker_is_sent_by_the_sweeper(bulk_api, console_admin):
     ids = bulk_api.make_workflows("cbellini", 1, "Sweep summary")
     job = start_transfer(bulk_api, console_admin, ids, bulk_api.people["gthompson"])

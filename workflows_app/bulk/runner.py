@@ -346,8 +346,11 @@ def sweep(older_than: timedelta | None = None, kick: Callable[[int], None] | Non
         state=Item.SKIPPED, outcome=CANCELLED_WORDS, finished_at=timezone.now()
     )
     kicked = 0
-    idle = BulkJob.objects.filter(state=BulkJob.State.RUNNING, created_at__lt=cutoff).exclude(
-        heartbeat_at__gte=cutoff
+    # A job waiting out a Retry-After has its next slice scheduled already: leave it be.
+    idle = (
+        BulkJob.objects.filter(state=BulkJob.State.RUNNING, created_at__lt=cutoff)
+        .exclude(heartbeat_at__gte=cutoff)
+        .exclude(paused_until__gt=timezone.now())
     )
     for job in idle:
         counts = state_counts(job.id)
