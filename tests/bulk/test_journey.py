@@ -72,7 +72,8 @@ def test_offboarding_moves_everything_the_leaving_person_owns(
     assert bulk_api.owner_of(owned[0]) == leaving.id  # nothing has changed yet
     page.get_by_role("button", name="Make Gwen Thompson the owner of 32 workflows").click()
 
-    expect(page.get_by_text("32 of 32 done")).to_be_visible(timeout=60_000)
+    expect(page.locator("#job-progress-words")).to_contain_text("32 of 32 done", timeout=60_000)
+    expect(page.locator("#job-announce")).to_have_text("32 of 32 done. Finished.")
     expect(page.locator("progress")).to_have_attribute("value", "32")
     expect(page.locator("tr[data-state=done]")).to_have_count(32)
     expect(page.get_by_text("All done.")).to_be_visible()
@@ -100,7 +101,7 @@ def test_watch_a_job_then_cancel_it_after_checking(live_server, page, bulk_api):
     job = start_transfer(bulk_api, me, ids, target)  # not enqueued: it waits for us
 
     page.goto(f"{live_server.url}/transfers/{job.id}/")
-    expect(page.get_by_text("0 of 3 done")).to_be_visible()
+    expect(page.locator("#job-progress-words")).to_have_text("0 of 3 done")
     expect(page.locator("#job-progress")).to_have_attribute("hx-trigger", "every 2s")
     page.screenshot(path=f"{SHOTS}-running.png", full_page=True)
     page.get_by_role("link", name="Cancel this job").click()
