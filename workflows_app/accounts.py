@@ -28,6 +28,13 @@ class TooManySignIns(Exception):
 
 
 def client_address(request) -> str:
+    """The browser's address: behind N trusted proxies (TRUSTED_PROXY_COUNT), the Nth address
+    from the right of X-Forwarded-For, which those proxies appended and a browser cannot forge."""
+    proxies = settings.TRUSTED_PROXY_COUNT
+    forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    forwarded = [a for a in forwarded if a]
+    if proxies and len(forwarded) >= proxies:
+        return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR", "unknown")
 
 
@@ -53,8 +60,11 @@ def sign_in(request, api_key: str) -> CivisAccount:
         )
         user.first_name = (me.name or "")[:150]
         user.save(update_fields=["first_name"])
+    previous_session = request.session.session_key
     login(request, user)  # rotates the session id
     request.session.save()
+    if previous_session:  # a key bound to the old id would otherwise outlive it
+        SessionKey.objects.filter(session_key=previous_session).delete()
     SessionKey.objects.update_or_create(
         session_key=request.session.session_key,
         defaults={"user": user, "encrypted_key": crypto.encrypt(api_key)},

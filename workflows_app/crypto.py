@@ -28,8 +28,3 @@ def decrypt(token: str) -> str | None:
         return _fernet().decrypt(token.encode()).decode()
     except InvalidToken:
         return None
-
-
-def fingerprint(secret: str) -> str:
-    """A short one-way name for a secret, safe to use as a cache key or in a log line."""
-    return hashlib.sha256(("fp:" + secret).encode()).hexdigest()[:16]

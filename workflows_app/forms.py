@@ -16,7 +16,7 @@ class AuditFilterForm(forms.Form):
     """The audit log's filters; they live in the query string."""
 
     person = forms.CharField(required=False, label="Person")
-    action = forms.CharField(required=False, label="Action")
+    action = forms.ChoiceField(required=False, label="What they did", choices=())
     workflow = forms.CharField(required=False, label="Workflow ID")
     date_from = forms.DateField(
         required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
@@ -25,12 +25,21 @@ class AuditFilterForm(forms.Form):
         required=False, label="To", widget=forms.DateInput(attrs={"type": "date"})
     )
 
+    def __init__(self, *args, **kwargs):
+        from .audit import ACTION_WORDS
+
+        super().__init__(*args, **kwargs)
+        words = sorted({(w, a) for a, w in ACTION_WORDS.items() if a not in ("put", "patch")})
+        self.fields["action"].choices = [("", "Anything")] + [(a, w) for w, a in words] + [
+            ("put,patch", "Changed a workflow")
+        ]
+
     def filter(self, entries):
         data = self.cleaned_data
         if data.get("person"):
             entries = entries.filter(actor_name__icontains=data["person"])
         if data.get("action"):
-            entries = entries.filter(action__icontains=data["action"])
+            entries = entries.filter(action__in=data["action"].split(","))
         if data.get("workflow"):
             entries = entries.filter(object_type="workflow", object_id=data["workflow"].strip())
         if data.get("date_from"):

@@ -8,11 +8,15 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django_htmx.http import HttpResponseClientRedirect
 
 from .civis import errors
 
 logger = logging.getLogger(__name__)
+
+# Sent by elements that refresh themselves (hx-headers); such requests keep no session alive.
+POLL_HEADER = "X-Console-Poll"
 
 UPSTREAM_MESSAGES = {
     errors.Unavailable: (
@@ -51,10 +55,15 @@ def _describe(exc: errors.CivisError) -> tuple[int, str, str]:
 
 
 def redirect_to_sign_in(request):
-    url = reverse("accounts:sign_in") + "?next=" + request.get_full_path()
     if request.htmx:
-        return HttpResponseClientRedirect(url)
-    return redirect(url)
+        # Come back to the page the person was on, not to the fragment it was asking for.
+        here = request.htmx.current_url_abs_path or "/"
+        return HttpResponseClientRedirect(_sign_in_url(here))
+    return redirect(_sign_in_url(request.get_full_path()))
+
+
+def _sign_in_url(next_path: str) -> str:
+    return reverse("accounts:sign_in") + "?" + urlencode({"next": next_path})
 
 
 class ConsoleMiddleware:
@@ -70,6 +79,8 @@ class ConsoleMiddleware:
         response = self.get_response(request)
         if getattr(request, "user", None) is not None and request.user.is_authenticated:
             response["Cache-Control"] = "no-store"
+            if POLL_HEADER not in request.headers:
+                request.session.modified = True  # a person acted: the idle clock restarts
         return response
 
     def process_exception(self, request, exception):

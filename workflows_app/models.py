@@ -60,6 +60,12 @@ class AuditEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.outcome}"
 
+    @property
+    def action_words(self) -> str:
+        from .audit import action_words
+
+        return action_words(self.action)
+
 
 from .models_bulk import BulkDraft, BulkItem, BulkJob, Notification  # noqa: E402, F401
 from .models_executions import ExecutionIndexSweep, IndexedExecution  # noqa: E402, F401

@@ -1,12 +1,17 @@
 """The audit log: every change made through the console, readable and filterable."""
 
 import pytest
+from django.contrib.auth import get_user_model
 
 from workflows_app.civis.client import CivisClient
 from workflows_app.civis.errors import CivisError
 from workflows_app.models import AuditEntry
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _me(signed_in_client):
+    return get_user_model().objects.get(civis__civis_user_id=signed_in_client.person.id)
 
 
 def test_a_change_through_the_service_module_is_listed_with_its_outcome(signed_in_client):
@@ -27,33 +32,64 @@ def test_a_change_through_the_service_module_is_listed_with_its_outcome(signed_i
     refused = entries.get(action="put_archive")
     assert refused.outcome == "failed" and refused.upstream_status == 404
     assert f"/workflows/{workflow.id}/" in page.text
+    assert (
+        "<td>Created a workflow" in page.text and "<td>Archived or restored a workflow" in page.text
+    )
     assert "Refused (404)" in page.text
     assert key not in page.text
 
 
-def test_filters_narrow_the_log_and_stay_in_the_url(signed_in_client):
+def test_people_read_their_own_changes_and_staff_read_everyones(signed_in_client):
+    me = _me(signed_in_client)
     AuditEntry.objects.create(
         action="put_transfer",
         object_type="workflow",
         object_id="7",
         outcome="succeeded",
+        actor=me,
+        actor_name="Me",
+    )
+    AuditEntry.objects.create(action="put_shares_users", object_type="workflow", object_id="8",
+                              outcome="succeeded", actor_name="Someone Else")  # fmt: skip
+
+    mine = signed_in_client.get("/audit/").text
+    me.is_staff = True
+    me.save()
+    everyone = signed_in_client.get("/audit/").text
+
+    assert "<td>Made someone else the owner" in mine and "<td>Gave people access" not in mine
+    assert "<td>Made someone else the owner" in everyone and "<td>Gave people access" in everyone
+
+
+def test_filters_narrow_the_log_and_stay_in_the_url(signed_in_client):
+    me = _me(signed_in_client)
+    AuditEntry.objects.create(
+        action="put_transfer",
+        object_type="workflow",
+        object_id="7",
+        outcome="succeeded",
+        actor=me,
         actor_name="Pat Example",
     )
     AuditEntry.objects.create(action="put_shares_users", object_type="workflow", object_id="8",
-                              outcome="failed", actor_name="Sam Other")  # fmt: skip
+                              outcome="failed", actor=me, actor_name="Pat Example")  # fmt: skip
 
-    by_person = signed_in_client.get("/audit/", {"person": "pat"})
+    by_action = signed_in_client.get("/audit/", {"action": "put_transfer"})
     by_workflow = signed_in_client.get("/audit/", {"workflow": "8"})
 
-    assert "put_transfer" in by_person.text and "put_shares_users" not in by_person.text
-    assert "put_shares_users" in by_workflow.text and "put_transfer" not in by_workflow.text
-    assert 'value="pat"' in by_person.text
+    assert "<td>Made someone else the owner" in by_action.text
+    assert "<td>Gave people access" not in by_action.text
+    assert "<td>Gave people access" in by_workflow.text
+    assert "<td>Made someone else the owner" not in by_workflow.text
+    assert '<option value="put_transfer" selected>' in by_action.text
+    assert "No answer from the platform" in by_workflow.text  # failed with no status
 
 
 def test_the_log_pages_by_fifty_keeping_filters(signed_in_client):
+    me = _me(signed_in_client)
     AuditEntry.objects.bulk_create(
         AuditEntry(action="put_archive", object_type="workflow", object_id=str(n),
-                   outcome="succeeded", actor_name="Pat Example")
+                   outcome="succeeded", actor=me, actor_name="Pat Example")
         for n in range(60)
     )  # fmt: skip
 

@@ -7,6 +7,22 @@ from webui.embedded_redis import free_port
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.fixture(autouse=True)
+def fresh_answers(settings):
+    settings.HEALTHZ_CACHE_SECONDS = 0  # each test changes what is healthy
+
+
+def test_the_answer_is_reused_for_a_few_seconds(client, settings):
+    settings.HEALTHZ_CACHE_SECONDS = 60
+    settings.REDIS_URL = f"redis://127.0.0.1:{free_port()}/0"
+    first = client.get("/healthz")
+    settings.CIVIS_API_ENDPOINT = f"http://127.0.0.1:{free_port()}/"
+
+    second = client.get("/healthz")
+
+    assert second.json() == first.json()
+
+
 def test_healthz_is_green_with_real_redis_worker_and_upstream(client, celery_worker, use_local_api):
     response = client.get("/healthz")
 

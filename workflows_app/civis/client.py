@@ -519,7 +519,7 @@ class CivisClient:
     def _git_write(self, action: str, method: str, id: int, **fields: Any) -> GitMetadata:
         body = _body(**fields)
         answer = self._mutate(
-            action, method, f"workflows/{id}/git", object_id=id, json=body, detail=body
+            action, method, f"workflows/{id}/git", object_id=id, json=body, detail=_fields(body)
         )
         return _parse(GitMetadata.from_json, answer.data)
 
