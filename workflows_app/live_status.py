@@ -20,6 +20,11 @@ never ask the platform themselves. One Celery task chain per execution keeps tha
 - **It stops when nobody watches.** Every page view and fragment refresh notes a watcher
   for `WATCH_SECONDS`; a step that finds no watcher ends the chain (a run paused for days is
   not polled for days). The next viewer starts a new one.
+- **Waits are capped** at `MAX_WAIT` (5 min), whatever Retry-After says: a countdown longer
+  than the broker's visibility timeout (1 h) would make Redis redeliver the step, and two chains
+  with the same token would then run side by side forever.
+- **It stops with the session.** A step acts only while the Django session of that SessionKey
+  row is still alive (not expired by idleness), not merely while the row exists.
 - A chain that dies (worker killed) leaves a lock that expires after `LOCK_SECONDS`; watchers'
   fragment requests call `ensure_poller` on every refresh, so polling resumes by itself.
 - If no worker runs at all, a snapshot of an unfinished run goes stale; then one fragment
@@ -34,6 +39,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.utils import timezone
 
@@ -48,6 +54,7 @@ logger = logging.getLogger(__name__)
 FIRST_INTERVAL = 1.0
 GROWTH = 1.2
 MAX_INTERVAL = 15.0
+MAX_WAIT = 300.0  # well under the broker's visibility_timeout (3600 s)
 LOCK_SECONDS = 60  # longer than the longest interval plus a busy queue
 SNAPSHOT_SECONDS = 30 * 60
 WATCH_SECONDS = 60
@@ -163,16 +170,29 @@ def _count_step(execution_id: int) -> None:
         cache.incr(steps_key(execution_id))
 
 
+# Delete the lock only if it still holds this chain's token, in one step inside Redis.
+_RELEASE_SCRIPT = """
+if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end
+return 0
+"""
+
+
 def _release(execution_id: int, token: str) -> None:
-    if cache.get(lock_key(execution_id)) == token:
-        cache.delete(lock_key(execution_id))
+    """Free the lock if this chain still holds it. Atomic (compare-and-delete in Lua on the
+    Redis behind the cache): a get-then-delete could delete the fresh token `restart_poller`
+    set in between, and the new chain would then stop at its first step."""
+    key = cache.make_key(lock_key(execution_id))
+    backend = cache._cache  # Django's RedisCacheClient: its redis-py client and serializer
+    client = backend.get_client(key, write=True)
+    client.eval(_RELEASE_SCRIPT, 1, key, backend._serializer.dumps(token))
 
 
 def client_for_session_key(session_key_id: int) -> CivisClient | None:
-    """The client acting as the person of that SessionKey row, or None once they signed out
-    (or the key cannot be decrypted any more)."""
+    """The client acting as the person of that SessionKey row, or None once they signed out,
+    their session expired (idle too long: the row may outlive it until the next cleanup), or
+    the key cannot be decrypted any more."""
     stored = SessionKey.objects.select_related("user__civis").filter(pk=session_key_id).first()
-    if stored is None:
+    if stored is None or not session_alive(stored.session_key):
         return None
     key = crypto.decrypt(stored.encrypted_key)
     if key is None:
@@ -181,6 +201,11 @@ def client_for_session_key(session_key_id: int) -> CivisClient | None:
     return CivisClient(
         key, profile="worker", max_retries=0, actor_id=account.civis_user_id if account else None
     )
+
+
+def session_alive(session_key: str) -> bool:
+    """The Django session still exists and has not expired."""
+    return Session.objects.filter(session_key=session_key, expire_date__gt=timezone.now()).exists()
 
 
 def poll_step(workflow_id: int, execution_id: int, session_key_id: int, token: str) -> float | None:
@@ -201,9 +226,11 @@ def poll_step(workflow_id: int, execution_id: int, session_key_id: int, token: s
     try:
         execution = client.get_executions(workflow_id, execution_id)
     except (errors.Unavailable, errors.RateLimited) as exc:
-        # Transient: keep the last snapshot and try again later, waiting at least as asked.
-        wait = max(MAX_INTERVAL, getattr(exc, "retry_after", 0.0) or 0.0)
-        cache.set(lock_key(execution_id), token, LOCK_SECONDS + wait)
+        # Transient: keep the last snapshot and try again later, waiting as asked (but not
+        # past MAX_WAIT). Touch, not set: a token that replaced ours meanwhile stays.
+        asked = getattr(exc, "retry_after", 0.0) or 0.0
+        wait = min(max(MAX_INTERVAL, asked), MAX_WAIT)
+        cache.touch(lock_key(execution_id), int(LOCK_SECONDS + wait))
         logger.info("live poll of execution %s deferred: %s", execution_id, type(exc).__name__)
         return wait
     except errors.CivisError as exc:

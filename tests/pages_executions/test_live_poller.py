@@ -200,3 +200,87 @@ def test_on_a_real_worker_watchers_share_one_chain_that_stops_at_the_end(
     assert live_status.read_snapshot(execution.id).execution.state == "cancelled"
     final = watchers[0].get(url, headers={"HX-Request": "true"}).content.decode()
     assert "Cancelled" in final and "hx-trigger" not in final
+
+
+def test_a_long_retry_after_is_capped_below_the_visibility_timeout(
+    owner, session_key_id, scheduled, local_api
+):
+    """A 429 asking for two hours must not become a two-hour countdown: the broker would
+    redeliver the step after its 1 h visibility timeout and two chains would run."""
+    import requests
+
+    execution = owner.running()
+    forget(execution.id)
+    live_status.ensure_poller(execution.workflow_id, execution.id, session_key_id)
+    token = live_status.poller_token(execution.id)
+    config = local_api.url + "_local/config"
+    requests.post(config, json={"rate_limit": "0/7200"}, timeout=5).raise_for_status()
+    try:
+        wait = live_status.poll_step(execution.workflow_id, execution.id, session_key_id, token)
+    finally:
+        requests.post(config, json={"rate_limit": None}, timeout=5).raise_for_status()
+    assert wait == live_status.MAX_WAIT == 300
+    assert live_status.poller_token(execution.id) == token  # still ours, kept for the wait
+    owner.api.post_executions_cancel(execution.workflow_id, execution.id)
+    forget(execution.id)
+
+
+def test_releasing_never_deletes_a_token_set_between_read_and_delete(
+    owner, session_key_id, scheduled, monkeypatch
+):
+    """`restart_poller` may replace the token at any moment. Simulate it landing right after
+    the old chain reads the lock: the release must leave whatever token is there then."""
+    execution = owner.running()
+    forget(execution.id)
+    live_status.ensure_poller(execution.workflow_id, execution.id, session_key_id)
+    old = live_status.poller_token(execution.id)
+    replaced = []
+    real_get = cache.get
+
+    def get_then_restart(key, *args, **kwargs):
+        value = real_get(key, *args, **kwargs)
+        if key == live_status.lock_key(execution.id) and not replaced:
+            live_status.restart_poller(execution.workflow_id, execution.id, session_key_id)
+            replaced.append(real_get(key))
+        return value
+
+    monkeypatch.setattr(cache, "get", get_then_restart)
+    live_status._release(execution.id, old)
+    monkeypatch.undo()
+    assert live_status.poller_token(execution.id) == (replaced[0] if replaced else None)
+
+    new = live_status.poller_token(execution.id) or old
+    live_status.restart_poller(execution.workflow_id, execution.id, session_key_id)
+    fresh = live_status.poller_token(execution.id)
+    live_status._release(execution.id, new)  # a stale token frees nothing
+    assert live_status.poller_token(execution.id) == fresh
+    live_status._release(execution.id, fresh)
+    assert live_status.poller_token(execution.id) is None
+    owner.api.post_executions_cancel(execution.workflow_id, execution.id)
+
+
+def test_poller_stops_when_the_session_expired(owner, owner_client, session_key_id, scheduled):
+    """An idle session times out without a sign-out: its SessionKey row may still be there,
+    but nothing may act with that key any more."""
+    import datetime as dt
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    from workflows_app import tasks_executions
+    from workflows_app.models import CivisAccount
+
+    execution = owner.running()
+    forget(execution.id)
+    live_status.ensure_poller(execution.workflow_id, execution.id, session_key_id)
+    token = live_status.poller_token(execution.id)
+    Session.objects.filter(session_key=owner_client.session.session_key).update(
+        expire_date=timezone.now() - dt.timedelta(seconds=1)
+    )
+    assert SessionKey.objects.filter(pk=session_key_id).exists()
+    step = live_status.poll_step(execution.workflow_id, execution.id, session_key_id, token)
+    assert step is None and live_status.poller_token(execution.id) is None
+    assert live_status.steps_taken(execution.id) == 0  # the platform was not asked
+    account = CivisAccount.objects.get(civis_user_id=owner.person.id)
+    assert tasks_executions.sweep_person(account.id, session_key_id) == 0
+    owner.api.post_executions_cancel(execution.workflow_id, execution.id)
