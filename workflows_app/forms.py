@@ -30,9 +30,9 @@ class AuditFilterForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         words = sorted({(w, a) for a, w in ACTION_WORDS.items() if a not in ("put", "patch")})
-        self.fields["action"].choices = [("", "Anything")] + [(a, w) for w, a in words] + [
-            ("put,patch", "Changed a workflow")
-        ]
+        self.fields["action"].choices = (
+            [("", "Anything")] + [(a, w) for w, a in words] + [("put,patch", "Changed a workflow")]
+        )
 
     def filter(self, entries):
         data = self.cleaned_data
