@@ -100,7 +100,7 @@ def celery_worker(django_db_setup, django_db_blocker, local_api):
     from webui.celery import app, ping
 
     app.control.purge()
-    log = ROOT / "var" / "test-celery-worker.log"
+    log = ROOT / "var" / f"test-celery-worker-{os.getpid()}.log"
     log.parent.mkdir(exist_ok=True)
     from django.conf import settings
 
@@ -126,6 +126,7 @@ def celery_worker(django_db_setup, django_db_blocker, local_api):
         except Exception:
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError("the test Celery worker did not start; see " + str(log))
+            time.sleep(0.2)
     yield process
     stop(process)
 
@@ -141,13 +142,16 @@ def chromium():
             pytest.fail(_browser_missing_message() + " and REQUIRE_BROWSER=1")
         print("\n!!! SKIPPING BROWSER TESTS: " + _browser_missing_message() + " !!!\n")
         pytest.skip(_browser_missing_message())
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
+    # Playwright's sync API runs an event loop; Django must allow ORM calls beside it, only
+    # while browsers run (set here, removed at the end of the session's browser use).
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ import pytest
 from celery.signals import before_task_publish
 
 from workflows_app import accounts
+from workflows_app.civis.client import CivisClient
 from workflows_app.models import AuditEntry, CivisAccount, SessionKey
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -78,10 +79,45 @@ def test_sign_out_needs_post_and_csrf(use_local_api, demo_person):
     assert browser.get("/sign-out/").status_code == 405
 
 
-def test_the_key_never_leaves_the_server(client, use_local_api, demo_person, caplog):
-    """Sign in, browse, act, sign out: the key is in no response, header, cookie, log record
-    or Celery message produced on the way."""
+RUNS_UNTIL_CANCELLED = """version: '2.0'
+wait_here:
+  tasks:
+    wait:
+      action: std.async_noop
+"""
+
+
+def _everything_in_redis() -> list[str]:
+    """Every key and value in the Redis the console uses (cache, broker, results)."""
+    import redis
+    from django.conf import settings
+
+    server = redis.Redis.from_url(settings.REDIS_URL)
+    seen = []
+    for key in server.scan_iter(count=500):
+        kind = server.type(key)
+        if kind == b"string":
+            value = server.get(key)
+        elif kind == b"list":
+            value = b"".join(server.lrange(key, 0, -1))
+        elif kind == b"hash":
+            value = repr(server.hgetall(key)).encode()
+        elif kind == b"set":
+            value = repr(server.smembers(key)).encode()
+        elif kind == b"zset":
+            value = repr(server.zrange(key, 0, -1)).encode()
+        else:
+            value = b""
+        seen.append(key.decode(errors="replace") + value.decode(errors="replace"))
+    return seen
+
+
+def test_the_key_never_leaves_the_server(client, celery_worker, demo_person, caplog, settings):
+    """Sign in, browse, run a workflow, watch it live, cancel it, sign out: the key is in no
+    response, header, cookie, log record, Celery message or Redis entry produced on the way."""
     person, key = demo_person
+    settings.HEALTHZ_CACHE_SECONDS = 0
+    workflow = CivisClient(key).post_workflow(name="Key check", definition=RUNS_UNTIL_CANCELLED)
     published = []
 
     def capture(body=None, headers=None, **kwargs):
@@ -96,6 +132,14 @@ def test_the_key_never_leaves_the_server(client, use_local_api, demo_person, cap
         for url in ["/", "/audit/", "/healthz", "/workflows/", "/executions/", "/transfers/"]:
             responses.append(client.get(url, follow=True))
             responses.append(client.get(url, headers={"HX-Request": "true"}))
+        responses.append(client.get(f"/workflows/{workflow.id}/"))
+        started = client.post(f"/workflows/{workflow.id}/run/", follow=True)
+        responses.append(started)
+        execution_page = started.redirect_chain[-1][0]
+        assert "/executions/" in execution_page
+        responses.append(client.get(execution_page, headers={"HX-Request": "true"}))
+        responses.append(client.post(execution_page + "cancel/", follow=True))
+        redis_contents = _everything_in_redis()
         responses.append(client.post("/sign-out/", follow=True))
     finally:
         before_task_publish.disconnect(capture)
@@ -109,6 +153,8 @@ def test_the_key_never_leaves_the_server(client, use_local_api, demo_person, cap
             seen.append(repr(redirect))
     seen.extend(record.getMessage() + repr(record.args) for record in caplog.records)
     seen.extend(published)
+    seen.extend(redis_contents)
     assert all(key not in text for text in seen)
-    assert any("healthz" in text for text in published), "the health check publishes a task"
-    assert AuditEntry.objects.count() >= 0
+    assert any("executions.poll" in text for text in published), "a live poll was queued"
+    assert any("healthz" in text for text in published), "the health check queued a ping"
+    assert AuditEntry.objects.filter(action="post_executions_cancel", outcome="succeeded").exists()
