@@ -153,7 +153,8 @@ def transfer_select(request, draft_id: int):
         form = SelectionForm(request.POST, candidate_ids=all_ids)
         if form.is_valid():
             draft.selected = form.apply(draft.selected, all_ids)
-            draft.save(update_fields=["selected"])
+            draft.choices.pop("suggestions", None)  # asked again for the new selection
+            draft.save(update_fields=["selected", "choices"])
             if form.cleaned_data.get("action") == "continue":
                 if draft.selected:
                     return redirect("transfers:choices", draft_id=draft.id)
