@@ -19,6 +19,12 @@ logger = logging.getLogger(__name__)
 POLL_HEADER = "X-Console-Poll"
 
 UPSTREAM_MESSAGES = {
+    # Before Unavailable, which it refines: isinstance picks the first match.
+    errors.OutcomeUnknown: (
+        503,
+        "The platform took too long to answer",
+        "We couldn't tell whether your change happened. Check before trying again.",
+    ),
     errors.Unavailable: (
         503,
         "The platform did not answer",

@@ -18,6 +18,7 @@ from workflows_app.civis import (
     Unauthorized,
     Unavailable,
 )
+from workflows_app.civis.errors import OutcomeUnknown
 from workflows_app.civis.session import WORKER
 
 BASE = "http://civis.test/"
@@ -50,6 +51,25 @@ def test_read_timeout_is_unavailable_and_not_retried(mocked):
 
     assert "timed out" in caught.value.message
     assert len(mocked.calls) == 1
+
+
+def test_a_post_that_times_out_may_have_happened(mocked):
+    mocked.post(BASE + "workflows/7/executions", body=requests.ReadTimeout("read timed out"))
+
+    with pytest.raises(OutcomeUnknown) as caught:
+        client().post_executions(7)
+
+    assert "may or may not have happened" in caught.value.message
+    assert len(mocked.calls) == 1
+
+
+def test_a_get_that_times_out_is_plainly_unavailable(mocked):
+    mocked.get(BASE + "workflows/7", body=requests.ReadTimeout("read timed out"))
+
+    with pytest.raises(Unavailable) as caught:
+        client().get_workflow(7)
+
+    assert not isinstance(caught.value, OutcomeUnknown)
 
 
 def test_connection_reset_is_retried_once_on_the_web_then_unavailable(mocked):

@@ -121,6 +121,15 @@ class Unavailable(CivisError):
     shows_upstream_message = False
 
 
+class OutcomeUnknown(Unavailable):
+    """A change (POST or PATCH) was sent but no answer came back in time: it may or may not have
+    happened upstream, so "nothing changed, try again" would be a false promise."""
+
+    default_message = (
+        "The Civis API did not answer in time; the change may or may not have happened."
+    )
+
+
 def retry_after_seconds(headers: Mapping[str, str]) -> float:
     """`Retry-After` in seconds (0 when absent or an HTTP date we do not bother to parse)."""
     raw = headers.get("Retry-After")

@@ -29,7 +29,7 @@ from typing import Any
 import requests
 from requests.adapters import HTTPAdapter
 
-from .errors import CivisError, Unavailable, redact, retry_after_seconds
+from .errors import CivisError, OutcomeUnknown, Unavailable, redact, retry_after_seconds
 
 logger = logging.getLogger(__name__)
 
@@ -203,7 +203,10 @@ class Transport:
                 if connect and self._may_retry(method, attempt, None, path, "connect timeout"):
                     attempt += 1
                     continue
-                raise self._unavailable(method, path, "timed out", exc) from None
+                error = self._unavailable(method, path, "timed out", exc)
+                if not connect and method not in IDEMPOTENT_METHODS:
+                    error = OutcomeUnknown(method=method, path=path)
+                raise error from None
             except requests.ConnectionError as exc:
                 if self._may_retry(method, attempt, None, path, "connection error"):
                     attempt += 1
