@@ -119,7 +119,7 @@ def add_access(request, workflow_id: int):
                 share = client.put_shares_groups(workflow_id, [grantee_id], **form.api_params())
                 name = next((g.name for g in share.groups if g.id == grantee_id), "The group")
         except Invalid as exc:
-            form.add_error(None, f"The platform did not accept that: {exc}. Nothing was changed.")
+            form.add_error(None, _refused_words(exc))
         else:
             words = LEVEL_WORDS[form.cleaned_data["level"]].lower()
             emailed = " We emailed them." if form.cleaned_data.get("send_email") else ""
@@ -253,7 +253,7 @@ def _do_transfer(request, client: CivisClient, workflow: Workflow):
     try:
         dependencies = client.put_transfer(workflow.id, **params)
     except Invalid as exc:
-        form.add_error(None, f"The platform did not accept that: {exc}. Nothing was changed.")
+        form.add_error(None, _refused_words(exc))
         return _check_transfer(request, client, workflow, params["user_id"], form)
     request.session[f"transfer:{workflow.id}"] = {
         "new_owner": new_owner.name,
@@ -285,3 +285,7 @@ def transfer_done(request, workflow_id: int):
         "audit_url": audit_url(workflow_id),
     }
     return render(request, "sharing/transfer_done.html", context)
+
+
+def _refused_words(exc: Invalid) -> str:
+    return f"The platform did not accept that: {exc.message} Nothing was changed."
