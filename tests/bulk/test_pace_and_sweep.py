@@ -9,7 +9,7 @@ from tests.bulk.conftest import start_transfer
 from workflows_app.bulk import runner
 from workflows_app.bulk.pace import Pace
 from workflows_app.civis import RateLimit
-from workflows_app.models_bulk import BulkItem, BulkJob, Notification
+from workflows_app.models_bulk import BulkDraft, BulkItem, BulkJob, Notification
 
 
 class FakeClock:
@@ -87,6 +87,20 @@ def test_the_sweeper_leaves_a_live_runner_alone(bulk_api, console_admin):
     assert runner.sweep(kick=kicked.append) == 0
 
     assert kicked == [] and runner.state_counts(job.id) == {"running": 2}
+
+
+def test_the_sweeper_forgets_wizards_abandoned_a_day_ago(console_admin):
+    old, fresh = (
+        BulkDraft.objects.create(
+            owner=console_admin, kind="transfer", source_id=1, source_name="Someone"
+        )
+        for _ in range(2)
+    )
+    BulkDraft.objects.filter(id=old.id).update(created_at=timezone.now() - timedelta(days=2))
+
+    runner.sweep(kick=lambda job_id: None)
+
+    assert list(BulkDraft.objects.values_list("id", flat=True)) == [fresh.id]
 
 
 def test_the_sweeper_leaves_a_job_waiting_out_a_retry_after_alone(bulk_api, console_admin):

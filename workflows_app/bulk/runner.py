@@ -35,7 +35,7 @@ from django.utils import timezone
 
 from .. import crypto
 from ..civis import CivisClient, CivisError, RateLimited, RetryPolicy, Unavailable
-from ..models_bulk import BulkItem, BulkJob
+from ..models_bulk import BulkDraft, BulkItem, BulkJob
 from . import notify
 from .actions import ACTIONS, Work
 from .pace import Pace
@@ -48,6 +48,8 @@ MAX_ATTEMPTS = 8
 # Answers that say the platform did nothing: a retry needs no look at what the last try did.
 NOTHING_DONE = frozenset({429, 503})
 SLICE_SECONDS = 60.0
+# A wizard left unfinished this long is forgotten (it holds no key, only the listing).
+DRAFT_LIFETIME = timedelta(days=1)
 # Calls go out once each: retries are the runner's (the item goes back to pending), so that a
 # 429 pauses the whole job instead of one thread, and every attempt is counted on the item.
 ONE_SHOT = RetryPolicy("bulk", max_retries=0, max_wait=0.0, backoff=0.0)
@@ -332,11 +334,13 @@ def count_fields(counts: dict[str, int]) -> dict[str, int]:
 
 
 def sweep(older_than: timedelta | None = None, kick: Callable[[int], None] | None = None) -> int:
-    """Re-queue items claimed by runners that stopped beating and restart their jobs.
+    """Re-queue items claimed by runners that stopped beating and restart their jobs (and
+    forget wizards abandoned long ago).
 
     Returns how many jobs were kicked. `kick(job_id)` enqueues a runner (the task module
     passes its own), so this stays a plain function a test can call."""
     close_old_connections()
+    BulkDraft.objects.filter(created_at__lt=timezone.now() - DRAFT_LIFETIME).delete()
     cutoff = timezone.now() - (older_than or claim_timeout())
     BulkItem.objects.filter(
         state=Item.RUNNING, claimed_at__lt=cutoff, job__state=BulkJob.State.RUNNING
