@@ -208,6 +208,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     },
     # Bulk jobs: re-queue items of dead workers and restart jobs with work left.
     "sweep-bulk-jobs": {"task": "bulk.sweep", "schedule": 30},
+    # Delete the stored keys of sessions that timed out.
+    "purge-stale-keys": {"task": "accounts.purge_stale_keys", "schedule": 600},
 }
 # Bulk jobs: item calls at once per job, and how long a claimed item may go unrecorded.
 BULK_CONCURRENCY = env_int("BULK_CONCURRENCY", 8)

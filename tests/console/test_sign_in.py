@@ -158,3 +158,22 @@ def test_the_key_never_leaves_the_server(client, celery_worker, demo_person, cap
     assert any("executions.poll" in text for text in published), "a live poll was queued"
     assert any("healthz" in text for text in published), "the health check queued a ping"
     assert AuditEntry.objects.filter(action="post_executions_cancel", outcome="succeeded").exists()
+
+
+def test_keys_of_sessions_that_timed_out_are_purged(signed_in_client):
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    from workflows_app.tasks_accounts import purge_stale_keys
+
+    assert purge_stale_keys() == 0
+    Session.objects.update(expire_date=timezone.now() - timezone.timedelta(seconds=1))
+
+    assert purge_stale_keys() == 1
+    assert not SessionKey.objects.exists()
+
+
+def test_signing_in_again_leaves_no_key_behind(signed_in_client, demo_person):
+    signed_in_client.post("/sign-in/", {"api_key": demo_person[1]})
+
+    assert SessionKey.objects.count() == 1
