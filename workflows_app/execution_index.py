@@ -32,6 +32,7 @@ from .models_executions import ExecutionIndexSweep, IndexedExecution
 SWEEP_WORKFLOWS = 50  # one page of the API: the most recently updated workflows
 EXECUTIONS_PER_WORKFLOW = 10
 STALE_AFTER = dt.timedelta(minutes=5)
+GATHER_PATIENCE = dt.timedelta(seconds=60)  # how long the page waits for a first sweep
 UPDATE_FIELDS = [
     "workflow_name",
     "state",
@@ -126,6 +127,16 @@ def mark_requested(account: CivisAccount) -> bool:
     sweep.requested_at = now
     sweep.save(update_fields=["requested_at"])
     return True
+
+
+def first_sweep_overdue(account: CivisAccount, now: dt.datetime | None = None) -> bool:
+    """True when the sweep asked for has not finished within GATHER_PATIENCE of being asked
+    for (no worker runs, or it failed), or none was asked for: the page stops waiting and
+    says so instead of polling forever."""
+    sweep = ExecutionIndexSweep.objects.filter(account=account).first()
+    if sweep is None or sweep.requested_at is None:
+        return True
+    return (now or timezone.now()) - sweep.requested_at > GATHER_PATIENCE
 
 
 def _latest_executions(client: CivisClient, workflow_id: int) -> tuple[Any, ...]:

@@ -17,9 +17,11 @@ document.addEventListener("click", (event) => {
   }
 });
 
-// A live region refreshes itself; not while someone is answering a dialog inside it.
+// The live region refreshes itself (through its data-live-refresh element); not while someone
+// is answering a dialog inside it.
 const answering = (element) =>
-  element?.hasAttribute?.("data-live-refresh") && element.querySelector("dialog[open]");
+  element?.hasAttribute?.("data-live-refresh") &&
+  document.querySelector("#execution-live dialog[open]");
 document.addEventListener("htmx:beforeRequest", (event) => {
   if (answering(event.detail.elt)) event.preventDefault();
 });

@@ -9,6 +9,7 @@ import pytest
 
 from workflows_app.accounts import signins_by_account
 from workflows_app.civis.client import CivisClient
+from workflows_app.civis.session import Transport
 from workflows_app.civis.types import Execution
 
 TIMES_OUT = """version: '2.0'
@@ -37,12 +38,31 @@ approval:
 
 
 def wait_for(read: Callable[[], Execution], done: Callable[[Execution], bool], seconds=20.0):
+    """The first `read()` for which `done` holds; fails the test after `seconds`."""
     deadline = time.monotonic() + seconds
     while True:
         execution = read()
-        if done(execution) or time.monotonic() > deadline:
+        if done(execution):
             return execution
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still not done after {seconds} s: {execution!r}")
         time.sleep(0.3)
+
+
+@pytest.fixture
+def console_calls(monkeypatch):
+    """The upstream calls this test process makes, as (method, path): unlike the shared local
+    API's request counts, they cannot include calls of pollers or sweeps left running by other
+    tests (those run in the worker process). Filter them by the ids under test."""
+    calls: list[tuple[str, str]] = []
+    send = Transport.request
+
+    def recording(self, method, path, **kwargs):
+        calls.append((method.upper(), "/" + path.lstrip("/")))
+        return send(self, method, path, **kwargs)
+
+    monkeypatch.setattr(Transport, "request", recording)
+    return calls
 
 
 class Owner:

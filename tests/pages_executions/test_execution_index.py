@@ -143,3 +143,31 @@ def test_the_list_fills_itself_from_a_sweep_on_a_real_worker(client, owner, cele
         time.sleep(0.5)
     assert f"Run {execution.id}<" in html
     assert "Updated <time" in html and 'hx-trigger="every 3s"' not in html
+
+
+def test_the_first_gathering_gives_up_after_a_minute(account, owner_client):
+    """With no worker the first sweep never comes: the page stops polling and says so."""
+    ExecutionIndexSweep.objects.create(
+        account=account, requested_at=timezone.now() - dt.timedelta(seconds=20)
+    )
+    waiting = owner_client.get("/executions/").content.decode()
+    assert "gathering the runs of your workflows" in waiting
+    assert 'hx-trigger="every 3s"' in waiting
+    assert """hx-headers='{"X-Console-Poll": "1"}'""" in waiting  # a poll keeps no session
+
+    ExecutionIndexSweep.objects.filter(account=account).update(
+        requested_at=timezone.now() - execution_index.GATHER_PATIENCE - dt.timedelta(seconds=1)
+    )
+    fragment = owner_client.get("/executions/", headers={"HX-Request": "true"}).content.decode()
+    assert "We couldn't gather your recent runs. Try again later." in fragment
+    assert "gathering" not in fragment and "hx-trigger" not in fragment
+
+
+def test_history_restore_of_the_list_gets_the_whole_page(account, owner_client):
+    restore = owner_client.get(
+        "/executions/?state=failed",
+        headers={"HX-Request": "true", "HX-History-Restore-Request": "true"},
+    )
+    html = restore.content.decode()
+    assert "<html" in html and "<h1>Executions</h1>" in html
+    assert "HX-Request" in restore["Vary"]

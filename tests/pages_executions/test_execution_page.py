@@ -40,16 +40,19 @@ def test_page_and_fragment_share_a_url_and_vary_on_hx_request(owner_client, owne
     owner.api.post_executions_cancel(execution.workflow_id, execution.id)
 
 
-def test_fragment_reads_the_cache_not_the_platform(owner_client, owner, local_api):
-    import requests
+def about(execution, calls) -> list[tuple[str, str]]:
+    """The calls among `calls` that concern this execution's workflow."""
+    return [call for call in calls if f"/workflows/{execution.workflow_id}/" in call[1]]
 
+
+def test_fragment_reads_the_cache_not_the_platform(owner_client, owner, console_calls):
     execution = owner.running()
     owner_client.get(page_url(execution))
-    requests.post(local_api.url + "_local/requests/reset", timeout=5)
+    assert about(execution, console_calls)  # the full page did read the platform
+    console_calls.clear()
     for _ in range(5):
         owner_client.get(page_url(execution), headers={"HX-Request": "true"})
-    counts = requests.get(local_api.url + "_local/requests", timeout=5).json()
-    assert counts["total"] == 0, counts
+    assert about(execution, console_calls) == [], console_calls
     owner.api.post_executions_cancel(execution.workflow_id, execution.id)
     cache.delete(live_status.lock_key(execution.id))
 
@@ -91,11 +94,10 @@ def test_the_shared_snapshot_is_not_shown_to_someone_who_cannot_open_the_run(
 
 
 def test_without_a_worker_a_stale_snapshot_is_refreshed_once_per_interval(
-    owner_client, owner, local_api, monkeypatch
+    owner_client, owner, console_calls, monkeypatch
 ):
     import datetime as dt
 
-    import requests
     from django.utils import timezone
 
     execution = owner.running()
@@ -103,9 +105,38 @@ def test_without_a_worker_a_stale_snapshot_is_refreshed_once_per_interval(
     stale = live_status.Snapshot(execution, timezone.now() - dt.timedelta(minutes=5))
     monkeypatch.setattr(live_status, "read_snapshot", lambda execution_id: stale)
     cache.delete(f"live:fallback:{execution.id}")
-    requests.post(local_api.url + "_local/requests/reset", timeout=5)
+    console_calls.clear()
     for _ in range(4):
         owner_client.get(page_url(execution), headers={"HX-Request": "true"})
-    counts = requests.get(local_api.url + "_local/requests", timeout=5).json()["byRoute"]
-    assert counts == {"GET /workflows/{id}/executions/{execution_id}": 1}
+    read = ("GET", f"/workflows/{execution.workflow_id}/executions/{execution.id}")
+    assert about(execution, console_calls) == [read]
+    owner.api.post_executions_cancel(execution.workflow_id, execution.id)
+
+
+def test_history_restore_gets_the_whole_page_not_the_fragment(owner_client, owner):
+    """After back or refresh htmx may ask again with HX-History-Restore-Request and put the
+    answer in place of the whole body: it must be a page."""
+    execution = owner.failed()
+    restore = owner_client.get(
+        page_url(execution),
+        headers={"HX-Request": "true", "HX-History-Restore-Request": "true"},
+    )
+    html = restore.content.decode()
+    assert "<html" in html and "<h1>" in html and "Vendor wait" in html
+    assert "HX-Request" in restore["Vary"]
+
+
+def test_the_live_refresh_is_marked_as_a_poll_and_the_actions_are_not(owner_client, owner):
+    """Polls must not keep an idle session alive (the middleware skips requests with
+    X-Console-Poll); hx-headers is inherited, so it sits on the refresh element alone, not on
+    the region whose dialogs post the actions."""
+    import re
+
+    execution = owner.paused()
+    body = owner_client.get(page_url(execution), headers={"HX-Request": "true"}).content.decode()
+    pollers = re.findall(r"<[^>]*hx-trigger=\"every[^>]*>", body)
+    assert len(pollers) == 1
+    assert """hx-headers='{"X-Console-Poll": "1"}'""" in pollers[0]
+    assert body.count("X-Console-Poll") == 1
+    assert "hx-post" in body  # the resume and cancel dialogs, outside the poller element
     owner.api.post_executions_cancel(execution.workflow_id, execution.id)

@@ -27,6 +27,7 @@ from ..execution_facts import allowed_actions, failed_tasks, plain_words, shown_
 from ..forms_executions import ExecutionFilterForm, RetryForm
 from ..models import SessionKey
 from ..tasks_executions import sweep_person
+from .rendering import page_or_fragment, wants_fragment
 
 LEVEL_SECONDS = 10 * 60
 MAX_LOGGED_RUNS = 10
@@ -179,7 +180,7 @@ def _render_live(request, workflow_id: int, execution_id: int, *, with_messages:
 @accounts.signed_in
 @vary_on_headers("HX-Request")
 def execution_detail(request, workflow_id: int, execution_id: int):
-    if request.htmx:
+    if wants_fragment(request):
         return _render_live(request, workflow_id, execution_id)
     client = accounts.client_for(request)
     workflow, execution = gather(
@@ -291,7 +292,6 @@ def _confirm_page(request, workflow_id: int, execution_id: int, action: str, tas
 
 
 @accounts.signed_in
-@vary_on_headers("HX-Request")
 def execution_list(request):
     account = _account(request)
     if account is None:
@@ -300,14 +300,16 @@ def execution_list(request):
     rows = execution_index.recent_executions(account, **form.query())
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     swept_at = execution_index.last_swept(account)
-    gathering = False
+    gathering = gave_up = False
     if execution_index.needs_sweep(account):
         session_key_id = _session_key_id(request)
         if session_key_id and execution_index.mark_requested(account):
             sweep_person.delay_on_commit(account.id, session_key_id)
-        gathering = swept_at is None
+        if swept_at is None:  # never swept: wait for the first sweep, but not forever
+            gave_up = execution_index.first_sweep_overdue(account)
+            gathering = not gave_up
     context = {"form": form, "page": page, "swept_at": swept_at, "gathering": gathering}
-    template = (
-        "executions/_execution_list.html" if request.htmx else "executions/execution_list.html"
+    context["gave_up"] = gave_up
+    return page_or_fragment(
+        request, "executions/execution_list.html", "executions/_execution_list.html", context
     )
-    return render(request, template, context)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.utils.cache import patch_vary_headers
+from django.urls import reverse
 
 from .. import people_lookup, seen_workflows
 from ..accounts import client_for, signed_in
@@ -19,6 +19,7 @@ from ..presentation.duration_chart import render_duration_chart, success_rate
 from ..presentation.notifications import describe_notifications
 from ..run_inputs import run_choices
 from ..workflow_listing import list_runs, list_workflows
+from .rendering import page_or_fragment
 
 RECENT_RUNS = 10
 SORTS = ("name", "updated", "created")
@@ -26,16 +27,7 @@ SORTS = ("name", "updated", "created")
 
 def execution_path(workflow_id: int, execution_id: int) -> str:
     """Where an execution's own page lives (served by the execution pages)."""
-    return f"/workflows/{workflow_id}/executions/{execution_id}/"
-
-
-def _page_or_fragment(request, page: str, fragment: str, context: dict, status: int = 200):
-    """The fragment for an htmx swap, the whole page otherwise (including htmx's history
-    restore, which needs a page); caches are told the answer depends on `HX-Request`."""
-    swap = request.htmx and not request.htmx.history_restore_request
-    response = render(request, fragment if swap else page, context, status=status)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return reverse("workflows:execution", args=[workflow_id, execution_id])
 
 
 def _viewer_id(request) -> int:
@@ -66,7 +58,7 @@ def workflow_list(request):
         "filtered": any(value for key, value in request.GET.items() if key != "page"),
     }
     status = 200 if form.is_valid() else 400
-    return _page_or_fragment(
+    return page_or_fragment(
         request, "workflows/workflow_list.html", "workflows/_workflow_results.html", context, status
     )
 
@@ -150,7 +142,7 @@ def workflow_executions(request, workflow_id: int):
         "finished": finished,
         "rate": round(100 * succeeded / finished) if finished else None,
     }
-    return _page_or_fragment(
+    return page_or_fragment(
         request,
         "workflows/workflow_executions.html",
         "workflows/_execution_results.html",
