@@ -2,18 +2,24 @@
 
 Without a name search the list is one `GET /workflows` per page. The API cannot search by
 name, so a search walks the filtered list 50 at a time (stopping after `SEARCH_LIMIT`
-workflows) and pages the matches here; the page says when it stopped early. The run history
+workflows) and pages the matches here; the page says when it stopped early. The walked list is
+remembered for `WALK_SECONDS` per viewer and filter set, so typing a name reads it once, not
+once per keystroke. The run history
 is one call per page; the API cannot filter runs by state either, so a state filter walks the
 newest `HISTORY_LIMIT` runs the same way.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any, Generic, TypeVar
+
+from django.core.cache import cache
 
 from .civis.client import CivisClient
 from .civis.pagination import MAX_PER_PAGE, Page
@@ -23,6 +29,7 @@ T = TypeVar("T")
 
 SEARCH_LIMIT = 1000
 HISTORY_LIMIT = 500
+WALK_SECONDS = 60
 
 
 @dataclass(frozen=True)
@@ -35,15 +42,35 @@ class Listing(Generic[T]):
 
 
 def list_workflows(
-    client: CivisClient, params: dict[str, Any], search: str
+    client: CivisClient, params: dict[str, Any], search: str, *, viewer_id: int
 ) -> Listing[WorkflowSummary]:
-    """A page of workflows for `params` (from `WorkflowFilterForm.api_params`)."""
+    """A page of workflows for `params` (from `WorkflowFilterForm.api_params`), as the person
+    `viewer_id` (whose key `client` holds) sees them."""
     if not search:
         return Listing(client.list_workflows(**params))
     filters = {k: v for k, v in params.items() if k not in ("limit", "page_num")}
-    walked = _walk(lambda n: client.list_workflows(**filters, limit=MAX_PER_PAGE, page_num=n))
+    walked = _remembered_walk(client, filters, viewer_id)
     needle = search.casefold()
-    return _filtered_page(walked, SEARCH_LIMIT, lambda w: needle in w.name.casefold(), params)
+    return _filtered_page(iter(walked), SEARCH_LIMIT, lambda w: needle in w.name.casefold(), params)
+
+
+def _remembered_walk(
+    client: CivisClient, filters: dict[str, Any], viewer_id: int
+) -> list[WorkflowSummary]:
+    """The first `SEARCH_LIMIT` + 1 workflows for `filters`, read once per `WALK_SECONDS`.
+
+    Keyed by the viewer's Civis user id (a list depends on whose key read it: never shared
+    between people), the API endpoint and the filters; the search words are not in the key,
+    since every keystroke filters the same walked list."""
+    described = json.dumps([client.endpoint, filters], sort_keys=True, default=str)
+    digest = hashlib.sha256(described.encode()).hexdigest()[:32]
+    key = f"workflows:walk:{viewer_id}:{digest}"
+    walked = cache.get(key)
+    if walked is None:
+        pages = _walk(lambda n: client.list_workflows(**filters, limit=MAX_PER_PAGE, page_num=n))
+        walked = list(islice(pages, SEARCH_LIMIT + 1))
+        cache.set(key, walked, WALK_SECONDS)
+    return walked
 
 
 def list_runs(

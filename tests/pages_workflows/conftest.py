@@ -3,9 +3,11 @@ with keys the admin mints for them, and the local API's request log."""
 
 import pytest
 import requests
+from django.core.cache import cache
 
 from workflows_app import accounts
 from workflows_app.civis.client import CivisClient
+from workflows_app.civis.session import Transport
 
 LEAVING = "mwebb"  # owns 30-odd workflows in the demo seed
 
@@ -75,3 +77,27 @@ class RequestLog:
 @pytest.fixture
 def request_log(use_local_api):
     return RequestLog(use_local_api.url)
+
+
+@pytest.fixture(autouse=True)
+def no_remembered_walks():
+    """Each test starts without the name-search walks an earlier test left in the cache (they
+    are kept for a minute per viewer and filter set)."""
+    redis = cache._cache.get_client(write=True)
+    for key in redis.scan_iter(match=cache.make_key("workflows:walk:*")):
+        redis.delete(key)
+
+
+@pytest.fixture
+def console_calls(monkeypatch):
+    """The upstream calls this test process makes, as (method, path): unlike the shared local
+    API's counts, they cannot include calls of background work left by other tests."""
+    calls: list[tuple[str, str]] = []
+    send = Transport.request
+
+    def recording(self, method, path, **kwargs):
+        calls.append((method.upper(), "/" + path.lstrip("/")))
+        return send(self, method, path, **kwargs)
+
+    monkeypatch.setattr(Transport, "request", recording)
+    return calls

@@ -135,3 +135,43 @@ def test_script_bearing_names_are_shown_as_text(client, sign_in_as, admin_api):
     bold = client.get("/workflows/?q=bold").content.decode()
     if "Bold" in bold:
         assert "<b>Bold</b>" not in bold
+
+
+def test_each_keystroke_of_a_search_filters_one_remembered_walk(client, marcus, console_calls):
+    """Typing `refre`, `refres`, `refresh` walks the list once, not once per keystroke."""
+    first = client.get("/workflows/?q=refre", headers={"HX-Request": "true"})
+    walked = [call for call in console_calls if call == ("GET", "/workflows")]
+    assert walked  # the first keystroke read the list
+    console_calls.clear()
+    later = client.get("/workflows/?q=refresh", headers={"HX-Request": "true"})
+    assert ("GET", "/workflows") not in console_calls
+    assert _names(later.content.decode())
+    assert set(_names(later.content.decode())) <= set(_names(first.content.decode()))
+    client.get("/workflows/?q=refresh&owner=mine", headers={"HX-Request": "true"})
+    assert ("GET", "/workflows") in console_calls  # other filters: another walk
+
+
+def test_a_remembered_walk_is_never_served_to_someone_else(
+    client, marcus, sign_in_as, console_calls
+):
+    mine = _names(client.get("/workflows/?q=a&per_page=50").content.decode())
+    ada = sign_in_as("aokafor")
+    console_calls.clear()
+    theirs = _names(client.get("/workflows/?q=a&per_page=50").content.decode())
+    assert ("GET", "/workflows") in console_calls  # read again, with Ada's own key
+    visible = {w.name for w in ada.api.iter_workflows()}
+    assert set(theirs) <= visible and set(mine) != set(theirs)
+
+
+def test_the_search_form_replaces_an_older_request_with_the_newer(client, marcus):
+    """An older, slower answer must never land over the results of newer keystrokes."""
+    html = client.get("/workflows/").content.decode()
+    form = re.search(r'<form[^>]*role="search"[^>]*>', html).group(0)
+    assert 'hx-sync="this:replace"' in form
+
+
+def test_an_unknown_access_level_claims_nothing(client, marcus):
+    html = client.get("/workflows/?owner=named&owner_name=Okafor&per_page=50").content.decode()
+    cells = re.findall(r'<td data-label="Your access">(.*?)</td>', html)
+    assert cells and "shared with you" not in html
+    assert all("Not known yet" in cell for cell in cells)  # nothing opened yet: not known

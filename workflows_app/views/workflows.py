@@ -47,7 +47,7 @@ def workflow_list(request):
             nobody_named = not owner_ids
         if not nobody_named:
             params = form.api_params(me=_viewer_id(request), owner_ids=owner_ids)
-            listing = list_workflows(client, params, form.search)
+            listing = list_workflows(client, params, form.search, viewer_id=_viewer_id(request))
             seen = seen_workflows.recall(request.user.civis, [w.id for w in listing.page])
     context = {
         "form": form,
