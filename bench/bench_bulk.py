@@ -119,6 +119,7 @@ def sequential_official_client(url: str, ids: list[int], user_id: int) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--items", type=int, default=500)
+    parser.add_argument("--rounds", type=int, default=2, help="best of N (the machine is shared)")
     args = parser.parse_args()
     if not os.environ.get("REDIS_URL"):
         print("REDIS_URL is not set: run under `python -m webui.embedded_redis exec --`")
@@ -148,37 +149,46 @@ def main() -> int:
             user = get_user_model().objects.create(username="bench")
             worker = start_worker(dict(os.environ), tmp_dir / "worker.log")
 
-            # A fresh rate-limit window: making the workflows above spent part of the
-            # nominal budget the API reports, and the job slows down when it runs low.
-            lever(api.url, latency_ms=LATENCY_MS, rate_limit=None)
-            requests.post(api.url + "_local/requests/reset", timeout=5)
-            result = console_transfer(api.url, user, people[SOURCE].id, people[TARGET], ids)
-            calls, routes = request_count(api.url)
-            job = result["job"]
-            if job.done_count != args.items:
-                print(f"# the console job did {job.done_count} of {args.items}: {routes}")
-                return 1
-            sequential = sequential_official_client(api.url, ids, people[SOURCE].id)
+            console_runs, official_runs = [], []
+            for _ in range(args.rounds):
+                # A fresh rate-limit window: what came before spent part of the nominal
+                # budget the API reports, and a job slows down when that runs low.
+                lever(api.url, latency_ms=LATENCY_MS, rate_limit=None)
+                requests.post(api.url + "_local/requests/reset", timeout=5)
+                result = console_transfer(api.url, user, people[SOURCE].id, people[TARGET], ids)
+                if result["job"].done_count != args.items:
+                    print(f"# the console job did {result['job'].done_count} of {args.items}")
+                    return 1
+                result["calls"], result["routes"] = request_count(api.url)
+                console_runs.append(result)
+                official_runs.append(sequential_official_client(api.url, ids, people[SOURCE].id))
         finally:
             if worker is not None:
                 stop(worker)
             api.stop()
     concurrency = settings.BULK_CONCURRENCY
-    budget = args.items + result["pages"] + concurrency
-    print(f"# {args.items} transfers, {LATENCY_MS} ms latency added")
-    job = result["job"]
+    best = min(console_runs, key=lambda run: run["seconds"])
+    sequential = min(official_runs)
+    job = best["job"]
+    budget = args.items + best["pages"] + concurrency
+    print(f"# {args.items} transfers, {LATENCY_MS} ms latency added, best of {args.rounds} rounds")
+    rounds = ", ".join("{:.2f} s".format(run["seconds"]) for run in console_runs)
+    print(f"# console job, each round: {rounds}")
     print(
-        f"# console job: {result['seconds']:.2f} s in all: listing {result['pages']} pages "
-        f"{result['listing']:.2f} s, waiting for a worker "
+        f"# best console job: {best['seconds']:.2f} s in all: listing {best['pages']} pages "
+        f"{best['listing']:.2f} s, waiting for a worker "
         f"{(job.started_at - job.created_at).total_seconds():.2f} s, working the items "
         f"{(job.finished_at - job.started_at).total_seconds():.2f} s"
     )
-    print(f"# official client, sequential put_transfer: {sequential:.2f} s")
-    print(f"# upstream calls by route: {routes}")
-    print(f"# upstream call budget: {args.items} items + {result['pages']} pages + {concurrency}")
-    print(f"bulk_transfer_speedup_vs_sequential_client: {sequential / result['seconds']:.2f}")
-    print(f"bulk_transfer_upstream_calls: {calls}")
-    return 0 if calls <= budget else 1
+    print(
+        "# official client, sequential put_transfer, each round: "
+        + ", ".join(f"{seconds:.2f} s" for seconds in official_runs)
+    )
+    print(f"# upstream calls by route: {best['routes']}")
+    print(f"# upstream call budget: {args.items} items + {best['pages']} pages + {concurrency}")
+    print(f"bulk_transfer_speedup_vs_sequential_client: {sequential / best['seconds']:.2f}")
+    print(f"bulk_transfer_upstream_calls: {best['calls']}")
+    return 0 if best["calls"] <= budget else 1
 
 
 if __name__ == "__main__":

@@ -212,7 +212,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "purge-stale-keys": {"task": "accounts.purge_stale_keys", "schedule": 600},
 }
 # Bulk jobs: item calls at once per job, and how long a claimed item may go unrecorded.
-BULK_CONCURRENCY = env_int("BULK_CONCURRENCY", 8)
+BULK_CONCURRENCY = env_int("BULK_CONCURRENCY", 12)
 BULK_CLAIM_TIMEOUT_SECONDS = env_int("BULK_CLAIM_TIMEOUT_SECONDS", 120)
 
 LOGGING = {

@@ -32,7 +32,7 @@ class ItemSpec:
 
 
 def default_concurrency() -> int:
-    return int(getattr(settings, "BULK_CONCURRENCY", 8))
+    return int(getattr(settings, "BULK_CONCURRENCY", 12))
 
 
 def start_job(
