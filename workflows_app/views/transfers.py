@@ -29,12 +29,13 @@ from ..forms_bulk import (
 )
 from ..models_bulk import BulkDraft, BulkJob
 from ..presentation.access import describe_access
+from ..presentation.times import plural
 
 KINDS = {"transfer", "share"}
 
 
-def _words(n: int, one: str = "workflow", many: str = "workflows") -> str:
-    return f"{n} {one if n == 1 else many}"
+def _words(n: int) -> str:
+    return plural(n, "workflow")
 
 
 @signed_in
@@ -73,7 +74,9 @@ def transfer_cancel(request, job_id: int):
     job = _job_for(request, job_id)
     if request.method == "POST":
         if jobs.cancel(job):
-            messages.success(request, "The job is cancelled. Nothing more will be changed.")
+            messages.success(
+                request, "The job is cancelled. Workflows it had not started will not be changed."
+            )
         return redirect("transfers:detail", job_id=job.id)
     if not job.is_active:
         return redirect("transfers:detail", job_id=job.id)
