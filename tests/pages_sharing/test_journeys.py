@@ -86,7 +86,7 @@ def test_make_someone_else_the_owner_with_what_it_uses(live_server, page, actor,
     assert jamal.api.get_workflow(child.id).my_permission_level == "manage"
 
     page.get_by_role("link", name="See this change in the audit log").click()
-    expect(page.get_by_role("cell", name=re.compile("put_transfer"))).to_be_visible()
+    expect(page.get_by_role("cell", name=re.compile("Made someone else the owner"))).to_be_visible()
 
 
 def test_a_viewer_reads_the_list_on_a_narrow_screen_without_change_controls(
