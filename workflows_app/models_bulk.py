@@ -43,6 +43,9 @@ class BulkJob(models.Model):
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     paused_until = models.DateTimeField(null=True, blank=True)
     summary_sent_at = models.DateTimeField(null=True, blank=True)
+    # Names the one chain of slices that may work the job: a slice carrying another token
+    # exits, so a restarted chain never runs beside the one it replaced.
+    chain = models.CharField(max_length=40, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -107,6 +110,8 @@ class BulkDraft(models.Model):
     selected = models.JSONField(default=list)
     choices = models.JSONField(default=dict)
     list_pages = models.PositiveIntegerField(default=0)
+    # Workflows of the person the viewer cannot manage, so cannot move or share: not offered.
+    not_manageable = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
