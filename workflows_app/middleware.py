@@ -3,6 +3,7 @@ and keeps signed-in pages out of caches."""
 
 import logging
 import zoneinfo
+from urllib.parse import unquote
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
@@ -77,7 +78,7 @@ class ConsoleMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        zone = request.COOKIES.get("tz", "")
+        zone = unquote(request.COOKIES.get("tz", ""))  # console.js URL-encodes the "/"
         try:
             timezone.activate(zoneinfo.ZoneInfo(zone) if zone else timezone.get_default_timezone())
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):

@@ -90,3 +90,18 @@ def test_the_demo_sign_in_is_never_offered_outside_development(client, use_local
 
     assert "Sign in as" not in client.get("/sign-in/").text
     assert client.post("/sign-in/demo/", {"user_id": 2}).status_code == 404
+
+
+@pytest.mark.browser
+def test_times_are_shown_in_the_viewers_zone(live_server, chromium, use_local_api, settings):
+    settings.DEBUG = True
+    context = chromium.new_context(timezone_id="America/Chicago")
+    page = context.new_page()
+    page.goto(live_server.url + "/sign-in/")
+    page.get_by_role("button", name="Sign in as ").first.click()
+
+    page.goto(live_server.url + "/workflows/")
+
+    titles = page.eval_on_selector_all("main time[title]", "els => els.map(e => e.title)")
+    assert titles and all("CST" in title for title in titles), titles  # Chicago in November
+    context.close()
