@@ -67,7 +67,7 @@ def test_the_sweeper_requeues_a_dead_runners_items_and_restarts_the_job(bulk_api
     )
     kicked = []
 
-    assert runner.sweep(kick=kicked.append) == 1
+    assert runner.sweep(kick=lambda job_id, chain: kicked.append(job_id)) == 1
 
     assert kicked == [job.id]
     assert runner.state_counts(job.id) == {"pending": 4}
@@ -84,7 +84,7 @@ def test_the_sweeper_leaves_a_live_runner_alone(bulk_api, console_admin):
     BulkJob.objects.filter(id=job.id).update(heartbeat_at=timezone.now())
     kicked = []
 
-    assert runner.sweep(kick=kicked.append) == 0
+    assert runner.sweep(kick=lambda job_id, chain: kicked.append(job_id)) == 0
 
     assert kicked == [] and runner.state_counts(job.id) == {"running": 2}
 
@@ -98,7 +98,7 @@ def test_the_sweeper_forgets_wizards_abandoned_a_day_ago(console_admin):
     )
     BulkDraft.objects.filter(id=old.id).update(created_at=timezone.now() - timedelta(days=2))
 
-    runner.sweep(kick=lambda job_id: None)
+    runner.sweep(kick=lambda job_id, chain: None)
 
     assert list(BulkDraft.objects.values_list("id", flat=True)) == [fresh.id]
 
@@ -112,7 +112,7 @@ def test_the_sweeper_leaves_a_job_waiting_out_a_retry_after_alone(bulk_api, cons
     )
     kicked = []
 
-    assert runner.sweep(kick=kicked.append) == 0
+    assert runner.sweep(kick=lambda job_id, chain: kicked.append(job_id)) == 0
 
     assert kicked == []
 
@@ -126,8 +126,8 @@ def test_a_summary_lost_with_its_worker_is_sent_by_the_sweeper(bulk_api, console
         state="finished", finished_at=long_ago, created_at=long_ago, encrypted_key=""
     )
 
-    runner.sweep(kick=lambda job_id: None)
-    runner.sweep(kick=lambda job_id: None)
+    runner.sweep(kick=lambda job_id, chain: None)
+    runner.sweep(kick=lambda job_id, chain: None)
 
     note = Notification.objects.get(user=console_admin)
     assert note.text == "Test transfer has finished: 1 of 1 done."

@@ -21,7 +21,7 @@ def enqueued(monkeypatch):
     from workflows_app.bulk.tasks import run_bulk_job
 
     sent = []
-    monkeypatch.setattr(run_bulk_job, "delay_on_commit", sent.append)
+    monkeypatch.setattr(run_bulk_job, "delay_on_commit", lambda job_id, chain: sent.append(job_id))
     return sent
 
 
@@ -138,6 +138,8 @@ def test_progress_polls_while_running_and_stops_when_finished(admin_browser, bul
     fragment = running.content.decode()
     assert fragment.lstrip().startswith('<section id="job-progress"')
     assert 'hx-trigger="every 2s"' in fragment and "0 of 2 done" in fragment
+    poll = re.search(r"<span hidden [^>]*hx-trigger=\"every 2s\"[^>]*>", fragment).group(0)
+    assert 'hx-target="#job-progress"' in poll and "X-Console-Poll" in poll
     assert "Cancel this job" in fragment
 
     runner.run_slice(job.id)
@@ -224,3 +226,132 @@ def test_retry_failed_items_acts_again_with_the_key_of_this_session(
     runner.run_slice(job.id)
     assert {bulk_api.owner_of(i) for i in ids} == {target.id}
     assert "2 of 2 done" in admin_browser.get(f"/transfers/{job.id}/").content.decode()
+
+
+def choose_one_owner(client, draft: BulkDraft, target) -> None:
+    response = client.post(
+        f"/transfers/new/{draft.id}/choices/", {"mode": "one", "new_owner": f"user:{target.id}"}
+    )
+    assert response.status_code == 302
+
+
+def test_retry_is_refused_while_the_job_is_still_running(admin_browser, bulk_api, enqueued):
+    owner, target = bulk_api.people["cbellini"], bulk_api.people["blindqvist"]
+    ids = bulk_api.make_workflows(owner.username, 2, "Pages retry running")
+    draft = start_wizard(admin_browser, owner)
+    select_only(admin_browser, draft, ids)
+    choose_one_owner(admin_browser, draft, target)
+    job = confirm(admin_browser, draft)
+    BulkItem.objects.filter(job=job, workflow_id=ids[0]).update(state="failed")
+
+    response = admin_browser.post(f"/transfers/{job.id}/retry/", follow=True)
+
+    assert "This job is still running." in response.content.decode()
+    assert enqueued == [job.id]  # no second chain
+    assert BulkJob.objects.get(id=job.id).chain == job.chain
+    assert runner.state_counts(job.id) == {"failed": 1, "pending": 1}
+
+
+def test_a_check_page_submitted_twice_starts_one_job(
+    admin_browser, bulk_api, enqueued, monkeypatch
+):
+    from workflows_app.views import transfers
+
+    owner, target = bulk_api.people["dvolkov"], bulk_api.people["imoreau"]
+    ids = bulk_api.make_workflows(owner.username, 1, "Pages twice")
+    draft = start_wizard(admin_browser, owner)
+    select_only(admin_browser, draft, ids)
+    choose_one_owner(admin_browser, draft, target)
+    jobs_before = BulkJob.objects.count()
+    plan = transfers._transfer_plan
+
+    def other_submission_wins(request, draft, **options):
+        # The other submission started the job (and deleted the draft) after this one read it.
+        planned = plan(request, draft, **options)
+        BulkDraft.objects.filter(id=draft.id).delete()
+        return planned
+
+    monkeypatch.setattr(transfers, "_transfer_plan", other_submission_wins)
+
+    response = admin_browser.post(f"/transfers/new/{draft.id}/check/", follow=True)
+
+    assert BulkJob.objects.count() == jobs_before and enqueued == []
+    assert "This job has already been started." in response.content.decode()
+
+
+def test_suggested_owners_are_worked_out_a_bounded_batch_per_request(
+    admin_browser, bulk_api, monkeypatch
+):
+    from workflows_app.views import transfers
+
+    monkeypatch.setattr(transfers, "SUGGESTION_BATCH", 2)
+    leaving, manager, fallback = (bulk_api.people[u] for u in ("aokafor", "egarcia", "imoreau"))
+    ids = bulk_api.make_workflows(leaving.username, 5, "Pages bounded")
+    bulk_api.client_of(leaving.username).put_shares_users(ids[4], [manager.id], "manage")
+    draft = start_wizard(admin_browser, leaving)
+    select_only(admin_browser, draft, ids)
+    admin_browser.post(
+        f"/transfers/new/{draft.id}/choices/",
+        {"mode": "suggested", "new_owner": f"user:{fallback.id}"},
+    )
+    url = f"/transfers/new/{draft.id}/check/"
+    shares = "GET /workflows/{id}/shares"
+    bulk_api.reset_requests()
+
+    page = admin_browser.get(url).content.decode()
+
+    assert bulk_api.requests_by_route()[shares] == 2
+    assert "2 of 5 so far" in page and "Move 5 workflows" not in page
+    assert 'hx-trigger="every 1s"' in page
+    assert admin_browser.post(url)["Location"] == url  # not until every one is shown
+    assert not BulkJob.objects.filter(title__contains=leaving.name).exists()
+    fragment = admin_browser.get(url, headers={"HX-Request": "true"})
+    assert "HX-Request" in fragment["Vary"]
+    assert fragment.content.decode().lstrip().startswith('<div id="check-plan">')
+    assert "4 of 5 so far" in fragment.content.decode()
+    assert admin_browser.post(url)["Location"] == url  # a POST asks for none itself
+    done = admin_browser.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert "hx-trigger" not in done and "Move 5 workflows to their new owners" in done
+    rows = dict(re.findall(r"#(\d+)</span></td><td>([^<]+)</td>", done))
+    assert rows[str(ids[4])] == manager.name and rows[str(ids[0])] == fallback.name
+    admin_browser.get(url)
+    assert bulk_api.requests_by_route()[shares] == 5  # each asked once, kept in the draft
+
+
+def test_the_wizard_offers_only_workflows_the_viewer_can_manage(client, bulk_api, enqueued):
+    viewer, owner = bulk_api.people["knorgaard"], bulk_api.people["fhaddad"]
+    managed, readable = bulk_api.make_workflows(owner.username, 2, "Pages manage")
+    as_owner = bulk_api.client_of(owner.username)
+    as_owner.put_shares_users(managed, [viewer.id], "manage")
+    as_owner.put_shares_users(readable, [viewer.id], "read")
+    assert (
+        client.post("/sign-in/", {"api_key": bulk_api.key_of(viewer.username)}).status_code == 302
+    )
+    as_viewer = bulk_api.client_of(viewer.username)
+    visible = list(as_viewer.iter_workflows(author=str(owner.id), archived="all"))
+    levels = {w.id: as_viewer.get_workflow(w.id).my_permission_level for w in visible}
+
+    draft = start_wizard(client, owner)
+
+    offered = {c["id"] for c in draft.candidates}
+    assert managed in offered and readable not in offered
+    assert offered == {i for i, level in levels.items() if level == "manage"}
+    assert draft.not_manageable == len(levels) - len(offered) >= 1
+    page = client.get(f"/transfers/new/{draft.id}/").content.decode()
+    assert f"Not listed: {draft.not_manageable} other workflow" in page
+    assert "Ask their owner or an admin." in page
+
+
+def test_polls_carry_the_poll_header_on_an_element_with_nothing_inside():
+    from pathlib import Path
+
+    polls = 0
+    for template in Path("templates/transfers").glob("*.html"):
+        text = template.read_text()
+        for match in re.finditer(r"<(\w+)[^>]*hx-trigger=\"every [^>]*>", text):
+            polls += 1
+            tag = match.group(0)
+            assert """hx-headers='{"X-Console-Poll": "1"}'""" in tag, (template, tag)
+            # Inherited by children: no form or button may sit inside the polling element.
+            assert match.group(1) == "span" and text[match.end() :].startswith("</span>"), tag
+    assert polls == 2

@@ -36,7 +36,7 @@ def test_killing_the_worker_mid_job_loses_nothing_and_moves_each_workflow_once(
     time.sleep(max(0.0, 1.5 - (time.monotonic() - killed_at)))
     kicked = runner.sweep(
         older_than=timedelta(seconds=1),
-        kick=lambda job_id: run_bulk_job.apply_async((job_id,), queue=bulk_queue),
+        kick=lambda job_id, chain: run_bulk_job.apply_async((job_id, chain), queue=bulk_queue),
     )
     assert kicked == 1
 

@@ -6,13 +6,17 @@ import threading
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
+from functools import partial
 
-from ..civis import CivisClient, CivisError
+from ..civis import CivisClient, CivisError, Forbidden, NotFound
+from ..civis.concurrency import gather
 from ..civis.pagination import MAX_PER_PAGE, Page
 from ..civis.types import WorkflowSummary
 
-SUGGESTION_THREADS = 8
 LISTING_THREADS = 8
+# The most `list_shares` calls one page view makes for suggestions (8 at a time); the page
+# asks for the rest batch by batch while it polls.
+SUGGESTION_BATCH = 40
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,26 @@ def owned_by(client: CivisClient, person_id: int) -> tuple[list[Candidate], int]
     return list(found.values()), pages
 
 
+def manageable(
+    client: CivisClient, candidates: list[Candidate], *, person_id: int, viewer_id: int | None
+) -> list[Candidate]:
+    """The candidates the viewer can manage (moving or sharing a workflow needs that), so the
+    wizard offers only what it can do. Everything is theirs when they list their own; else
+    the listing does not say the caller's level, so each workflow's `myPermissionLevel` is
+    read (`get_workflow`, 8 at a time), once, when the wizard starts."""
+    if viewer_id is not None and viewer_id == person_id:
+        return list(candidates)
+
+    def can_manage(candidate: Candidate) -> bool:
+        try:
+            return client.get_workflow(candidate.id).my_permission_level == "manage"
+        except (Forbidden, NotFound):
+            return False
+
+    verdicts = gather(*(partial(can_manage, c) for c in candidates))
+    return [c for c, ok in zip(candidates, verdicts, strict=True) if ok]
+
+
 @dataclass(frozen=True)
 class Suggestion:
     """Who could own a workflow next: one of its other managers, or nobody found."""
@@ -78,8 +102,8 @@ def suggested_owners(
     client: CivisClient, workflow_ids: Iterable[int], *, leaving_id: int
 ) -> dict[int, Suggestion]:
     """For each workflow, a person (not the one leaving) who can already manage it, from
-    `list_shares`, asked for several workflows at once. A workflow whose shares cannot be
-    read gets no suggestion rather than failing the whole page."""
+    `list_shares`, asked for several workflows at once (callers pass a bounded batch). A
+    workflow whose shares cannot be read gets no suggestion rather than failing the page."""
 
     def one(workflow_id: int) -> Suggestion:
         try:
@@ -91,8 +115,5 @@ def suggested_owners(
                 return Suggestion(workflow_id, grantee.id, grantee.name)
         return Suggestion(workflow_id, None, None)
 
-    ids = list(workflow_ids)
-    if not ids:
-        return {}
-    with ThreadPoolExecutor(min(SUGGESTION_THREADS, len(ids)), "bulk-suggest") as pool:
-        return {s.workflow_id: s for s in pool.map(one, ids)}
+    found = gather(*(partial(one, workflow_id) for workflow_id in workflow_ids))
+    return {s.workflow_id: s for s in found}

@@ -18,7 +18,12 @@ from django.utils import timezone
 from .. import crypto
 from ..models_bulk import BulkItem, BulkJob
 from . import notify
-from .runner import CANCELLED_WORDS, count_fields, state_counts
+from .runner import CANCELLED_WORDS, count_fields, new_chain, state_counts
+
+
+class StillRunning(Exception):
+    """The job is still working: its failed items are retried by asking again once it ends
+    (putting them back now would start a second chain beside the running one)."""
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,7 @@ def start_job(
     from .tasks import run_bulk_job
 
     specs = list(items)
+    chain = new_chain() if enqueue else ""
     with transaction.atomic():
         job = BulkJob.objects.create(
             kind=kind,
@@ -69,6 +75,7 @@ def start_job(
             encrypted_key=crypto.encrypt(api_key),
             concurrency=concurrency or default_concurrency(),
             total=len(specs),
+            chain=chain,
         )
         BulkItem.objects.bulk_create(
             [
@@ -84,7 +91,7 @@ def start_job(
             batch_size=500,
         )
         if enqueue:
-            run_bulk_job.delay_on_commit(job.id)
+            run_bulk_job.delay_on_commit(job.id, chain)
     return job
 
 
@@ -110,10 +117,16 @@ def cancel(job: BulkJob) -> bool:
 
 def retry_failed(job: BulkJob, api_key: str) -> int:
     """Put the job's failed items back to work, acting with `api_key` (the person's current
-    session key, stored encrypted again for the life of the job). Returns how many."""
+    session key, stored encrypted again for the life of the job) under a new chain. Returns
+    how many. Raises `StillRunning` while the job is running."""
     from .tasks import run_bulk_job
 
     with transaction.atomic():
+        # Locked, and the state re-read under the lock: two retries (or a retry and the
+        # job's own end) cannot both pass this check.
+        state = BulkJob.objects.select_for_update().values_list("state", flat=True).get(id=job.id)
+        if state == BulkJob.State.RUNNING:
+            raise StillRunning
         # attempts=1: the next claim counts as a retry, so a transfer re-checks the owner
         # first, and the item gets a fresh allowance of transient failures.
         again = BulkItem.objects.filter(job=job, state=BulkItem.State.FAILED).update(
@@ -127,13 +140,15 @@ def retry_failed(job: BulkJob, api_key: str) -> int:
         )
         if not again:
             return 0
+        chain = new_chain()
         BulkJob.objects.filter(id=job.id).update(
             state=BulkJob.State.RUNNING,
+            chain=chain,
             encrypted_key=crypto.encrypt(api_key),
             finished_at=None,
             summary_sent_at=None,
             heartbeat_at=None,
             **count_fields(state_counts(job.id)),
         )
-        run_bulk_job.delay_on_commit(job.id)
+        run_bulk_job.delay_on_commit(job.id, chain)
     return again

@@ -67,8 +67,16 @@ class Pace:
         if not self.narrow:
             yield True
             return
-        with self._gate:
+        # The gate is waited for until the deadline only: a thread queued behind many
+        # one-at-a-time calls gives its item back rather than outlive its slice.
+        left = deadline - self._clock()
+        if left <= 0 or not self._gate.acquire(timeout=left):
+            yield False
+            return
+        try:
             yield self._wait(deadline)
+        finally:
+            self._gate.release()
 
     def _wait(self, deadline: float) -> bool:
         while True:

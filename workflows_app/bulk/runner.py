@@ -9,9 +9,16 @@ the runner's thread writes each outcome as it comes back, again conditionally
 else is recorded once. When pending items remain after the slice, the task runs again; when
 none are left, the job is finished by whoever gets there first.
 
+One chain of slices per job: the job row names its chain (`chain`, a token), every slice
+carries the token and exits when it is no longer the job's, and every slice says it is alive
+(`heartbeat_at`) when it starts, about once a second while it works, and when it schedules
+the next slice. Its items in flight get a fresh `claimed_at` with each beat.
+
 `sweep` is the safety net (Celery beat): items claimed longer ago than the claim timeout by a
-runner that stopped beating go back to pending, and jobs with work left but no live runner are
-started again. Nothing is lost (every item ends done, failed or skipped) and nothing is stuck.
+runner that stopped beating go back to pending, and a job with work left whose chain is dead
+(no beat for the claim timeout, and not waiting out a Retry-After) gets a new chain token and
+a new first slice; the old chain, if it was only slow, ends at its next step. Nothing is lost
+(every item ends done, failed or skipped) and nothing is stuck.
 """
 
 from __future__ import annotations
@@ -48,6 +55,9 @@ MAX_ATTEMPTS = 8
 # Answers that say the platform did nothing: a retry needs no look at what the last try did.
 NOTHING_DONE = frozenset({429, 503})
 SLICE_SECONDS = 60.0
+# The longest countdown for a job's next slice, whatever Retry-After says: well below the
+# broker's visibility timeout (3600 s), after which Redis would deliver the message again.
+MAX_NEXT_SLICE_WAIT = 300.0
 # A wizard left unfinished this long is forgotten (it holds no key, only the listing).
 DRAFT_LIFETIME = timedelta(days=1)
 # Calls go out once each: retries are the runner's (the item goes back to pending), so that a
@@ -68,10 +78,34 @@ class SliceResult:
     again_in: float | None
 
 
-def run_slice(job_id: int, *, seconds: float = SLICE_SECONDS) -> SliceResult:
-    """Work the job's pending items for up to `seconds`; finish the job if nothing is left."""
+def new_chain() -> str:
+    return uuid.uuid4().hex
+
+
+def adopt_chain(job_id: int) -> str | None:
+    """Name a chain for a job that has none yet (started with `enqueue=False`, then sent to
+    Celery by its caller); None when the job already has one, so a second message cannot
+    start a second chain."""
+    token = new_chain()
+    return token if BulkJob.objects.filter(id=job_id, chain="").update(chain=token) else None
+
+
+def beat(job_id: int, chain: str | None) -> bool:
+    """Say the job's runner is alive; False when the job stopped running or `chain` is no
+    longer its chain (None: a direct call, e.g. a test's, which works under no chain)."""
+    alive = BulkJob.objects.filter(id=job_id, state=BulkJob.State.RUNNING)
+    if chain is not None:
+        alive = alive.filter(chain=chain)
+    return alive.update(heartbeat_at=timezone.now()) == 1
+
+
+def run_slice(
+    job_id: int, *, chain: str | None = None, seconds: float = SLICE_SECONDS
+) -> SliceResult:
+    """Work the job's pending items for up to `seconds`; finish the job if nothing is left.
+    A slice of a chain that is not the job's own (replaced by the sweeper) does nothing."""
     job = BulkJob.objects.filter(id=job_id).first()
-    if job is None or job.state != BulkJob.State.RUNNING:
+    if job is None or not beat(job_id, chain):
         return SliceResult(0, None)
     key = crypto.decrypt(job.encrypted_key) if job.encrypted_key else None
     if key is None:
@@ -94,16 +128,18 @@ def run_slice(job_id: int, *, seconds: float = SLICE_SECONDS) -> SliceResult:
         actor_id=job.actor_civis_id,
         on_rate_limit=pace.observe,
     )
-    slice_ = _Slice(job, client, pace, deadline=time.monotonic() + seconds)
+    slice_ = _Slice(job, client, pace, chain, deadline=time.monotonic() + seconds)
     worked = slice_.run()
-    return SliceResult(worked, _next_step(job.id, pace))
+    return SliceResult(worked, _next_step(job.id, chain, pace))
 
 
-def _next_step(job_id: int, pace: Pace) -> float | None:
+def _next_step(job_id: int, chain: str | None, pace: Pace) -> float | None:
     counts = state_counts(job_id)
     if BulkJob.objects.filter(id=job_id, state=BulkJob.State.RUNNING).exists():
         if counts.get(Item.PENDING):
-            return pace.pause_left()
+            # The beat says a next slice is on its way; without it, a slice waiting in the
+            # queue would look dead to the sweeper. A replaced chain schedules nothing.
+            return min(pace.pause_left(), MAX_NEXT_SLICE_WAIT) if beat(job_id, chain) else None
         if not counts.get(Item.RUNNING):
             finish_if_settled(job_id)
     return None
@@ -125,16 +161,22 @@ class _Slice:
     so the database never makes the call threads queue for its lock); `job.concurrency`
     call threads only talk to the platform."""
 
-    def __init__(self, job: BulkJob, client: CivisClient, pace: Pace, deadline: float) -> None:
+    def __init__(
+        self, job: BulkJob, client: CivisClient, pace: Pace, chain: str | None, deadline: float
+    ) -> None:
         self.job = job
         self.client = client
         self.pace = pace
+        self.chain = chain
         self.deadline = deadline
         self.action = ACTIONS[job.kind]
-        self.me = f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
+        # Every claim of this slice starts with `me`, so a beat can refresh them all.
+        me = f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
+        self.me = f"{me}:{uuid.uuid4().hex[:6]}"
         self._todo: queue.Queue[BulkItem | None] = queue.Queue()
         self._done: queue.Queue[_Result] = queue.Queue()
         self._beat_at = 0.0
+        self._stopping = False  # cancelled, or the chain was replaced: claim nothing more
         self._cancelled = False
 
     def run(self) -> int:
@@ -160,7 +202,13 @@ class _Slice:
                     in_flight += 1
                 if not in_flight:
                     break
-                results = [self._done.get()]
+                try:
+                    # Beat while calls wait (a pause, the one-at-a-time gate), not only
+                    # when they come back.
+                    results = [self._done.get(timeout=1.0)]
+                except queue.Empty:
+                    self._heartbeat()
+                    continue
                 while True:
                     try:
                         results.append(self._done.get_nowait())
@@ -180,17 +228,24 @@ class _Slice:
 
     def _may_start(self) -> bool:
         left = self.deadline - time.monotonic()
-        return not self._cancelled and left > 0 and self.pace.pause_left() < left
+        return not self._stopping and left > 0 and self.pace.pause_left() < left
 
     def _heartbeat(self) -> None:
-        """Say the runner is alive (at most once a second), and notice a cancel."""
+        """Say the runner is alive and its items in flight still held (at most once a
+        second), and notice a cancel or a replaced chain."""
         now = time.monotonic()
-        if now - self._beat_at >= 1.0:
-            self._beat_at = now
-            alive = BulkJob.objects.filter(id=self.job.id, state=BulkJob.State.RUNNING).update(
-                heartbeat_at=timezone.now()
-            )
-            self._cancelled = not alive
+        if now - self._beat_at < 1.0 or self._stopping:
+            return
+        self._beat_at = now
+        if beat(self.job.id, self.chain):
+            BulkItem.objects.filter(
+                job_id=self.job.id, state=Item.RUNNING, claimed_by__startswith=f"{self.me}:"
+            ).update(claimed_at=timezone.now())
+            return
+        self._stopping = True
+        self._cancelled = not BulkJob.objects.filter(
+            id=self.job.id, state=BulkJob.State.RUNNING
+        ).exists()
 
     def _write(self, results: list[_Result]) -> int:
         worked = 0
@@ -212,6 +267,8 @@ class _Slice:
     def _call(self, item: BulkItem) -> _Result:
         if self._cancelled:
             return _Result(item, Item.SKIPPED, CANCELLED_WORDS)
+        if self._stopping:  # another chain works the job now: leave the item to it
+            return _Result(item, None, undo_attempt=True)
         work = Work(
             workflow_id=item.workflow_id,
             known_owner_id=item.known_owner_id,
@@ -333,12 +390,15 @@ def count_fields(counts: dict[str, int]) -> dict[str, int]:
     }
 
 
-def sweep(older_than: timedelta | None = None, kick: Callable[[int], None] | None = None) -> int:
+def sweep(
+    older_than: timedelta | None = None, kick: Callable[[int, str], None] | None = None
+) -> int:
     """Re-queue items claimed by runners that stopped beating and restart their jobs (and
     forget wizards abandoned long ago).
 
-    Returns how many jobs were kicked. `kick(job_id)` enqueues a runner (the task module
-    passes its own), so this stays a plain function a test can call."""
+    Returns how many jobs were kicked. `kick(job_id, chain)` enqueues the first slice of the
+    job's new chain (the task module passes its own), so this stays a plain function a test
+    can call."""
     close_old_connections()
     BulkDraft.objects.filter(created_at__lt=timezone.now() - DRAFT_LIFETIME).delete()
     cutoff = timezone.now() - (older_than or claim_timeout())
@@ -359,8 +419,8 @@ def sweep(older_than: timedelta | None = None, kick: Callable[[int], None] | Non
     for job in idle:
         counts = state_counts(job.id)
         if counts.get(Item.PENDING):
-            if kick is not None:
-                kick(job.id)
+            if kick is not None and (chain := _replace_chain(job)):
+                kick(job.id, chain)
                 kicked += 1
         elif not counts.get(Item.RUNNING):
             finish_if_settled(job.id)
@@ -371,6 +431,16 @@ def sweep(older_than: timedelta | None = None, kick: Callable[[int], None] | Non
     ).values_list("id", flat=True):
         notify.send_summary(job_id)
     return kicked
+
+
+def _replace_chain(job: BulkJob) -> str | None:
+    """Give a job whose chain is dead a new one (unless someone else just did). The beat it
+    writes gives the new first slice a claim timeout to start before it too looks dead."""
+    token = new_chain()
+    replaced = BulkJob.objects.filter(
+        id=job.id, state=BulkJob.State.RUNNING, chain=job.chain
+    ).update(chain=token, heartbeat_at=timezone.now())
+    return token if replaced else None
 
 
 CANCELLED_WORDS = "Not changed: the job was cancelled before this one started."

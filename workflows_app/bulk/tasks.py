@@ -14,17 +14,22 @@ from . import runner
     retry_jitter=True,
     max_retries=5,
 )
-def run_bulk_job(self, job_id: int) -> int:
-    """One slice of a job; enqueues the next slice (on the queue this one came from) while
-    items are left. Returns how many items this slice did."""
-    result = runner.run_slice(job_id)
+def run_bulk_job(self, job_id: int, chain: str | None = None) -> int:
+    """One slice of the job's chain `chain`; enqueues the next slice of the same chain (on the
+    queue this one came from) while items are left. Without `chain` (a job started with
+    `enqueue=False`), the slice names the job's chain if it has none yet, else does nothing.
+    Returns how many items this slice did."""
+    if chain is None and (chain := runner.adopt_chain(job_id)) is None:
+        return 0
+    result = runner.run_slice(job_id, chain=chain)
     if result.again_in is not None:
         queue = (self.request.delivery_info or {}).get("routing_key")
-        self.apply_async((job_id,), countdown=result.again_in, queue=queue)
+        self.apply_async((job_id, chain), countdown=result.again_in, queue=queue)
     return result.worked
 
 
 @shared_task(name="bulk.sweep")
 def sweep_bulk_jobs() -> int:
-    """Beat: re-queue items of dead runners and restart jobs with work left."""
-    return runner.sweep(kick=lambda job_id: run_bulk_job.delay(job_id))
+    """Beat: re-queue items of dead runners and restart jobs with work left, each under a new
+    chain token."""
+    return runner.sweep(kick=lambda job_id, chain: run_bulk_job.delay(job_id, chain))

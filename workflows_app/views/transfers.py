@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.cache import patch_vary_headers
@@ -17,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from .. import accounts
 from ..accounts import signed_in
 from ..bulk import jobs
-from ..bulk.candidates import owned_by, suggested_owners
+from ..bulk.candidates import SUGGESTION_BATCH, manageable, owned_by, suggested_owners
 from ..bulk.progress import ITEM_LOOKS, job_look, progress_of
 from ..civis import NotFound
 from ..forms_bulk import (
@@ -92,7 +93,13 @@ def transfer_retry(request, job_id: int):
     key = accounts.api_key_for(request)
     if key is None:
         return redirect("accounts:sign_in")
-    again = jobs.retry_failed(job, key)
+    try:
+        again = jobs.retry_failed(job, key)
+    except jobs.StillRunning:
+        messages.info(
+            request, "This job is still running. Retry its failed workflows once it has finished."
+        )
+        return redirect("transfers:detail", job_id=job.id)
     if again:
         messages.success(request, f"Trying {_words(again)} again.")
     else:
@@ -110,6 +117,7 @@ def transfer_new(request):
     kind = request.GET.get("kind") if request.GET.get("kind") in KINDS else "transfer"
     form = StartForm(request.POST or None)
     empty_name = None
+    not_manageable = 0
     if request.method == "POST" and form.is_valid():
         _, person_id = form.cleaned_data["person"]
         client = accounts.client_for(request)
@@ -119,15 +127,20 @@ def transfer_new(request):
             form.add_error("person", "We couldn't find that person. Choose someone else.")
         else:
             found, pages = owned_by(client, person.id)
-            if found:
+            # Moving or sharing needs manage: offer only what the viewer can manage.
+            viewer = getattr(getattr(request.user, "civis", None), "civis_user_id", None)
+            offered = manageable(client, found, person_id=person.id, viewer_id=viewer)
+            not_manageable = len(found) - len(offered)
+            if offered:
                 draft = BulkDraft.objects.create(
                     owner=request.user,
                     kind=kind,
                     source_id=person.id,
                     source_name=person.name,
-                    candidates=[c.as_json() for c in found],
-                    selected=[c.id for c in found],
+                    candidates=[c.as_json() for c in offered],
+                    selected=[c.id for c in offered],
                     list_pages=pages,
+                    not_manageable=not_manageable,
                 )
                 return redirect("transfers:select", draft_id=draft.id)
             empty_name = person.name
@@ -135,7 +148,12 @@ def transfer_new(request):
     return render(
         request,
         "transfers/transfer_new.html",
-        {"form": form, "kind": kind, "empty_name": empty_name},
+        {
+            "form": form,
+            "kind": kind,
+            "empty_name": empty_name,
+            "not_manageable": not_manageable,
+        },
         status=status,
     )
 
@@ -219,27 +237,30 @@ def _selected(draft: BulkDraft) -> list[dict]:
     return [c for c in draft.candidates if c["id"] in chosen]
 
 
-def _transfer_plan(request, draft: BulkDraft) -> list[dict]:
-    """Each selected workflow with its new owner; suggestions are asked for once (for the
-    check page) and kept in the draft, so the job does what the page showed."""
+def _transfer_plan(request, draft: BulkDraft, *, ask: bool = True) -> tuple[list[dict], int]:
+    """Each selected workflow with its new owner, and how many suggestions are still to be
+    worked out. With `ask`, at most `SUGGESTION_BATCH` are asked for (the check page polls
+    for the rest); they are kept in the draft (None: nobody found), so each is asked for
+    once and the job does what the page showed."""
     choices = draft.choices
     rows = _selected(draft)
     fallback = (choices["who_id"], choices["who"])
-    suggestions = choices.get("suggestions")
-    if choices["mode"] == "suggested" and suggestions is None:
-        found = suggested_owners(
-            accounts.client_for(request), [r["id"] for r in rows], leaving_id=draft.source_id
-        )
-        suggestions = {
-            str(wid): [s.person_id, s.person_name] for wid, s in found.items() if s.person_id
-        }
+    suggestions = dict(choices.get("suggestions") or {})
+    missing = []
+    if choices["mode"] == "suggested":
+        missing = [r["id"] for r in rows if str(r["id"]) not in suggestions]
+    if missing and ask:
+        batch, missing = missing[:SUGGESTION_BATCH], missing[SUGGESTION_BATCH:]
+        found = suggested_owners(accounts.client_for(request), batch, leaving_id=draft.source_id)
+        for wid, s in found.items():
+            suggestions[str(wid)] = [s.person_id, s.person_name] if s.person_id else None
         draft.choices = {**choices, "suggestions": suggestions}
         draft.save(update_fields=["choices"])
     plan = []
     for row in rows:
-        owner_id, owner_name = (suggestions or {}).get(str(row["id"])) or fallback
+        owner_id, owner_name = suggestions.get(str(row["id"])) or fallback
         plan.append({**row, "new_owner_id": owner_id, "new_owner": owner_name})
-    return plan
+    return plan, len(missing)
 
 
 def _title(draft: BulkDraft, count: int) -> str:
@@ -254,38 +275,53 @@ def _title(draft: BulkDraft, count: int) -> str:
 @signed_in
 @require_http_methods(["GET", "POST"])
 def transfer_check(request, draft_id: int):
-    """Step 4: check your choices; confirming starts the job."""
+    """Step 4: check your choices; confirming starts the job (once, however often it is
+    submitted). While suggested owners are being worked out, the page polls for them."""
     draft = _draft_for(request, draft_id)
     if not draft.selected or not draft.choices.get("who_id"):
         return redirect("transfers:choices", draft_id=draft.id)
     choices = draft.choices
-    plan = _transfer_plan(request, draft) if draft.kind == "transfer" else _selected(draft)
+    if draft.kind == "transfer":
+        # Confirming starts what the page showed: it asks for no new suggestions.
+        plan, waiting = _transfer_plan(request, draft, ask=request.method != "POST")
+    else:
+        plan, waiting = _selected(draft), 0
     if request.method == "POST":
+        if waiting:  # confirm only what the page has shown in full
+            return redirect("transfers:check", draft_id=draft.id)
         key = accounts.api_key_for(request)
         if key is None:
             return redirect("accounts:sign_in")
-        job = jobs.start_job(
-            kind=draft.kind if draft.kind == "transfer" else choices["action"],
-            user=request.user,
-            actor_civis_id=getattr(getattr(request.user, "civis", None), "civis_user_id", None),
-            api_key=key,
-            title=_title(draft, len(plan)),
-            parameters=_job_parameters(draft),
-            items=[_item_spec(draft, row) for row in plan],
-            console_url=request.build_absolute_uri("/"),
-        )
-        draft.delete()
+        with transaction.atomic():
+            # Whoever deletes the draft starts the job: a second submission finds it gone.
+            deleted, _ = BulkDraft.objects.filter(id=draft.id).delete()
+            if deleted != 1:
+                messages.info(request, "This job has already been started. It is listed here.")
+                return redirect("transfers:list")
+            job = jobs.start_job(
+                kind=draft.kind if draft.kind == "transfer" else choices["action"],
+                user=request.user,
+                actor_civis_id=getattr(getattr(request.user, "civis", None), "civis_user_id", None),
+                api_key=key,
+                title=_title(draft, len(plan)),
+                parameters=_job_parameters(draft),
+                items=[_item_spec(draft, row) for row in plan],
+                console_url=request.build_absolute_uri("/"),
+            )
         return redirect("transfers:detail", job_id=job.id)
-    owners = sorted({row.get("new_owner") for row in plan if row.get("new_owner")})
     context = {
         "draft": draft,
         "choices": choices,
         "plan": plan,
-        "owners": owners,
+        "waiting": waiting,
+        "worked_out": len(plan) - waiting,
         "title": _title(draft, len(plan)),
         "level_words": describe_access(choices.get("level")),
     }
-    return render(request, "transfers/transfer_check.html", context)
+    template = "transfers/_check.html" if request.htmx else "transfers/transfer_check.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 def _job_parameters(draft: BulkDraft) -> dict:
