@@ -102,7 +102,9 @@ def test_watch_a_job_then_cancel_it_after_checking(live_server, page, bulk_api):
 
     page.goto(f"{live_server.url}/transfers/{job.id}/")
     expect(page.locator("#job-progress-words")).to_have_text("0 of 3 done")
-    expect(page.locator("#job-progress")).to_have_attribute("hx-trigger", "every 2s")
+    refresh = page.locator("#job-progress [data-progress-refresh]")
+    expect(refresh).to_have_attribute("hx-trigger", "every 2s")
+    expect(refresh).to_have_attribute("hx-headers", '{"X-Console-Poll": "1"}')
     page.screenshot(path=f"{SHOTS}-running.png", full_page=True)
     page.get_by_role("link", name="Cancel this job").click()
 
@@ -112,6 +114,6 @@ def test_watch_a_job_then_cancel_it_after_checking(live_server, page, bulk_api):
     page.get_by_role("button", name="Cancel this job").click()
 
     expect(page.get_by_text("Cancelled.", exact=False).first).to_be_visible()
-    expect(page.locator("#job-progress")).not_to_have_attribute("hx-trigger", "every 2s")
+    expect(page.locator("[data-progress-refresh]")).to_have_count(0)
     expect(page.locator("tr[data-state=skipped]")).to_have_count(3)
     assert {bulk_api.owner_of(i) for i in ids} == {owner.id}
