@@ -117,3 +117,41 @@ def test_watch_a_job_then_cancel_it_after_checking(live_server, page, bulk_api):
     expect(page.locator("[data-progress-refresh]")).to_have_count(0)
     expect(page.locator("tr[data-state=skipped]")).to_have_count(3)
     assert {bulk_api.owner_of(i) for i in ids} == {owner.id}
+
+
+def test_suggestions_arrive_while_the_check_page_polls(live_server, page, bulk_api, monkeypatch):
+    from workflows_app.views import transfers
+
+    monkeypatch.setattr(transfers, "SUGGESTION_BATCH", 2)
+    viewer, owner = bulk_api.people["knorgaard"], bulk_api.people["fhaddad"]
+    manager, fallback = bulk_api.people["egarcia"], bulk_api.people["htanaka"]
+    ids = bulk_api.make_workflows(owner.username, 5, "Journey suggested")
+    as_owner = bulk_api.client_of(owner.username)
+    as_owner.put_shares_users(ids[0], [viewer.id], "read")
+    for workflow_id in ids[1:]:
+        as_owner.put_shares_users(workflow_id, [viewer.id], "manage")
+    as_owner.put_shares_users(ids[1], [manager.id], "manage")
+    page.goto(live_server.url + "/sign-in/")
+    page.get_by_label("Your Civis API key").fill(bulk_api.key_of(viewer.username))
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(live_server.url + "/transfers/new/")
+
+    choose(page, "Whose workflows?", owner.name.split()[-1], owner.name)
+    page.get_by_role("button", name="List their workflows").click()
+    expect(page.locator("#not-manageable")).to_contain_text("Ask their owner or an admin.")
+    expect(page.get_by_label(f"Journey suggested {0:03d}")).to_have_count(0)
+    page.screenshot(path=f"{SHOTS}-select-not-manageable.png", full_page=True)
+    page.get_by_role("button", name="Continue with the ticked workflows").click()
+    page.get_by_label("For each workflow, someone who can already manage it").check()
+    choose(page, "New owner", fallback.name.split()[-1], fallback.name)
+    page.get_by_role("button", name="Check your choices").click()
+
+    expect(page.get_by_role("status").filter(has_text="Working out")).to_be_visible()
+    page.screenshot(path=f"{SHOTS}-check-working-out.png", full_page=True)
+    expect(page.get_by_role("button", name=re.compile("to their new owners"))).to_be_visible(
+        timeout=30_000
+    )
+    row = page.locator("tr").filter(has_text=f"#{ids[1]}")
+    # Someone who already manages it (the first the platform lists), not the fallback.
+    expect(row).to_contain_text(re.compile(f"{viewer.name}|{manager.name}"))
+    page.screenshot(path=f"{SHOTS}-check-suggested.png", full_page=True)
