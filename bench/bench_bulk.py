@@ -13,17 +13,14 @@ import argparse
 import os
 import subprocess
 import sys
-import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import requests
+from common import ROOT, console_against_local_api  # puts the repo on sys.path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from tests.conftest import LocalApi, stop  # noqa: E402
+from tests.conftest import stop  # noqa: E402
 
 ADMIN_KEY = "local-admin-key"
 LATENCY_MS = 50
@@ -121,16 +118,7 @@ def main() -> int:
     parser.add_argument("--items", type=int, default=500)
     parser.add_argument("--rounds", type=int, default=2, help="best of N (the machine is shared)")
     args = parser.parse_args()
-    if not os.environ.get("REDIS_URL"):
-        print("REDIS_URL is not set: run under `python -m webui.embedded_redis exec --`")
-        return 2
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp_dir = Path(tmp)
-        os.environ["DATABASE_URL"] = f"sqlite:///{tmp_dir / 'console.sqlite3'}"
-        os.environ["DJANGO_SETTINGS_MODULE"] = "webui.settings"
-        os.environ["BENCH_QUEUE"] = f"bench-{os.getpid()}"
-        api = LocalApi(tmp_dir)
-        os.environ["CIVIS_API_ENDPOINT"] = api.url
+    with console_against_local_api(BENCH_QUEUE=f"bench-{os.getpid()}") as (api, tmp_dir):
         worker = None
         try:
             import django

@@ -16,17 +16,14 @@ import os
 import re
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
 
 import requests
+from common import ROOT, console_against_local_api  # puts the repo on sys.path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from tests.conftest import LocalApi, free_port, stop  # noqa: E402
+from tests.conftest import free_port, stop  # noqa: E402
 
 WATCHERS = 20
 REFRESH_SECONDS = 3.0
@@ -111,16 +108,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=45.0, help="how long they watch")
     args = parser.parse_args()
-    if not os.environ.get("REDIS_URL"):
-        print("REDIS_URL is not set: run under `python -m webui.embedded_redis exec --`")
-        return 2
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp_dir = Path(tmp)
-        os.environ["DATABASE_URL"] = f"sqlite:///{tmp_dir / 'console.sqlite3'}"
-        os.environ["DJANGO_SETTINGS_MODULE"] = "webui.settings"
-        os.environ.setdefault("DEBUG", "1")
-        api = LocalApi(tmp_dir)
-        os.environ["CIVIS_API_ENDPOINT"] = api.url
+    with console_against_local_api() as (api, tmp_dir):
         worker = server = None
         try:
             import django

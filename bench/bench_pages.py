@@ -8,19 +8,12 @@ client. Prints `name: value` lines (and `#` notes); it asserts nothing.
     .venv/bin/python -m webui.embedded_redis exec -- .venv/bin/python bench/bench_pages.py
 """
 
-import os
 import statistics
 import sys
-import tempfile
 import time
-from pathlib import Path
 
 import requests
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from tests.conftest import LocalApi  # noqa: E402
+from common import LocalApi, console_against_local_api  # puts the repo on sys.path
 
 PERSON = "mwebb"
 LATENCY_MS = 100
@@ -46,16 +39,7 @@ def median_time(call, rounds: int = ROUNDS) -> float:
 
 
 def main() -> int:
-    if not os.environ.get("REDIS_URL"):
-        print("REDIS_URL is not set: run under `python -m webui.embedded_redis exec --`")
-        return 2
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp_dir = Path(tmp)
-        os.environ["DATABASE_URL"] = f"sqlite:///{tmp_dir / 'console.sqlite3'}"
-        os.environ["DJANGO_SETTINGS_MODULE"] = "webui.settings"
-        os.environ.setdefault("DEBUG", "1")
-        api = LocalApi(tmp_dir)
-        os.environ["CIVIS_API_ENDPOINT"] = api.url
+    with console_against_local_api() as (api, tmp_dir):
         try:
             return measure(api)
         finally:

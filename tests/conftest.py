@@ -53,6 +53,18 @@ def stop(process: subprocess.Popen) -> None:
             process.wait()
 
 
+def worker_environment(**extra: str) -> dict[str, str]:
+    """The environment of a Celery worker a test starts: the test database, not the real one
+    (on SQLite the file of this run; on PostgreSQL Django's test_<name>)."""
+    from django.conf import settings
+
+    env = {**os.environ, "CONSOLE_USE_TEST_DATABASE": "1", **extra}
+    test_name = settings.DATABASES["default"].get("TEST", {}).get("NAME")
+    if test_name:
+        env["CONSOLE_TEST_DB"] = test_name
+    return env
+
+
 class LocalApi:
     """A running `manage.py runlocalapi` process."""
 
@@ -102,14 +114,7 @@ def celery_worker(django_db_setup, django_db_blocker, local_api):
     app.control.purge()
     log = ROOT / "var" / f"test-celery-worker-{os.getpid()}.log"
     log.parent.mkdir(exist_ok=True)
-    from django.conf import settings
-
-    env = {
-        **os.environ,
-        "CONSOLE_USE_TEST_DATABASE": "1",
-        "CONSOLE_TEST_DB": settings.DATABASES["default"].get("TEST", {}).get("NAME") or "",
-        "CIVIS_API_ENDPOINT": local_api.url,
-    }
+    env = worker_environment(CIVIS_API_ENDPOINT=local_api.url)
     process = subprocess.Popen(  # noqa: S603
         [
             sys.executable, "-m", "celery", "-A", "webui", "worker",

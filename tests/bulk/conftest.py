@@ -13,7 +13,7 @@ import pytest
 import requests
 from django.contrib.auth import get_user_model
 
-from tests.conftest import ROOT, LocalApi, stop
+from tests.conftest import ROOT, LocalApi, stop, worker_environment
 from workflows_app.civis.client import CivisClient
 from workflows_app.models import CivisAccount
 
@@ -91,13 +91,7 @@ class BulkWorker:
 
     def __init__(self, queue: str, name: str) -> None:
         self.log = ROOT / "var" / f"test-bulk-worker-{name}.log"
-        from django.conf import settings
-
-        env = {
-            **os.environ,
-            "CONSOLE_USE_TEST_DATABASE": "1",
-            "CONSOLE_TEST_DB": settings.DATABASES["default"]["TEST"]["NAME"],
-        }
+        env = worker_environment()
         self.process = subprocess.Popen(  # noqa: S603
             [
                 sys.executable, "-m", "celery", "-A", "webui", "worker",

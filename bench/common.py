@@ -1,0 +1,33 @@
+"""What every console bench needs: a fresh civis_local on the demo seed and a throw-away console
+database, with the environment pointing Django at both."""
+
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.conftest import LocalApi  # noqa: E402 (needs the path above)
+
+
+@contextmanager
+def console_against_local_api(**environment: str) -> Iterator[tuple[LocalApi, Path]]:
+    if not os.environ.get("REDIS_URL"):
+        print("REDIS_URL is not set: run under `python -m webui.embedded_redis exec --`")
+        raise SystemExit(2)
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp_dir = Path(tmp)
+        os.environ["DATABASE_URL"] = f"sqlite:///{tmp_dir / 'console.sqlite3'}"
+        os.environ["DJANGO_SETTINGS_MODULE"] = "webui.settings"
+        os.environ.setdefault("DEBUG", "1")
+        os.environ.update(environment)
+        api = LocalApi(tmp_dir)
+        os.environ["CIVIS_API_ENDPOINT"] = api.url
+        try:
+            yield api, tmp_dir
+        finally:
+            api.stop()
