@@ -1,13 +1,14 @@
 """`python -m civis_local.server`: the local Civis API process that `manage.py runlocalapi`
 starts. It runs under civis_local.settings (its own SQLite file), migrates, seeds an empty
-database, and serves with a threaded WSGI server so parallel requests are answered in
-parallel. /_local/requests answers as soon as it is ready."""
+database, and serves with a pool of threads so parallel requests are answered in parallel.
+/_local/requests answers as soon as it is ready."""
 
 import argparse
 import os
+import signal
 import sys
 import threading
-from socketserver import ThreadingMixIn
+from concurrent.futures import ThreadPoolExecutor
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 SEEDS = ("demo", "scale", "none")
@@ -28,9 +29,32 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-class ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
-    daemon_threads = True
+class PooledWSGIServer(WSGIServer):
+    """Each request runs on one of up to POOL_THREADS reused threads: as many requests (and
+    their injected latency, a plain sleep) overlap, and each thread keeps its database
+    connection (CONN_MAX_AGE) instead of opening one per request."""
+
+    POOL_THREADS = 128
     request_queue_size = 128
+
+    def server_activate(self):
+        super().server_activate()
+        self.pool = ThreadPoolExecutor(self.POOL_THREADS, thread_name_prefix="civis_local")
+
+    def process_request(self, request, client_address):
+        self.pool.submit(self._serve, request, client_address)
+
+    def _serve(self, request, client_address):
+        try:
+            self.finish_request(request, client_address)
+        except Exception:
+            self.handle_error(request, client_address)
+        finally:
+            self.shutdown_request(request)
+
+    def server_close(self):
+        super().server_close()
+        self.pool.shutdown(wait=False, cancel_futures=True)
 
 
 class QuietHandler(WSGIRequestHandler):
@@ -90,8 +114,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.tick_seconds > 0:
         threading.Thread(target=ticker, args=(args.tick_seconds, stop), daemon=True).start()
     server = make_server(
-        args.addr, args.port, get_wsgi_application(), ThreadingWSGIServer, QuietHandler
+        args.addr, args.port, get_wsgi_application(), PooledWSGIServer, QuietHandler
     )
+    signal.signal(signal.SIGTERM, interrupt)  # stop like Ctrl-C: key uses are written first
     print(f"civis_local serving http://{args.addr}:{args.port}/ (db {args.db})", flush=True)
     try:
         server.serve_forever()
@@ -100,7 +125,14 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         stop.set()
         server.server_close()
+        from civis_local.api.keys import USAGE
+
+        USAGE.flush()
     return 0
+
+
+def interrupt(signum, frame):
+    raise KeyboardInterrupt
 
 
 if __name__ == "__main__":

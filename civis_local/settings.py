@@ -22,6 +22,7 @@ DATABASES = {
     "default": {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": os.environ.get("CIVIS_LOCAL_DB", str(BASE_DIR / "var" / "civis_local.sqlite3")),
+        "CONN_MAX_AGE": None,  # one connection per server thread, kept (server.py pools them)
         "OPTIONS": {
             "timeout": 30,
             "transaction_mode": "IMMEDIATE",

@@ -45,8 +45,10 @@ def tasks_of(definition: str) -> dict:
     return {}
 
 
-def referenced_ids(definition: str) -> tuple[list[int], list[int]]:
-    """(job ids of civis.run_job tasks, workflow ids of civis.workflows.execute tasks)."""
+@lru_cache(maxsize=1024)
+def referenced_ids(definition: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """(job ids of civis.run_job tasks, workflow ids of civis.workflows.execute tasks).
+    Parsing YAML is most of a transfer's work; many workflows share a definition."""
     jobs, workflows = [], []
     for task in tasks_of(definition).values():
         if not isinstance(task, dict):
@@ -58,7 +60,7 @@ def referenced_ids(definition: str) -> tuple[list[int], list[int]]:
             task_input.get("workflow_id"), int
         ):
             workflows.append(task_input["workflow_id"])
-    return sorted(set(jobs)), sorted(set(workflows))
+    return tuple(sorted(set(jobs))), tuple(sorted(set(workflows)))
 
 
 def from_job_chain(job_id: int, job_name: str) -> str:

@@ -43,20 +43,24 @@ class Levers:
     clock: Clock = field(default_factory=Clock)
     counts: Counter = field(default_factory=Counter)
     statuses: Counter = field(default_factory=Counter)
+    queries: Counter = field(default_factory=Counter)  # SQL data statements by route
+    writes: Counter = field(default_factory=Counter)  # of which INSERT / UPDATE / DELETE
     _window_start: float = field(default_factory=time.monotonic)
     _window_count: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _random: random.Random = field(default_factory=lambda: random.Random(1))  # noqa: S311
 
-    def record(self, key: str, status: int) -> None:
+    def record(self, key: str, status: int, queries: int = 0, writes: int = 0) -> None:
         with self._lock:
             self.counts[key] += 1
             self.statuses[str(status)] += 1
+            self.queries[key] += queries
+            self.writes[key] += writes
 
     def reset_counts(self) -> None:
         with self._lock:
-            self.counts.clear()
-            self.statuses.clear()
+            for counter in (self.counts, self.statuses, self.queries, self.writes):
+                counter.clear()
 
     def snapshot(self) -> dict:
         with self._lock:
@@ -64,6 +68,18 @@ class Levers:
                 "total": sum(self.counts.values()),
                 "byRoute": dict(self.counts),
                 "byStatus": dict(self.statuses),
+            }
+
+    def query_snapshot(self) -> dict:
+        """Per route: requests, the SQL data statements they ran, and how many wrote."""
+        with self._lock:
+            return {
+                route: {
+                    "requests": count,
+                    "queries": self.queries[route],
+                    "writes": self.writes[route],
+                }
+                for route, count in self.counts.items()
             }
 
     def take_budget(self) -> tuple[bool, int, int, int]:

@@ -1,16 +1,17 @@
-"""One middleware for everything around the views: trailing slashes, the request log, the
-request budget (429 + Retry-After), injected failures and latency, authentication by API key
-(Bearer, or HTTP Basic with the key as user name), rate-limit headers and JSON errors."""
+"""One middleware for everything around the views: trailing slashes, the request log (with
+the SQL statements each route runs), the request budget (429 + Retry-After), injected failures
+and latency, authentication by API key (Bearer, or HTTP Basic with the key as user name),
+rate-limit headers and JSON errors."""
 
 import base64
 import re
 import time
 
-from django.db.models import F
+from django.db import connection
 from django.urls import Resolver404, resolve
 
+from .keys import KEYS, USAGE
 from .levers import LEVERS, now
-from .models import ApiKey
 from .permissions import Caller
 from .wire import ApiError, error_response
 
@@ -18,13 +19,36 @@ _CONVERTER = re.compile(r"<(?:\w+:)?(\w+)>")
 LOCAL_PREFIX = "/_local/"
 
 
-def route_of(method: str, path: str) -> str:
-    """`GET /workflows/{id}` for a request to /workflows/12/ (the key of the request log)."""
-    try:
-        route = resolve(path).route
-    except Resolver404:
-        return f"{method} {path}"
-    return f"{method} /" + _CONVERTER.sub(r"{\1}", route)
+def route_of(request, path: str) -> str:
+    """`GET /workflows/{id}` for a request to /workflows/12/ (the key of the request log);
+    the view's own resolution when it ran."""
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        try:
+            match = resolve(path)
+        except Resolver404:
+            return f"{request.method} {path}"
+    return f"{request.method} /" + _CONVERTER.sub(r"{\1}", match.route)
+
+
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+_DATA = ("SELECT", "WITH", *_WRITES)
+
+
+class StatementCount:
+    """Counts the data statements (not transaction control) one request runs on its
+    connection, and how many of them write."""
+
+    def __init__(self):
+        self.queries = 0
+        self.writes = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        verb = sql.lstrip().split(None, 1)[0].upper() if sql.strip() else ""
+        if verb in _DATA:
+            self.queries += 1
+            self.writes += verb in _WRITES
+        return execute(sql, params, many, context)
 
 
 def api_key_from(request) -> str | None:
@@ -45,12 +69,12 @@ def authenticate(request) -> Caller | None:
     token = api_key_from(request)
     if not token:
         return None
-    key = ApiKey.objects.select_related("user").filter(token=token).first()
+    key = KEYS.get(token)
     at = now()
-    if key is None or key.revoked_at is not None or key.expires_at <= at or not key.user.active:
+    if key is None or not key.accepted_at(at):
         return None
-    ApiKey.objects.filter(id=key.id).update(last_used_at=at, use_count=F("use_count") + 1)
-    return Caller.of(key.user)
+    USAGE.record(key.key_id, at)
+    return key.caller
 
 
 class LocalApiMiddleware:
@@ -65,8 +89,12 @@ class LocalApiMiddleware:
             return self.get_response(request)
 
         allowed, limit, remaining, retry_after = LEVERS.take_budget()
-        response = self._answer(request, allowed, retry_after)
-        LEVERS.record(route_of(request.method, path), response.status_code)
+        statements = StatementCount()
+        with connection.execute_wrapper(statements):
+            response = self._answer(request, allowed, retry_after)
+        LEVERS.record(
+            route_of(request, path), response.status_code, statements.queries, statements.writes
+        )
         response["X-RateLimit-Limit"] = str(limit)
         response["X-RateLimit-Remaining"] = str(remaining)
         return response

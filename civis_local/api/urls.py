@@ -49,6 +49,7 @@ urlpatterns = [
     path("jobs/<int:id>/runs/<int:run_id>/logs", jobs.logs),
     path("_local/requests", local.requests_view),
     path("_local/requests/reset", local.reset_requests),
+    path("_local/queries", local.queries),
     path("_local/config", local.config),
     path("_local/clock", local.clock),
     path("_local/outbox", local.outbox),

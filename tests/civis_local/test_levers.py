@@ -127,3 +127,18 @@ def test_parallel_requests_are_served_in_parallel(private_api, levers):
     elapsed = time.perf_counter() - started
     assert [a.status_code for a in answers] == [200] * 6
     assert elapsed < 6 * 0.4 * 0.75  # one at a time takes at least 2.4 s (room for a busy box)
+
+
+def test_the_latency_of_many_more_calls_than_the_console_makes_overlaps(private_api, levers):
+    """The console makes 12 calls at once per bulk job; twice that still wait side by side
+    (the injected sleep holds no lock, the server's thread pool is larger)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    api = Api(private_api.url, private_api.admin_key)
+    levers(latency_ms=400)
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=24) as pool:
+        answers = list(pool.map(lambda _: api.get("/users/me", check=False), range(24)))
+    elapsed = time.perf_counter() - started
+    assert [a.status_code for a in answers] == [200] * 24
+    assert elapsed < 24 * 0.4 / 4  # one at a time takes at least 9.6 s

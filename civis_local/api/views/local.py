@@ -53,6 +53,11 @@ def get_requests(request):
     return json_response(LEVERS.snapshot())
 
 
+def get_queries(request):
+    """SQL work by route since start or reset: what tests pin (the per-request cost)."""
+    return json_response({"byRoute": LEVERS.query_snapshot()})
+
+
 def post_reset(request):
     LEVERS.reset_counts()
     return json_response(LEVERS.snapshot())
@@ -133,6 +138,7 @@ def server_error(request):
 
 endpoints = methods(GET=get_endpoints)
 requests_view = methods(GET=get_requests)
+queries = methods(GET=get_queries)
 reset_requests = methods(POST=post_reset)
 config = methods(GET=get_config, POST=post_config)
 clock = methods(GET=get_clock, POST=post_clock)

@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.db.models import Count, Prefetch, Q
 
 from .. import render
+from ..keys import KEYS, USAGE
 from ..levers import now
 from ..models import ApiKey, Group, User
 from ..wire import (
@@ -105,6 +106,7 @@ def list_keys(request, id):
     user = _key_owner(request, id)
     page = Page(request, {"id": "id", "created_at": "created_at"}, "id", max_limit=50,
                 default_limit=50)  # fmt: skip
+    USAGE.flush()  # uses are counted in memory; show them exactly
     rows, total = page.apply(ApiKey.objects.filter(user=user))
     return page.respond(rows, total, lambda key: {**_key_summary(key), "constraintCount": 0})
 
@@ -131,6 +133,7 @@ def create_key(request, id):
 
 
 def _key(request, id, key_id) -> ApiKey:
+    USAGE.flush()  # uses are counted in memory; show them exactly
     key = ApiKey.objects.filter(user=_key_owner(request, id), id=key_id).first()
     if key is None:
         raise ApiError(404, f"API key {key_id} not found.")
@@ -145,6 +148,7 @@ def revoke_key(request, id, key_id):
     key = _key(request, id, key_id)
     key.revoked_at = key.revoked_at or now()
     key.save(update_fields=["revoked_at"])
+    KEYS.forget(key.token)  # refused from the next request on, not when the cache expires
     return json_response({**_key_summary(key), "constraints": []})
 
 

@@ -141,6 +141,8 @@ def dependencies(workflow: Workflow, caller: Caller, target: User | None) -> lis
     """Jobs run by civis.run_job tasks and workflows run by civis.workflows.execute tasks."""
     job_ids, workflow_ids = referenced_ids(workflow.definition)
     found = []
+    if not job_ids and not workflow_ids:
+        return found
     for job in Job.objects.filter(id__in=job_ids).order_by("id"):
         readable = _job_level(job, caller.user) is not None
         found.append(
@@ -191,6 +193,16 @@ def list_dependencies(request, id):
     return json_response([item for _, item in dependencies(workflow, request.caller, target)])
 
 
+def keep_manage(workflow_id: int, user_id: int) -> None:
+    """A manage share for the user, created or raised in one statement (an upsert)."""
+    Share.objects.bulk_create(
+        [Share(workflow_id=workflow_id, user_id=user_id, level=MANAGE)],
+        update_conflicts=True,
+        unique_fields=["workflow", "user"],
+        update_fields=["level"],
+    )
+
+
 def transfer(request, id):
     """Make the target the owner; return the dependencies the target lacks manage on, shared
     with manage when `include_dependencies` (and when the caller may share them).
@@ -212,9 +224,7 @@ def transfer(request, id):
         if previous != target.id:
             Share.objects.filter(workflow=workflow, user=target).delete()
             Workflow.objects.filter(id=workflow.id).update(user=target, updated_at=now())
-            Share.objects.update_or_create(
-                workflow=workflow, user_id=previous, defaults={"level": MANAGE}
-            )
+            keep_manage(workflow.id, previous)
         for obj, item in dependencies(workflow, request.caller, target):
             if item["permissionLevel"] == "manage":
                 continue
