@@ -99,3 +99,15 @@ def test_the_log_pages_by_fifty_keeping_filters(signed_in_client):
     assert "Page 1 of 2" in first.text
     assert 'href="?person=pat&amp;page=2"' in first.text
     assert second.text.count("<tr>") == 10 + 1  # ten rows and the header row
+
+
+def test_a_command_lets_someone_read_everyones_entries(signed_in_client):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("audit_readers", allow=signed_in_client.person.id, stdout=out)
+
+    assert _me(signed_in_client).is_staff
+    assert signed_in_client.person.name in out.getvalue()
