@@ -93,18 +93,7 @@ class ModelHost:
             Job.objects.create(id=run["jobId"], name=f"Job #{run['jobId']}",
                                author_id=self.workflow.user_id, workflow=self.workflow,
                                created_at=at, updated_at=at)  # fmt: skip
-        JobRun.objects.update_or_create(
-            id=run["id"],
-            defaults={
-                "job_id": run["jobId"],
-                "state": run["state"],
-                "error": run.get("error"),
-                "created_at": parse_time(run.get("createdAt")) or now(),
-                "started_at": parse_time(run.get("startedAt")),
-                "finished_at": parse_time(run.get("finishedAt")),
-                "engine_run": run,
-            },
-        )
+        JobRun.objects.update_or_create(id=run["id"], defaults=run_columns(run))
 
     def workflow_definition(self, workflow_id: int) -> str | None:
         return Workflow.objects.filter(id=workflow_id).values_list("definition", flat=True).first()
@@ -134,10 +123,23 @@ class ModelHost:
         )
 
 
-def store(state: dict[str, Any], user: User) -> Execution:
-    """Write an engine state and the wire columns derived from it (insert or update)."""
+def run_columns(run: dict[str, Any]) -> dict[str, Any]:
+    """A JobRun's columns from an engine run (the run itself is kept to render it later)."""
+    return {
+        "job_id": run["jobId"],
+        "state": run["state"],
+        "error": run.get("error"),
+        "created_at": parse_time(run.get("createdAt")) or now(),
+        "started_at": parse_time(run.get("startedAt")),
+        "finished_at": parse_time(run.get("finishedAt")),
+        "engine_run": run,
+    }
+
+
+def execution_columns(state: dict[str, Any]) -> dict[str, Any]:
+    """An Execution's columns from an engine state: the state and the wire fields of it."""
     at = now()
-    fields = {
+    return {
         "workflow_id": state["workflowId"],
         "parent_id": state.get("parentExecutionId"),
         "state": engine.civis_state(state["mistralState"]),
@@ -153,6 +155,11 @@ def store(state: dict[str, Any], user: User) -> Execution:
         "created_at": parse_time(state.get("createdAt")) or at,
         "updated_at": parse_time(state.get("updatedAt")) or at,
     }
+
+
+def store(state: dict[str, Any], user: User) -> Execution:
+    """Write an engine state and the wire columns derived from it (insert or update)."""
+    fields = execution_columns(state)
     execution, created = Execution.objects.update_or_create(
         id=state["id"], defaults=fields, create_defaults={**fields, "user": user}
     )
@@ -230,8 +237,9 @@ def command(execution: Execution, action: str, task_name: str | None = None) -> 
 
 
 def _command_without_state(execution: Execution, action: str) -> Execution:
-    """Seeded history has no engine state; it is all finished, so cancel and resume change
-    nothing (as for any terminal execution) and retry is refused like a non-failed one."""
+    """Seeded history has no engine state (but for each workflow's latest failure, see
+    seeds/retryable.py); it is all finished, so cancel and resume change nothing (as for any
+    terminal execution) and retry is refused like a non-failed one."""
     if action == "retry":
         raise engine.EngineError(
             "This execution is too old to retry; only recent executions keep their state.", 409

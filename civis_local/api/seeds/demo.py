@@ -15,6 +15,7 @@ from ..workflow_state import refresh_workflow_state
 from .git import attach_git
 from .history import History, Ids, spaced_starts, write_execution
 from .people import LEAVING, seed_people
+from .retryable import make_latest_failures_retryable
 from .shapes import SHAPES
 
 # name, description, shape
@@ -210,11 +211,15 @@ def _projects(workflows, staff, rng: random.Random, at) -> None:
 def _histories(workflows, plans, rng: random.Random, at) -> None:
     ids = Ids(execution=0, run=0)
     history = History()
+    latest_failed = {}
     for workflow, steps in zip(workflows, plans, strict=True):
         count = rng.choice(HISTORY_SIZES)
         every = rng.choice([6, 24, 24, 168])
         end = at - timedelta(hours=1)
         for started in spaced_starts(count, end, rng, every):
-            write_execution(workflow, steps, started, rng, ids, history)
+            execution = write_execution(workflow, steps, started, rng, ids, history)
+            if execution.state == "failed":
+                latest_failed[workflow.id] = (execution, steps)
+    make_latest_failures_retryable(latest_failed, workflows, history, ids, at)
     JobRun.objects.bulk_create(history.runs, batch_size=2000)
     Execution.objects.bulk_create(history.executions, batch_size=2000)

@@ -1,5 +1,6 @@
 """Past executions written straight in their final, rendered shape (no engine state: a finished
-execution never changes again, except by retry, which the recent engine-run ones support).
+execution never changes again; retry needs engine state, so retryable.py replays the latest
+failed one of each workflow through the engine).
 Ids are allocated here so that bulk inserts can reference each other without read-backs."""
 
 import random

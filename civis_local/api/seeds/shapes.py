@@ -115,10 +115,13 @@ def approval(make_job: JobMaker, child_id: int | None = None) -> tuple[str, list
 def items(make_job: JobMaker, child_id: int | None = None) -> tuple[str, list[Step]]:
     export = make_job("export_state", 180)
     tasks = (
-        "    export_state:\n      with-items: state in <% ['IA', 'NH', 'NV', 'SC'] %>\n"
+        "    export_state:\n      with-items: state in <% $.states %>\n"
         "      concurrency: 2\n" + _run_job(export)
     )  # fmt: skip
-    return _doc("per_state_exports", tasks), [Step("export_state", export, duration=400)]
+    definition = _doc("per_state_exports", tasks).replace(
+        "  tasks:\n", "  input:\n    - states: ['IA', 'NH', 'NV', 'SC']\n  tasks:\n", 1
+    )  # the states are an input with a default, which the engine can read
+    return definition, [Step("export_state", export, duration=400)]
 
 
 def reverse(make_job: JobMaker, child_id: int | None = None) -> tuple[str, list[Step]]:
