@@ -306,33 +306,13 @@ class CivisClient:
         send_shared_email: bool | None = None,
     ) -> Share:
         """`PUT /workflows/{id}/shares/users` (reference `put_shares_users`)."""
-        ids = [int(u) for u in user_ids]
-        body = _body(
-            user_ids=ids,
-            permission_level=permission_level,
-            share_email_body=share_email_body,
-            send_shared_email=send_shared_email,
+        return self._put_shares(
+            "users", id, user_ids, permission_level, share_email_body, send_shared_email
         )
-        detail = {"user_ids": ids, "permission_level": permission_level}
-        answer = self._mutate(
-            "put_shares_users",
-            "PUT",
-            f"workflows/{id}/shares/users",
-            object_id=id,
-            json=body,
-            detail=detail,
-        )
-        return _parse(Share.from_json, answer.data)
 
     def delete_shares_users(self, id: int, user_id: int) -> None:
         """`DELETE /workflows/{id}/shares/users/{user_id}` (reference `delete_shares_users`)."""
-        self._mutate(
-            "delete_shares_users",
-            "DELETE",
-            f"workflows/{id}/shares/users/{user_id}",
-            object_id=id,
-            detail={"user_id": user_id},
-        )
+        self._delete_share("users", id, user_id)
 
     def put_shares_groups(
         self,
@@ -344,32 +324,49 @@ class CivisClient:
         send_shared_email: bool | None = None,
     ) -> Share:
         """`PUT /workflows/{id}/shares/groups` (reference `put_shares_groups`)."""
-        ids = [int(g) for g in group_ids]
+        return self._put_shares(
+            "groups", id, group_ids, permission_level, share_email_body, send_shared_email
+        )
+
+    def delete_shares_groups(self, id: int, group_id: int) -> None:
+        """`DELETE /workflows/{id}/shares/groups/{group_id}` (reference `delete_shares_groups`)."""
+        self._delete_share("groups", id, group_id)
+
+    def _put_shares(
+        self,
+        kind: str,
+        id: int,
+        grantee_ids: Iterable[int],
+        permission_level: str,
+        share_email_body: str | None,
+        send_shared_email: bool | None,
+    ) -> Share:
+        """Shares with people (`kind` "users") or groups ("groups"): the same call shape."""
+        ids = [int(grantee) for grantee in grantee_ids]
+        id_field = f"{kind[:-1]}_ids"
         body = _body(
-            group_ids=ids,
+            **{id_field: ids},
             permission_level=permission_level,
             share_email_body=share_email_body,
             send_shared_email=send_shared_email,
         )
-        detail = {"group_ids": ids, "permission_level": permission_level}
         answer = self._mutate(
-            "put_shares_groups",
+            f"put_shares_{kind}",
             "PUT",
-            f"workflows/{id}/shares/groups",
+            f"workflows/{id}/shares/{kind}",
             object_id=id,
             json=body,
-            detail=detail,
+            detail={id_field: ids, "permission_level": permission_level},
         )
         return _parse(Share.from_json, answer.data)
 
-    def delete_shares_groups(self, id: int, group_id: int) -> None:
-        """`DELETE /workflows/{id}/shares/groups/{group_id}` (reference `delete_shares_groups`)."""
+    def _delete_share(self, kind: str, id: int, grantee_id: int) -> None:
         self._mutate(
-            "delete_shares_groups",
+            f"delete_shares_{kind}",
             "DELETE",
-            f"workflows/{id}/shares/groups/{group_id}",
+            f"workflows/{id}/shares/{kind}/{grantee_id}",
             object_id=id,
-            detail={"group_id": group_id},
+            detail={f"{kind[:-1]}_id": grantee_id},
         )
 
     def list_dependencies(self, id: int, *, user_id: int | None = None) -> tuple[Dependency, ...]:
