@@ -269,6 +269,10 @@ def fire(workflow: Workflow) -> int:
     when concurrency is off); then recompute nextExecutionAt."""
     at = now()
     with ENGINE_LOCK, transaction.atomic():
+        # The ticker thread and a clock request may both have found it due: fire it once.
+        workflow.refresh_from_db(fields=["next_execution_at"])
+        if workflow.next_execution_at is None or workflow.next_execution_at > at:
+            return 0
         live = workflow.executions.filter(mistral_state__in=LIVE, engine_state__isnull=False)
         active = [execution.engine_state for execution in live.select_related("user")]
         after = max(workflow.next_execution_at - timedelta(milliseconds=1), at - timedelta(days=1))
