@@ -200,7 +200,7 @@ CELERY_RESULT_EXPIRES = 3600
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Keep signed-in people's execution index (/executions/) fresh; stale after 5 minutes.
     "refresh-execution-indexes": {
         "task": "executions.refresh_indexes",

@@ -121,8 +121,9 @@ def mark_requested(account: CivisAccount) -> bool:
     (so a page refreshed many times queues one sweep)."""
     now = timezone.now()
     sweep, _ = ExecutionIndexSweep.objects.get_or_create(account=account)
-    pending = sweep.requested_at and (sweep.swept_at is None or sweep.swept_at < sweep.requested_at)
-    if pending and now - sweep.requested_at < STALE_AFTER:
+    requested = sweep.requested_at
+    pending = requested is not None and (sweep.swept_at is None or sweep.swept_at < requested)
+    if pending and requested is not None and now - requested < STALE_AFTER:
         return False
     sweep.requested_at = now
     sweep.save(update_fields=["requested_at"])

@@ -182,7 +182,7 @@ def _release(execution_id: int, token: str) -> None:
     Redis behind the cache): a get-then-delete could delete the fresh token `restart_poller`
     set in between, and the new chain would then stop at its first step."""
     key = cache.make_key(lock_key(execution_id))
-    backend = cache._cache  # Django's RedisCacheClient: its redis-py client and serializer
+    backend = cache._cache  # type: ignore[attr-defined]  # Django's RedisCacheClient
     client = backend.get_client(key, write=True)
     client.eval(_RELEASE_SCRIPT, 1, key, backend._serializer.dumps(token))
 

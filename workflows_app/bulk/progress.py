@@ -109,4 +109,4 @@ def time_left_words(seconds: float) -> str:
 def job_look(job: BulkJob, progress: Progress) -> StateLook:
     if job.state == BulkJob.State.FINISHED and progress.failed:
         return FINISHED_WITH_FAILURES
-    return JOB_LOOKS.get(job.state, JOB_LOOKS[BulkJob.State.RUNNING])
+    return JOB_LOOKS.get(BulkJob.State(job.state), JOB_LOOKS[BulkJob.State.RUNNING])
