@@ -1,5 +1,7 @@
 """Actors for console tests: people of the demo seed, signed in with keys minted upstream."""
 
+import uuid
+
 import pytest
 
 from workflows_app import accounts
@@ -16,7 +18,8 @@ def demo_person(admin_client):
     """Someone from the demo seed who is not the admin, with a fresh key of their own."""
     me = admin_client.users_me()
     person = next(p for p in admin_client.search_users(limit=50).items if p.id != me.id)
-    key = admin_client.create_api_key(person.id, name="test")
+    # A name of its own, so a test may revoke this key and no other (the seed's keys stay).
+    key = admin_client.create_api_key(person.id, name=f"console test {uuid.uuid4().hex[:8]}")
     accounts.signins_by_account.reset(str(person.id))  # many tests sign this person in
     return person, key
 

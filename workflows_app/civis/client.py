@@ -192,15 +192,15 @@ class CivisClient:
         hidden: bool | None = None,
     ) -> Workflow:
         """`POST /workflows` (reference `post`): create a workflow."""
-        body = _body(
+        body = _workflow_body(
             name=name,
             description=description,
             from_job_chain=from_job_chain,
             definition=definition,
-            schedule=_request_form(schedule),
+            schedule=schedule,
             allow_concurrent_executions=allow_concurrent_executions,
             time_zone=time_zone,
-            notifications=_request_form(notifications),
+            notifications=notifications,
             hidden=hidden,
         )
         answer = self._mutate("post", "POST", "workflows", object_id=None, json=body)
@@ -219,19 +219,17 @@ class CivisClient:
         notifications: Notifications | Mapping[str, Any] | None = None,
     ) -> Workflow:
         """`PUT /workflows/{id}` (reference `put`): replace all attributes."""
-        body = _body(
+        return self._write_workflow(
+            "put",
+            id,
             name=name,
             description=description,
             definition=definition,
-            schedule=_request_form(schedule),
+            schedule=schedule,
             allow_concurrent_executions=allow_concurrent_executions,
             time_zone=time_zone,
-            notifications=_request_form(notifications),
+            notifications=notifications,
         )
-        answer = self._mutate(
-            "put", "PUT", f"workflows/{id}", object_id=id, json=body, detail=_fields(body)
-        )
-        return _parse(Workflow.from_json, answer.data)
 
     def patch_workflow(
         self,
@@ -246,17 +244,23 @@ class CivisClient:
         notifications: Notifications | Mapping[str, Any] | None = None,
     ) -> Workflow:
         """`PATCH /workflows/{id}` (reference `patch`): update the attributes given."""
-        body = _body(
+        return self._write_workflow(
+            "patch",
+            id,
             name=name,
             description=description,
             definition=definition,
-            schedule=_request_form(schedule),
+            schedule=schedule,
             allow_concurrent_executions=allow_concurrent_executions,
             time_zone=time_zone,
-            notifications=_request_form(notifications),
+            notifications=notifications,
         )
+
+    def _write_workflow(self, action: str, id: int, **attributes: Any) -> Workflow:
+        """PUT or PATCH: the same body (fields left out when None); the audit keeps field names."""
+        body = _workflow_body(**attributes)
         answer = self._mutate(
-            "patch", "PATCH", f"workflows/{id}", object_id=id, json=body, detail=_fields(body)
+            action, action.upper(), f"workflows/{id}", object_id=id, json=body, detail=_fields(body)
         )
         return _parse(Workflow.from_json, answer.data)
 
@@ -822,6 +826,18 @@ def client_from_key(
 def _body(**fields: Any) -> dict[str, Any]:
     """A snake_case JSON body without the fields left out (the official client's habit)."""
     return {name: value for name, value in fields.items() if value is not None}
+
+
+def _workflow_body(
+    *,
+    schedule: Schedule | Mapping[str, Any] | None = None,
+    notifications: Notifications | Mapping[str, Any] | None = None,
+    **fields: Any,
+) -> dict[str, Any]:
+    """A workflow's attributes as a request body: typed schedule and notifications in wire form."""
+    return _body(
+        **fields, schedule=_request_form(schedule), notifications=_request_form(notifications)
+    )
 
 
 def _fields(body: Mapping[str, Any]) -> dict[str, Any]:
