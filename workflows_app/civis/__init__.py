@@ -3,7 +3,7 @@
 from workflows_app.civis import CivisClient, NotFound, gather
 """
 
-from .client import REFERENCE_METHODS, CivisClient, client_from_key
+from .client import REFERENCE_METHODS, CivisClient
 from .concurrency import gather
 from .errors import (
     TRANSIENT_ERRORS,
@@ -36,6 +36,5 @@ __all__ = [
     "Unauthorized",
     "OutcomeUnknown",
     "Unavailable",
-    "client_from_key",
     "gather",
 ]

@@ -813,13 +813,6 @@ class CivisClient:
         return answer
 
 
-def client_from_key(
-    api_key: str, *, profile: str = "web", actor_id: int | None = None, **options: Any
-) -> CivisClient:
-    """A client for a plain key: `profile="web"` in views, `profile="worker"` in tasks."""
-    return CivisClient(api_key, profile=profile, actor_id=actor_id, **options)
-
-
 # -- request shaping -------------------------------------------------------------------------
 
 

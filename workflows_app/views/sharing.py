@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .. import accounts
@@ -33,11 +33,7 @@ ONLY_MANAGERS = "Only people who can manage this workflow can change who has acc
 
 
 def workflow_url(workflow_id: int) -> str:
-    """The workflow's own page (built elsewhere); its conventional path until it exists."""
-    try:
-        return reverse("workflows:detail", args=[workflow_id])
-    except NoReverseMatch:
-        return f"/workflows/{workflow_id}/"
+    return reverse("workflows:detail", args=[workflow_id])
 
 
 def audit_url(workflow_id: int) -> str:
