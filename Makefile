@@ -28,7 +28,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy --strict workflows_app/civis
-	$(BIN)/mypy workflows_app/tasks.py workflows_app/tasks_accounts.py workflows_app/tasks_executions.py workflows_app/live_status.py workflows_app/bulk
+	$(BIN)/mypy workflows_app webui
 
 format: install
 	$(BIN)/ruff check --fix .

@@ -77,7 +77,7 @@ def console_transfer(url: str, user, source_id: int, target, ids: list[int]) -> 
     from workflows_app.bulk.candidates import owned_by
     from workflows_app.bulk.tasks import run_bulk_job
     from workflows_app.civis import CivisClient
-    from workflows_app.models_bulk import BulkJob
+    from workflows_app.models.bulk import BulkJob
 
     wanted = set(ids)
     started = time.perf_counter()

@@ -116,8 +116,8 @@ def main() -> int:
             django.setup()
             from django.core.management import call_command
 
-            from workflows_app import live_status
             from workflows_app.civis import CivisClient
+            from workflows_app.runs import live_status
 
             call_command("migrate", verbosity=0, interactive=False)
             admin = CivisClient(api.admin_key, endpoint=api.url)

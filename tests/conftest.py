@@ -6,10 +6,17 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
+
+from tests import helpers
+from workflows_app.civis.client import CivisClient
+from workflows_app.core.accounts import signins_by_account
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -103,6 +110,92 @@ def local_api(tmp_path_factory):
 def use_local_api(local_api, settings):
     settings.CIVIS_API_ENDPOINT = local_api.url
     return local_api
+
+
+@pytest.fixture
+def admin_api(use_local_api):
+    """The local API's admin, acting through the console's own client."""
+    admin = CivisClient(use_local_api.admin_key, endpoint=use_local_api.url)
+    signins_by_account.reset(str(admin.users_me().id))  # tests sign the admin in many times
+    return admin
+
+
+@pytest.fixture
+def console_calls(monkeypatch):
+    """The upstream calls this test process makes, as (method, path): unlike the shared local
+    API's counts, they cannot include calls of background work left by other tests (those run
+    in the worker process). Filter them by the ids under test."""
+    from workflows_app.civis.session import Transport
+
+    calls: list[tuple[str, str]] = []
+    send = Transport.request
+
+    def recording(self, method, path, **kwargs):
+        calls.append((method.upper(), "/" + path.lstrip("/")))
+        return send(self, method, path, **kwargs)
+
+    monkeypatch.setattr(Transport, "request", recording)
+    return calls
+
+
+@pytest.fixture
+def demo_person(admin_api):
+    """Someone from the demo seed who is not the admin, with a fresh key of their own."""
+    me = admin_api.users_me()
+    person = next(p for p in admin_api.search_users(limit=50).items if p.id != me.id)
+    # A name of its own, so a test may revoke this key and no other (the seed's keys stay).
+    key = admin_api.create_api_key(person.id, name=f"console test {uuid.uuid4().hex[:8]}")
+    signins_by_account.reset(str(person.id))  # many tests sign this person in
+    return person, key
+
+
+@pytest.fixture
+def signed_in_client(client, demo_person):
+    person, key = demo_person
+    helpers.sign_in(client, key)
+    client.person, client.api_key = person, key
+    return client
+
+
+@dataclass
+class Actor:
+    person: Any
+    key: str
+    api: CivisClient
+
+
+@pytest.fixture
+def actor(admin_api, use_local_api):
+    """`actor("aokafor")`: that demo person, with a key minted for this test."""
+
+    def make(username: str) -> Actor:
+        person = next(p for p in admin_api.search_users(username).items if p.username == username)
+        # Tests sign the same people in many times: start each test within the sign-in limit.
+        signins_by_account.reset(str(person.id))
+        key = admin_api.create_api_key(person.id, name="pages_sharing test")
+        return Actor(person, key, CivisClient(key, endpoint=use_local_api.url))
+
+    return make
+
+
+@pytest.fixture
+def sign_in():
+    """Sign a Django test client in through the real sign-in page."""
+
+    def do(client, who: Actor):
+        return helpers.sign_in(client, who.key)
+
+    return do
+
+
+@pytest.fixture
+def upstream_calls(use_local_api):
+    """`upstream_calls()`: requests per route the local API has answered so far."""
+
+    def counts() -> dict:
+        return requests.get(use_local_api.url + "_local/requests", timeout=5).json()["byRoute"]
+
+    return counts
 
 
 @pytest.fixture(scope="session")

@@ -46,7 +46,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "workflows_app.middleware.ConsoleMiddleware",
+    "workflows_app.core.middleware.ConsoleMiddleware",
 ]
 
 ROOT_URLCONF = "webui.urls"
@@ -62,7 +62,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
-                "workflows_app.context_processors.shell",
+                "workflows_app.core.context_processors.shell",
                 "workflows_app.bulk.notify.notifications",
             ],
         },

@@ -6,6 +6,6 @@ class WorkflowsAppConfig(AppConfig):
     verbose_name = "Workflows console"
 
     def ready(self) -> None:
-        from . import audit
+        from workflows_app.audit import record as audit
 
         audit.install()

@@ -1,5 +1,6 @@
-"""Celery finds the console's tasks here. Each feature keeps its tasks in its own module and is
+"""Celery finds the console's tasks here. Each feature keeps its tasks in its own `tasks.py`,
 imported below, so workers register them all."""
 
-from . import tasks_accounts, tasks_executions  # noqa: E402, F401
-from .bulk import tasks as bulk_tasks  # noqa: E402, F401
+from workflows_app.bulk import tasks as bulk_tasks  # noqa: F401
+from workflows_app.core import tasks as core_tasks  # noqa: F401
+from workflows_app.runs import tasks as runs_tasks  # noqa: F401

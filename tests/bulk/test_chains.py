@@ -12,7 +12,7 @@ from django.utils import timezone
 from tests.bulk.conftest import start_transfer, wait_until
 from workflows_app.bulk import runner
 from workflows_app.bulk.pace import Pace
-from workflows_app.models_bulk import BulkItem, BulkJob
+from workflows_app.models.bulk import BulkItem, BulkJob
 
 TRANSFER = "PUT /workflows/{id}/transfer"
 

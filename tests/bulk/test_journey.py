@@ -120,7 +120,7 @@ def test_watch_a_job_then_cancel_it_after_checking(live_server, page, bulk_api):
 
 
 def test_suggestions_arrive_while_the_check_page_polls(live_server, page, bulk_api, monkeypatch):
-    from workflows_app.views import transfers
+    from workflows_app.bulk import views as transfers
 
     monkeypatch.setattr(transfers, "SUGGESTION_BATCH", 2)
     viewer, owner = bulk_api.people["knorgaard"], bulk_api.people["fhaddad"]

@@ -9,7 +9,7 @@ from tests.bulk.conftest import start_transfer
 from workflows_app.bulk import runner
 from workflows_app.bulk.pace import Pace
 from workflows_app.civis import RateLimit
-from workflows_app.models_bulk import BulkDraft, BulkItem, BulkJob, Notification
+from workflows_app.models.bulk import BulkDraft, BulkItem, BulkJob, Notification
 
 
 class FakeClock:

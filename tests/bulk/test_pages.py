@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 
 from workflows_app.bulk import runner
-from workflows_app.models_bulk import BulkDraft, BulkItem, BulkJob, Notification
+from workflows_app.models.bulk import BulkDraft, BulkItem, BulkJob, Notification
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -255,7 +255,7 @@ def test_retry_is_refused_while_the_job_is_still_running(admin_browser, bulk_api
 def test_a_check_page_submitted_twice_starts_one_job(
     admin_browser, bulk_api, enqueued, monkeypatch
 ):
-    from workflows_app.views import transfers
+    from workflows_app.bulk import views as transfers
 
     owner, target = bulk_api.people["dvolkov"], bulk_api.people["imoreau"]
     ids = bulk_api.make_workflows(owner.username, 1, "Pages twice")
@@ -282,7 +282,7 @@ def test_a_check_page_submitted_twice_starts_one_job(
 def test_suggested_owners_are_worked_out_a_bounded_batch_per_request(
     admin_browser, bulk_api, monkeypatch
 ):
-    from workflows_app.views import transfers
+    from workflows_app.bulk import views as transfers
 
     monkeypatch.setattr(transfers, "SUGGESTION_BATCH", 2)
     leaving, manager, fallback = (bulk_api.people[u] for u in ("aokafor", "egarcia", "imoreau"))
@@ -346,7 +346,7 @@ def test_polls_carry_the_poll_header_on_an_element_with_nothing_inside():
     from pathlib import Path
 
     polls = 0
-    for template in Path("templates/transfers").glob("*.html"):
+    for template in Path("templates/bulk").glob("*.html"):
         text = template.read_text()
         for match in re.finditer(r"<(\w+)[^>]*hx-trigger=\"every [^>]*>", text):
             polls += 1

@@ -5,7 +5,7 @@ import pytest
 
 from tests.bulk.conftest import start_transfer, wait_until
 from workflows_app.bulk import runner
-from workflows_app.models_bulk import BulkItem, BulkJob
+from workflows_app.models.bulk import BulkItem, BulkJob
 
 pytestmark = pytest.mark.celery
 

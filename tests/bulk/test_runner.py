@@ -3,7 +3,7 @@ transient failures retried, rate limits honoured, cancel and retry."""
 
 from tests.bulk.conftest import start_transfer
 from workflows_app.bulk import jobs, runner
-from workflows_app.models_bulk import BulkItem, BulkJob, Notification
+from workflows_app.models.bulk import BulkItem, BulkJob, Notification
 
 
 def test_a_transfer_job_moves_every_workflow_and_finishes_with_a_summary(bulk_api, console_admin):

@@ -13,9 +13,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..civis import CivisClient
-from ..civis.types import Dependency
-from ..presentation.access import describe_access
+from workflows_app.civis import CivisClient
+from workflows_app.civis.types import Dependency
+from workflows_app.words.access import describe_access
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from functools import partial
 
-from ..civis import CivisClient, CivisError, Forbidden, NotFound
-from ..civis.concurrency import gather
-from ..civis.pagination import MAX_PER_PAGE, Page
-from ..civis.types import WorkflowSummary
+from workflows_app.civis import CivisClient, CivisError, Forbidden, NotFound
+from workflows_app.civis.concurrency import gather
+from workflows_app.civis.pagination import MAX_PER_PAGE, Page
+from workflows_app.civis.types import WorkflowSummary
 
 LISTING_THREADS = 8
 # The most `list_shares` calls one page view makes for suggestions (8 at a time); the page

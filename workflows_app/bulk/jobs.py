@@ -15,10 +15,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from .. import crypto
-from ..models_bulk import BulkItem, BulkJob
-from . import notify
-from .runner import CANCELLED_WORDS, count_fields, new_chain, state_counts
+from workflows_app.bulk import notify
+from workflows_app.bulk.runner import CANCELLED_WORDS, count_fields, new_chain, state_counts
+from workflows_app.core import crypto
+from workflows_app.models.bulk import BulkItem, BulkJob
 
 
 class StillRunning(Exception):
@@ -56,7 +56,7 @@ def start_job(
     """Create the job and its items, and enqueue its runner once they are committed
     (`enqueue=False` leaves running it to the caller, e.g. a test calling the runner).
     `console_url` (the console's address as the person sees it) makes the email's link whole."""
-    from .tasks import run_bulk_job
+    from workflows_app.bulk.tasks import run_bulk_job
 
     specs = list(items)
     chain = new_chain() if enqueue else ""
@@ -119,7 +119,7 @@ def retry_failed(job: BulkJob, api_key: str) -> int:
     """Put the job's failed items back to work, acting with `api_key` (the person's current
     session key, stored encrypted again for the life of the job) under a new chain. Returns
     how many. Raises `StillRunning` while the job is running."""
-    from .tasks import run_bulk_job
+    from workflows_app.bulk.tasks import run_bulk_job
 
     with transaction.atomic():
         # Locked, and the state re-read under the lock: two retries (or a retry and the

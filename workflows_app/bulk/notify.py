@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
-from ..models import CivisAccount
-from ..models_bulk import BulkItem, BulkJob, Notification
+from workflows_app.models import CivisAccount
+from workflows_app.models.bulk import BulkItem, BulkJob, Notification
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +33,7 @@ def summary_words(job: BulkJob, counts: dict[str, int]) -> str:
 
 def send_summary(job_id: int) -> bool:
     """Send the job's summary once (whoever marks it sent first sends it)."""
-    from .runner import state_counts
+    from workflows_app.bulk.runner import state_counts
 
     claimed = BulkJob.objects.filter(id=job_id, summary_sent_at__isnull=True).update(
         summary_sent_at=timezone.now()
@@ -44,7 +44,7 @@ def send_summary(job_id: int) -> bool:
     counts = state_counts(job_id)
     words = summary_words(job, counts)
     failed = counts.get(BulkItem.State.FAILED, 0)
-    link = reverse("transfers:detail", args=[job.id])
+    link = reverse("bulk:detail", args=[job.id])
     Notification.objects.create(
         user=job.started_by,
         level=Notification.Level.WARNING if failed else Notification.Level.SUCCESS,

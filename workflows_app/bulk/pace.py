@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from ..civis import RateLimit
+from workflows_app.civis import RateLimit
 
 
 class Pace:

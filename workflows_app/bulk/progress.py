@@ -9,24 +9,15 @@ from datetime import datetime
 
 from django.utils import timezone
 
-from ..models_bulk import BulkItem, BulkJob
-from ..presentation.states import StateLook
-from .runner import state_counts
+from workflows_app.bulk.runner import state_counts
+from workflows_app.models.bulk import BulkItem, BulkJob
+from workflows_app.words.states import (
+    BULK_JOB_LOOKS,
+    FINISHED_WITH_FAILURES,
+    StateLook,
+)
 
 Item = BulkItem.State
-ITEM_LOOKS = {
-    Item.PENDING: StateLook("Waiting", "○", "neutral"),
-    Item.RUNNING: StateLook("In progress", "↻", "info"),
-    Item.DONE: StateLook("Done", "✓", "good"),
-    Item.FAILED: StateLook("Failed", "✕", "bad"),
-    Item.SKIPPED: StateLook("Not started", "⊘", "neutral"),
-}
-JOB_LOOKS = {
-    BulkJob.State.RUNNING: StateLook("Running", "↻", "info"),
-    BulkJob.State.FINISHED: StateLook("Finished", "✓", "good"),
-    BulkJob.State.CANCELLED: StateLook("Cancelled", "⊘", "neutral"),
-}
-FINISHED_WITH_FAILURES = StateLook("Finished, some failed", "!", "warn")
 
 
 @dataclass(frozen=True)
@@ -109,4 +100,4 @@ def time_left_words(seconds: float) -> str:
 def job_look(job: BulkJob, progress: Progress) -> StateLook:
     if job.state == BulkJob.State.FINISHED and progress.failed:
         return FINISHED_WITH_FAILURES
-    return JOB_LOOKS.get(BulkJob.State(job.state), JOB_LOOKS[BulkJob.State.RUNNING])
+    return BULK_JOB_LOOKS.get(job.state, BULK_JOB_LOOKS[BulkJob.State.RUNNING])

@@ -40,12 +40,12 @@ from django.db import close_old_connections, connection, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from .. import crypto
-from ..civis import CivisClient, CivisError, RateLimited, RetryPolicy, Unavailable
-from ..models_bulk import BulkDraft, BulkItem, BulkJob
-from . import notify
-from .actions import ACTIONS, Work
-from .pace import Pace
+from workflows_app.bulk import notify
+from workflows_app.bulk.actions import ACTIONS, Work
+from workflows_app.bulk.pace import Pace
+from workflows_app.civis import CivisClient, CivisError, RateLimited, RetryPolicy, Unavailable
+from workflows_app.core import crypto
+from workflows_app.models.bulk import BulkDraft, BulkItem, BulkJob
 
 logger = logging.getLogger(__name__)
 

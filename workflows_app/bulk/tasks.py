@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.db import OperationalError
 
-from . import runner
+from workflows_app.bulk import runner
 
 
 @shared_task(

@@ -1,7 +1,7 @@
 """Template tags for the console's words and pictures: `{% load console %}`.
 
-Thin wrappers over `workflows_app.presentation`; times use Django's current time zone, which
-the console activates for each person.
+Thin wrappers over `workflows_app.words` and `workflows_app.pictures`; times use Django's
+current time zone, which the console activates for each person.
 """
 
 from typing import Any
@@ -10,15 +10,15 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from workflows_app.presentation.access import describe_access
-from workflows_app.presentation.fields import field
-from workflows_app.presentation.graph_svg import render_task_graph_svg
-from workflows_app.presentation.highlight import highlight_yaml
-from workflows_app.presentation.schedules import describe_schedule, zone_words
-from workflows_app.presentation.states import describe_state, execution_state, task_states
-from workflows_app.presentation.task_graph import TaskGraphError, parse_task_graph
-from workflows_app.presentation.timeline import build_timeline, render_timeline_svg
-from workflows_app.presentation.times import (
+from workflows_app.pictures.graph_svg import render_task_graph_svg
+from workflows_app.pictures.highlight import highlight_yaml
+from workflows_app.pictures.task_graph import TaskGraphError, parse_task_graph
+from workflows_app.pictures.timeline import build_timeline, render_timeline_svg
+from workflows_app.words.access import describe_access
+from workflows_app.words.fields import field
+from workflows_app.words.schedules import describe_schedule, zone_words
+from workflows_app.words.states import describe_state, execution_state, task_states
+from workflows_app.words.times import (
     as_datetime,
     duration_between,
     duration_words,

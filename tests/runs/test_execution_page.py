@@ -1,0 +1,142 @@
+"""The execution page and its live fragment, over live HTTP to civis_local."""
+
+import pytest
+from django.core.cache import cache
+
+from workflows_app.models import AuditEntry
+from workflows_app.runs import live_status
+
+pytestmark = pytest.mark.django_db
+
+
+def page_url(execution) -> str:
+    return f"/workflows/{execution.workflow_id}/executions/{execution.id}/"
+
+
+def test_failed_execution_says_what_went_wrong_in_full(owner_client, owner):
+    execution = owner.failed()
+    response = owner_client.get(page_url(execution))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "What went wrong" in html
+    assert "Failure caused by error in tasks: wait_for_vendor" in html
+    assert "Task timed out [timeout(s)=1]" in html
+    assert "It ran longer than its limit of 1 seconds" in html
+    assert "Technical details" in html
+    assert "Retry failed tasks" in html and "Retry this task" in html
+    assert "Cancel this run" not in html
+    assert 'hx-trigger="every' not in html  # finished: the browser does not poll
+
+
+def test_page_and_fragment_share_a_url_and_vary_on_hx_request(owner_client, owner):
+    execution = owner.running()
+    page = owner_client.get(page_url(execution))
+    fragment = owner_client.get(page_url(execution), headers={"HX-Request": "true"})
+    assert "HX-Request" in page["Vary"] and "HX-Request" in fragment["Vary"]
+    assert "<html" in page.content.decode()
+    body = fragment.content.decode()
+    assert "<html" not in body and 'id="execution-live"' in body
+    assert 'hx-trigger="every 3s"' in body
+    owner.api.post_executions_cancel(execution.workflow_id, execution.id)
+
+
+def about(execution, calls) -> list[tuple[str, str]]:
+    """The calls among `calls` that concern this execution's workflow."""
+    return [call for call in calls if f"/workflows/{execution.workflow_id}/" in call[1]]
+
+
+def test_fragment_reads_the_cache_not_the_platform(owner_client, owner, console_calls):
+    execution = owner.running()
+    owner_client.get(page_url(execution))
+    assert about(execution, console_calls)  # the full page did read the platform
+    console_calls.clear()
+    for _ in range(5):
+        owner_client.get(page_url(execution), headers={"HX-Request": "true"})
+    assert about(execution, console_calls) == [], console_calls
+    owner.api.post_executions_cancel(execution.workflow_id, execution.id)
+    cache.delete(live_status.lock_key(execution.id))
+
+
+def test_cancel_asks_first_then_cancels_and_is_audited(owner_client, owner):
+    execution = owner.running()
+    url = f"{page_url(execution)}cancel/"
+    confirm = owner_client.get(url)
+    assert confirm.status_code == 200
+    assert "Yes, cancel this run" in confirm.content.decode()
+    assert "These tasks stop: listen_for_changes." in confirm.content.decode()
+    assert owner.read(execution).state == "running"  # asking changed nothing
+
+    done = owner_client.post(url)
+    assert done.status_code == 302 and done["Location"] == page_url(execution)
+    assert owner.read(execution).state == "cancelled"
+    entry = AuditEntry.objects.get(action="post_executions_cancel")
+    assert entry.object_id == str(execution.workflow_id)
+    assert f"execution_id: {execution.id}" in entry.detail
+    assert entry.outcome == AuditEntry.Outcome.SUCCEEDED
+    assert "The run was cancelled." in owner_client.get(page_url(execution)).content.decode()
+
+
+def test_the_shared_snapshot_is_not_shown_to_someone_who_cannot_open_the_run(
+    owner_client, owner, viewer, client
+):
+    from .conftest import sign_in
+
+    execution = owner.running()
+    owner_client.get(page_url(execution))  # the owner's page fills the shared cache
+    assert live_status.read_snapshot(execution.id) is not None
+    sign_in(client, viewer.key)  # Bruno has no access to Ada's new workflow
+
+    fragment = client.get(page_url(execution), headers={"HX-Request": "true"})
+    body = fragment.content.decode()
+    assert 'id="execution-live"' not in body and "listen_for_changes" not in body
+    assert fragment["HX-Retarget"] == "#messages"  # a calm message instead
+    owner.api.post_executions_cancel(execution.workflow_id, execution.id)
+
+
+def test_without_a_worker_a_stale_snapshot_is_refreshed_once_per_interval(
+    owner_client, owner, console_calls, monkeypatch
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    execution = owner.running()
+    owner_client.get(page_url(execution))
+    stale = live_status.Snapshot(execution, timezone.now() - dt.timedelta(minutes=5))
+    monkeypatch.setattr(live_status, "read_snapshot", lambda execution_id: stale)
+    cache.delete(f"live:fallback:{execution.id}")
+    console_calls.clear()
+    for _ in range(4):
+        owner_client.get(page_url(execution), headers={"HX-Request": "true"})
+    read = ("GET", f"/workflows/{execution.workflow_id}/executions/{execution.id}")
+    assert about(execution, console_calls) == [read]
+    owner.api.post_executions_cancel(execution.workflow_id, execution.id)
+
+
+def test_history_restore_gets_the_whole_page_not_the_fragment(owner_client, owner):
+    """After back or refresh htmx may ask again with HX-History-Restore-Request and put the
+    answer in place of the whole body: it must be a page."""
+    execution = owner.failed()
+    restore = owner_client.get(
+        page_url(execution),
+        headers={"HX-Request": "true", "HX-History-Restore-Request": "true"},
+    )
+    html = restore.content.decode()
+    assert "<html" in html and "<h1>" in html and "Vendor wait" in html
+    assert "HX-Request" in restore["Vary"]
+
+
+def test_the_live_refresh_is_marked_as_a_poll_and_the_actions_are_not(owner_client, owner):
+    """Polls must not keep an idle session alive (the middleware skips requests with
+    X-Console-Poll); hx-headers is inherited, so it sits on the refresh element alone, not on
+    the region whose dialogs post the actions."""
+    import re
+
+    execution = owner.paused()
+    body = owner_client.get(page_url(execution), headers={"HX-Request": "true"}).content.decode()
+    pollers = re.findall(r"<[^>]*hx-trigger=\"every[^>]*>", body)
+    assert len(pollers) == 1
+    assert """hx-headers='{"X-Console-Poll": "1"}'""" in pollers[0]
+    assert body.count("X-Console-Poll") == 1
+    assert "hx-post" in body  # the resume and cancel dialogs, outside the poller element
+    owner.api.post_executions_cancel(execution.workflow_id, execution.id)

@@ -1,0 +1,355 @@
+"""Bulk jobs: the list, a job's live progress, cancel and retry; and the wizards that make
+them (offboarding: move everything a person owns; bulk share: give or remove access).
+
+The wizard keeps its state in a draft row (candidates listed once, the selection across
+pages, the choices), so paging, back and refresh lose nothing and the URL names the draft.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_http_methods, require_POST
+
+from workflows_app.bulk import jobs
+from workflows_app.bulk.candidates import SUGGESTION_BATCH, manageable, owned_by, suggested_owners
+from workflows_app.bulk.forms import (
+    PER_PAGE,
+    SelectionForm,
+    ShareChoicesForm,
+    StartForm,
+    TransferChoicesForm,
+)
+from workflows_app.bulk.progress import job_look, progress_of
+from workflows_app.civis import NotFound
+from workflows_app.core import accounts
+from workflows_app.core.accounts import signed_in
+from workflows_app.models.bulk import BulkDraft, BulkJob
+from workflows_app.words.access import describe_access
+from workflows_app.words.states import BULK_ITEM_LOOKS
+from workflows_app.words.times import plural
+
+KINDS = {"transfer", "share"}
+
+
+def _words(n: int) -> str:
+    return plural(n, "workflow")
+
+
+@signed_in
+def transfer_list(request):
+    job_rows = []
+    for job in BulkJob.objects.filter(started_by=request.user)[:100]:
+        progress = progress_of(job)
+        job_rows.append({"job": job, "progress": progress, "look": job_look(job, progress)})
+    return render(request, "bulk/transfer_list.html", {"job_rows": job_rows})
+
+
+def _job_for(request, job_id: int) -> BulkJob:
+    return get_object_or_404(BulkJob, id=job_id, started_by=request.user)
+
+
+@signed_in
+def transfer_detail(request, job_id: int):
+    job = _job_for(request, job_id)
+    progress = progress_of(job)
+    items = [
+        {"item": item, "look": BULK_ITEM_LOOKS[item.state]}
+        for item in job.items.order_by("id").only(
+            "workflow_id", "workflow_name", "state", "outcome", "attempts", "upstream_status"
+        )
+    ]
+    context = {"job": job, "progress": progress, "look": job_look(job, progress), "items": items}
+    template = "bulk/_progress.html" if request.htmx else "bulk/transfer_detail.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@signed_in
+@require_http_methods(["GET", "POST"])
+def transfer_cancel(request, job_id: int):
+    job = _job_for(request, job_id)
+    if request.method == "POST":
+        if jobs.cancel(job):
+            messages.success(
+                request, "The job is cancelled. Workflows it had not started will not be changed."
+            )
+        return redirect("bulk:detail", job_id=job.id)
+    if not job.is_active:
+        return redirect("bulk:detail", job_id=job.id)
+    return render(request, "bulk/transfer_cancel.html", {"job": job, "progress": progress_of(job)})
+
+
+@signed_in
+@require_POST
+def transfer_retry(request, job_id: int):
+    job = _job_for(request, job_id)
+    key = accounts.api_key_for(request)
+    if key is None:
+        return redirect("core:sign_in")
+    try:
+        again = jobs.retry_failed(job, key)
+    except jobs.StillRunning:
+        messages.info(
+            request, "This job is still running. Retry its failed workflows once it has finished."
+        )
+        return redirect("bulk:detail", job_id=job.id)
+    if again:
+        messages.success(request, f"Trying {_words(again)} again.")
+    else:
+        messages.info(request, "There were no failed workflows to try again.")
+    return redirect("bulk:detail", job_id=job.id)
+
+
+# -- the wizard ----------------------------------------------------------------------------
+
+
+@signed_in
+@require_http_methods(["GET", "POST"])
+def transfer_new(request):
+    """Step 1: whose workflows. Lists everything they own (all pages) into a draft."""
+    kind = request.GET.get("kind") if request.GET.get("kind") in KINDS else "transfer"
+    form = StartForm(request.POST or None)
+    empty_name = None
+    not_manageable = 0
+    if request.method == "POST" and form.is_valid():
+        _, person_id = form.cleaned_data["person"]
+        client = accounts.client_for(request)
+        try:
+            person = client.get_user(person_id)
+        except NotFound:
+            form.add_error("person", "We couldn't find that person. Choose someone else.")
+        else:
+            found, pages = owned_by(client, person.id)
+            # Moving or sharing needs manage: offer only what the viewer can manage.
+            viewer = getattr(getattr(request.user, "civis", None), "civis_user_id", None)
+            offered = manageable(client, found, person_id=person.id, viewer_id=viewer)
+            not_manageable = len(found) - len(offered)
+            if offered:
+                draft = BulkDraft.objects.create(
+                    owner=request.user,
+                    kind=kind,
+                    source_id=person.id,
+                    source_name=person.name,
+                    candidates=[c.as_json() for c in offered],
+                    selected=[c.id for c in offered],
+                    list_pages=pages,
+                    not_manageable=not_manageable,
+                )
+                return redirect("bulk:select", draft_id=draft.id)
+            empty_name = person.name
+    status = 400 if form.errors else 200
+    return render(
+        request,
+        "bulk/transfer_new.html",
+        {
+            "form": form,
+            "kind": kind,
+            "empty_name": empty_name,
+            "not_manageable": not_manageable,
+        },
+        status=status,
+    )
+
+
+def _draft_for(request, draft_id: int) -> BulkDraft:
+    return get_object_or_404(BulkDraft, id=draft_id, owner=request.user)
+
+
+@signed_in
+@require_http_methods(["GET", "POST"])
+def transfer_select(request, draft_id: int):
+    """Step 2: tick all or some, across pages; the selection lives in the draft."""
+    draft = _draft_for(request, draft_id)
+    all_ids = [c["id"] for c in draft.candidates]
+    page_number = request.GET.get("page") or 1
+    error = None
+    if request.method == "POST":
+        form = SelectionForm(request.POST, candidate_ids=all_ids)
+        if form.is_valid():
+            draft.selected = form.apply(draft.selected, all_ids)
+            draft.choices.pop("suggestions", None)  # asked again for the new selection
+            draft.save(update_fields=["selected", "choices"])
+            if form.cleaned_data.get("action") == "continue":
+                if draft.selected:
+                    return redirect("bulk:choices", draft_id=draft.id)
+                error = "Choose at least one workflow."
+            else:
+                goto = form.cleaned_data.get("goto") or page_number
+                url = reverse("bulk:select", args=[draft.id])
+                return redirect(f"{url}?page={goto}")
+    page = Paginator(draft.candidates, PER_PAGE).get_page(page_number)
+    chosen = set(draft.selected)
+    context = {
+        "draft": draft,
+        "page": page,
+        "rows": [{**c, "chosen": c["id"] in chosen} for c in page.object_list],
+        "selected_count": len(draft.selected),
+        "error": error,
+    }
+    return render(request, "bulk/transfer_select.html", context, status=400 if error else 200)
+
+
+def _grantee_name(client, kind: str, grantee_id: int) -> str:
+    if kind == "group":
+        return client.get_group(grantee_id).name
+    return client.get_user(grantee_id).name
+
+
+@signed_in
+@require_http_methods(["GET", "POST"])
+def transfer_choices(request, draft_id: int):
+    """Step 3: the new owner (or per-workflow suggestions), or who gets or loses access."""
+    draft = _draft_for(request, draft_id)
+    if not draft.selected:
+        return redirect("bulk:select", draft_id=draft.id)
+    form_class = TransferChoicesForm if draft.kind == "transfer" else ShareChoicesForm
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        picked = data.pop("new_owner" if draft.kind == "transfer" else "grantee")
+        client = accounts.client_for(request)
+        try:
+            name = _grantee_name(client, *picked)
+        except NotFound:
+            form.add_error(None, "We couldn't find who you chose. Choose again.")
+        else:
+            draft.choices = {**data, "who_type": picked[0], "who_id": picked[1], "who": name}
+            draft.save(update_fields=["choices"])
+            return redirect("bulk:check", draft_id=draft.id)
+    context = {"draft": draft, "form": form, "selected_count": len(draft.selected)}
+    return render(
+        request,
+        "bulk/transfer_choices.html",
+        context,
+        status=400 if form.errors else 200,
+    )
+
+
+def _selected(draft: BulkDraft) -> list[dict]:
+    chosen = set(draft.selected)
+    return [c for c in draft.candidates if c["id"] in chosen]
+
+
+def _transfer_plan(request, draft: BulkDraft, *, ask: bool = True) -> tuple[list[dict], int]:
+    """Each selected workflow with its new owner, and how many suggestions are still to be
+    worked out. With `ask`, at most `SUGGESTION_BATCH` are asked for (the check page polls
+    for the rest); they are kept in the draft (None: nobody found), so each is asked for
+    once and the job does what the page showed."""
+    choices = draft.choices
+    rows = _selected(draft)
+    fallback = (choices["who_id"], choices["who"])
+    suggestions = dict(choices.get("suggestions") or {})
+    missing = []
+    if choices["mode"] == "suggested":
+        missing = [r["id"] for r in rows if str(r["id"]) not in suggestions]
+    if missing and ask:
+        batch, missing = missing[:SUGGESTION_BATCH], missing[SUGGESTION_BATCH:]
+        found = suggested_owners(accounts.client_for(request), batch, leaving_id=draft.source_id)
+        for wid, s in found.items():
+            suggestions[str(wid)] = [s.person_id, s.person_name] if s.person_id else None
+        draft.choices = {**choices, "suggestions": suggestions}
+        draft.save(update_fields=["choices"])
+    plan = []
+    for row in rows:
+        owner_id, owner_name = suggestions.get(str(row["id"])) or fallback
+        plan.append({**row, "new_owner_id": owner_id, "new_owner": owner_name})
+    return plan, len(missing)
+
+
+def _title(draft: BulkDraft, count: int) -> str:
+    choices = draft.choices
+    if draft.kind == "transfer":
+        return f"Move {_words(count)} owned by {draft.source_name}"
+    if choices["action"] == "revoke":
+        return f"Remove {choices['who']}'s access to {_words(count)}"
+    return f"{choices['who']} {describe_access(choices['level'])}: {_words(count)}"
+
+
+@signed_in
+@require_http_methods(["GET", "POST"])
+def transfer_check(request, draft_id: int):
+    """Step 4: check your choices; confirming starts the job (once, however often it is
+    submitted). While suggested owners are being worked out, the page polls for them."""
+    draft = _draft_for(request, draft_id)
+    if not draft.selected or not draft.choices.get("who_id"):
+        return redirect("bulk:choices", draft_id=draft.id)
+    choices = draft.choices
+    if draft.kind == "transfer":
+        # Confirming starts what the page showed: it asks for no new suggestions.
+        plan, waiting = _transfer_plan(request, draft, ask=request.method != "POST")
+    else:
+        plan, waiting = _selected(draft), 0
+    if request.method == "POST":
+        if waiting:  # confirm only what the page has shown in full
+            return redirect("bulk:check", draft_id=draft.id)
+        key = accounts.api_key_for(request)
+        if key is None:
+            return redirect("core:sign_in")
+        with transaction.atomic():
+            # Whoever deletes the draft starts the job: a second submission finds it gone.
+            deleted, _ = BulkDraft.objects.filter(id=draft.id).delete()
+            if deleted != 1:
+                messages.info(request, "This job has already been started. It is listed here.")
+                return redirect("bulk:list")
+            job = jobs.start_job(
+                kind=draft.kind if draft.kind == "transfer" else choices["action"],
+                user=request.user,
+                actor_civis_id=getattr(getattr(request.user, "civis", None), "civis_user_id", None),
+                api_key=key,
+                title=_title(draft, len(plan)),
+                parameters=_job_parameters(draft),
+                items=[_item_spec(draft, row) for row in plan],
+                console_url=request.build_absolute_uri("/"),
+            )
+        return redirect("bulk:detail", job_id=job.id)
+    context = {
+        "draft": draft,
+        "choices": choices,
+        "plan": plan,
+        "waiting": waiting,
+        "worked_out": len(plan) - waiting,
+        "title": _title(draft, len(plan)),
+        "level_words": describe_access(choices.get("level")),
+    }
+    template = "bulk/_check.html" if request.htmx else "bulk/transfer_check.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _job_parameters(draft: BulkDraft) -> dict:
+    choices = draft.choices
+    common = {
+        "source_id": draft.source_id,
+        "source_name": draft.source_name,
+        "send_email": bool(choices.get("send_email")),
+        "email_body": choices.get("email_body") or "",
+    }
+    if draft.kind == "transfer":
+        return {
+            **common,
+            "mode": choices["mode"],
+            "user_id": choices["who_id"],
+            "user_name": choices["who"],
+            "include_dependencies": bool(choices.get("include_dependencies")),
+        }
+    return {
+        **common,
+        "grantee_type": choices["who_type"],
+        "grantee_id": choices["who_id"],
+        "grantee_name": choices["who"],
+        "level": choices.get("level") or "read",
+    }
+
+
+def _item_spec(draft: BulkDraft, row: dict) -> jobs.ItemSpec:
+    params = {}
+    if draft.kind == "transfer" and row["new_owner_id"] != draft.choices["who_id"]:
+        params = {"user_id": row["new_owner_id"], "user_name": row["new_owner"]}
+    return jobs.ItemSpec(row["id"], row["name"], row.get("owner_id"), params)

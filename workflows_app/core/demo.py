@@ -1,0 +1,37 @@
+"""The demo people of civis_local, offered as one-click sign-ins in development only.
+
+Keys are minted through the local API (POST /users/{id}/api_keys as its admin), exactly as an
+admin would on the platform; nothing here bypasses the API."""
+
+from django.conf import settings
+from django.core.cache import cache
+
+from workflows_app.civis.client import CivisClient
+from workflows_app.civis.errors import CivisError
+
+
+def _admin() -> CivisClient:
+    return CivisClient(settings.CIVIS_LOCAL_ADMIN_KEY)
+
+
+def people() -> list[dict]:
+    """[{id, name, username}] of the local API's people, or [] when it cannot be asked."""
+    cached = cache.get("demo-people")
+    if cached is not None:
+        return cached
+    try:
+        admin = _admin()
+        admin_id = admin.users_me().id  # signing in as the admin is not part of the demo
+        found = [
+            {"id": person.id, "name": person.name, "username": person.username}
+            for person in admin.search_users(limit=50).items
+            if person.id != admin_id
+        ]
+    except CivisError:
+        return []
+    cache.set("demo-people", found, timeout=300)
+    return found
+
+
+def mint_key(user_id: int) -> str:
+    return _admin().create_api_key(user_id, name="Workflows Console demo sign-in")

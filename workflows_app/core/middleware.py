@@ -1,0 +1,112 @@
+"""One place that turns upstream failures into calm messages, activates the viewer's time zone
+and keeps signed-in pages out of caches."""
+
+import logging
+import zoneinfo
+from urllib.parse import unquote
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django_htmx.http import HttpResponseClientRedirect
+
+from workflows_app.civis import errors
+
+logger = logging.getLogger(__name__)
+
+# Sent by elements that refresh themselves (hx-headers); such requests keep no session alive.
+POLL_HEADER = "X-Console-Poll"
+
+UPSTREAM_MESSAGES = {
+    # Before Unavailable, which it refines: isinstance picks the first match.
+    errors.OutcomeUnknown: (
+        503,
+        "The platform took too long to answer",
+        "We couldn't tell whether your change happened. Check before trying again.",
+    ),
+    errors.Unavailable: (
+        503,
+        "The platform did not answer",
+        "Nothing was changed. Try again in a minute.",
+    ),
+    errors.RateLimited: (
+        503,
+        "The platform asked us to slow down",
+        "Nothing was changed. Try again in a minute.",
+    ),
+    errors.Forbidden: (
+        403,
+        "You don't have access to this",
+        "Ask the workflow's owner, or someone who can manage it, to give you access.",
+    ),
+    errors.NotFound: (
+        404,
+        "We couldn't find that",
+        "It may have been deleted, or you may not have access to it.",
+    ),
+    errors.Invalid: (
+        400,
+        "The platform did not accept that",
+        "Nothing was changed. Check the details and try again.",
+    ),
+}
+
+
+def _describe(exc: errors.CivisError) -> tuple[int, str, str]:
+    for kind, described in UPSTREAM_MESSAGES.items():
+        if isinstance(exc, kind):
+            return described
+    return 503, "Something went wrong talking to the platform", "Try again in a minute."
+
+
+def redirect_to_sign_in(request):
+    if request.htmx:
+        # Come back to the page the person was on, not to the fragment it was asking for.
+        here = request.htmx.current_url_abs_path or "/"
+        return HttpResponseClientRedirect(_sign_in_url(here))
+    return redirect(_sign_in_url(request.get_full_path()))
+
+
+def _sign_in_url(next_path: str) -> str:
+    return reverse("core:sign_in") + "?" + urlencode({"next": next_path})
+
+
+class ConsoleMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        zone = unquote(request.COOKIES.get("tz", ""))  # console.js URL-encodes the "/"
+        try:
+            timezone.activate(zoneinfo.ZoneInfo(zone) if zone else timezone.get_default_timezone())
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            timezone.deactivate()
+        response = self.get_response(request)
+        if getattr(request, "user", None) is not None and request.user.is_authenticated:
+            response["Cache-Control"] = "no-store"
+            if POLL_HEADER not in request.headers:
+                request.session.modified = True  # a person acted: the idle clock restarts
+        return response
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, errors.CivisError):
+            return None
+        if isinstance(exception, errors.Unauthorized):
+            from workflows_app.core.accounts import sign_out
+
+            sign_out(request)
+            messages.error(
+                request, "The platform no longer accepts your key, so you were signed out."
+            )
+            return redirect_to_sign_in(request)
+        status, title, advice = _describe(exception)
+        logger.warning("upstream failure on %s: %s", request.path, type(exception).__name__)
+        context = {"title": title, "advice": advice, "detail": str(exception)}
+        if request.htmx:
+            response = render(request, "partials/_upstream_error.html", context, status=200)
+            response["HX-Retarget"] = "#messages"
+            response["HX-Reswap"] = "innerHTML"
+            return response
+        return render(request, "core/upstream_error.html", context, status=status)

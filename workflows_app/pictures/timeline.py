@@ -1,0 +1,187 @@
+"""A timeline (Gantt) of the task runs of one execution.
+
+`build_timeline` turns runs into rows with left% / width% on a shared time scale; the SVG is
+drawn with x / width attributes because the CSP forbids the inline styles that sized divs would
+need. Each row says its task, state (icon and word) and duration in text, so the bars are never
+the only way to read it; the partial adds the same facts as a table.
+"""
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from workflows_app.pictures.graph_svg import PALETTE, TONE_COLOURS
+from workflows_app.words.fields import field
+from workflows_app.words.states import StateLook, describe_state
+from workflows_app.words.times import as_datetime, duration_words, plural
+
+MIN_WIDTH_PCT = 0.6
+VIEW_WIDTH = 800
+LABEL_WIDTH = 230
+BAR_LEFT = LABEL_WIDTH + 10
+BAR_SPACE = VIEW_WIDTH - BAR_LEFT - 120  # room on the right for the duration
+ROW_HEIGHT = 30
+AXIS_HEIGHT = 28
+MAX_LABEL_CHARS = 26
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    label: str
+    state: StateLook
+    started_at: dt.datetime | None
+    finished_at: dt.datetime | None
+    left_pct: float
+    width_pct: float
+    duration: str
+    still_going: bool
+
+
+@dataclass(frozen=True)
+class Timeline:
+    rows: tuple[TimelineRow, ...]
+    start: dt.datetime | None
+    end: dt.datetime | None
+
+
+def _label(run: Any) -> str:
+    for name in ("label", "task_name", "name"):
+        value = field(run, name)
+        if value:
+            return str(value)
+    return "Task"
+
+
+def _entries(items: Iterable[Any]) -> list[tuple[str, str | None, Any, Any]]:
+    """(label, state, started, finished) per run. An execution's tasks (with `runs` and child
+    `executions`) are spread into one entry per run, numbered when a task ran more than once;
+    a task with neither gets one entry without times (it has not started)."""
+    entries = []
+    for item in items:
+        runs = list(field(item, "runs") or ()) + list(field(item, "executions") or ())
+        if field(item, "runs") is None and field(item, "executions") is None:
+            state = field(item, "state") or field(item, "mistral_state")
+            entries.append(
+                (_label(item), state, field(item, "started_at"), field(item, "finished_at"))
+            )
+            continue
+        name = _label(item)
+        if not runs:
+            entries.append((name, field(item, "mistral_state"), None, None))
+            continue
+        runs.sort(
+            key=lambda run: (
+                as_datetime(field(run, "started_at")) or dt.datetime.max.replace(tzinfo=dt.UTC)
+            )
+        )
+        for number, run in enumerate(runs, start=1):
+            label = name if len(runs) == 1 else f"{name} (run {number} of {len(runs)})"
+            entries.append(
+                (label, field(run, "state"), field(run, "started_at"), field(run, "finished_at"))
+            )
+    return entries
+
+
+def build_timeline(runs: Iterable[Any], now: dt.datetime | None = None) -> Timeline:
+    """Rows in start order (runs not started yet last). Items are an execution's tasks, or runs
+    as dicts or objects with a label / task_name / name, a state, started_at and finished_at;
+    runs not finished yet end now."""
+    now = now or timezone.now()
+    items = [
+        (label, describe_state(state, "task"), as_datetime(started), as_datetime(finished))
+        for label, state, started, finished in _entries(runs)
+    ]
+    timed = [(s, f or max(now, s)) for _, _, s, f in items if s is not None]
+    if not timed:
+        waiting = (
+            TimelineRow(label, look, s, f, 0.0, 0.0, "", False) for label, look, s, f in items
+        )
+        return Timeline(tuple(waiting), None, None)
+    start = min(s for s, _ in timed)
+    end = max(f for _, f in timed)
+    span = max((end - start).total_seconds(), 1.0)
+    rows: list[TimelineRow] = []
+    for label, look, started, finished in items:
+        if started is None:
+            rows.append(TimelineRow(label, look, None, finished, 0.0, 0.0, "", False))
+            continue
+        until = finished or max(now, started)
+        left = (started - start).total_seconds() / span * 100
+        width = max((until - started).total_seconds() / span * 100, MIN_WIDTH_PCT)
+        width = min(width, 100 - left) if left < 100 else MIN_WIDTH_PCT
+        rows.append(
+            TimelineRow(
+                label,
+                look,
+                started,
+                finished,
+                round(left, 3),
+                round(width, 3),
+                duration_words(until - started),
+                finished is None,
+            )
+        )
+    rows.sort(key=lambda row: (row.started_at is None, row.started_at or start))
+    return Timeline(tuple(rows), start, end)
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+def _clock(moment: dt.datetime) -> str:
+    local = timezone.localtime(moment)
+    return f"{local:%H:%M:%S} {local.tzname() or ''}".rstrip()
+
+
+def render_timeline_svg(timeline: Timeline) -> SafeString | None:
+    """The timeline as an SVG image (role="img" with a label), or None with nothing to draw."""
+    if not timeline.rows or timeline.start is None or timeline.end is None:
+        return None
+    height = len(timeline.rows) * ROW_HEIGHT + AXIS_HEIGHT
+    parts = []
+    for index, row in enumerate(timeline.rows):
+        top = index * ROW_HEIGHT
+        name = row.label if len(row.label) <= MAX_LABEL_CHARS else row.label[:25] + "…"
+        parts.append(
+            f'<g class="timeline__row timeline__row--{row.state.tone}">'
+            f"<title>{escape(f'{row.label}: {row.state.label}, {row.duration}'.rstrip(', '))}"
+            f'</title><text x="0" y="{top + 20}" fill="{PALETTE["text"]}">'
+            f'<tspan aria-hidden="true">{escape(row.state.icon)}</tspan> {escape(name)}</text>'
+        )
+        if row.started_at is not None:
+            fill, outline = TONE_COLOURS[row.state.tone]
+            x = BAR_LEFT + row.left_pct / 100 * BAR_SPACE
+            width = row.width_pct / 100 * BAR_SPACE
+            parts.append(
+                f'<rect class="timeline__bar" x="{_fmt(x)}" y="{top + 6}" width="{_fmt(width)}" '
+                f'height="{ROW_HEIGHT - 12}" rx="3" fill="{PALETTE[fill]}" '
+                f'stroke="{PALETTE[outline]}" stroke-width="1.5"/>'
+                f'<text x="{_fmt(x + width + 6)}" y="{top + 20}" class="timeline__duration" '
+                f'fill="{PALETTE["muted"]}">{escape(row.duration)}'
+                f"{' so far' if row.still_going else ''}</text>"
+            )
+        parts.append("</g>")
+    axis_y = len(timeline.rows) * ROW_HEIGHT + 18
+    parts.append(
+        f'<g class="timeline__axis" fill="{PALETTE["muted"]}">'
+        f'<text x="{BAR_LEFT}" y="{axis_y}">{escape(_clock(timeline.start))}</text>'
+        f'<text x="{BAR_LEFT + BAR_SPACE}" y="{axis_y}" text-anchor="end">'
+        f"{escape(_clock(timeline.end))}</text></g>"
+    )
+    label = (
+        f"Timeline of {plural(len(timeline.rows), 'task run')} from {_clock(timeline.start)} "
+        f"to {_clock(timeline.end)}. The table below lists the same runs."
+    )
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="timeline__picture" role="img" '
+        f'aria-label="{escape(label)}" viewBox="0 0 {VIEW_WIDTH} {height}" '
+        f'font-family="system-ui, sans-serif" font-size="13">'
+        f"<title>{escape(label)}</title>{''.join(parts)}</svg>"
+    )
+    return mark_safe(svg)  # noqa: S308 - every piece of text is escaped above

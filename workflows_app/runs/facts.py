@@ -1,0 +1,104 @@
+"""What an execution page says in plain words, and which actions it offers.
+
+Pure functions of the typed `Execution` and the viewer's access level, so tests can check the
+rules without a server. The platform stays the authority: a hidden button is a courtesy, and
+the API still refuses what the person's level does not allow.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from workflows_app.civis.types import Execution, Task
+from workflows_app.words.states import execution_state
+
+WRITE_LEVELS = ("write", "manage")
+UNFINISHED = ("running", "queued", "paused")
+
+
+@dataclass(frozen=True)
+class Actions:
+    run_again: bool = False
+    cancel: bool = False
+    resume: bool = False
+    retry_failed: bool = False
+    retry_tasks: tuple[str, ...] = ()
+
+    @property
+    def any(self) -> bool:
+        return self.run_again or self.cancel or self.resume or self.retry_failed
+
+
+def shown_state(execution: Execution) -> str | None:
+    """The state to show: `paused` when Mistral says so (Civis says `running` then)."""
+    return execution_state(execution.state, execution.mistral_state)
+
+
+def failed_tasks(execution: Execution) -> tuple[Task, ...]:
+    return tuple(t for t in execution.tasks if (t.mistral_state or "").lower() == "error")
+
+
+def allowed_actions(execution: Execution, level: str | None) -> Actions:
+    """Actions the state and the viewer's access allow (write or manage may act)."""
+    if level not in WRITE_LEVELS:
+        return Actions()
+    state = shown_state(execution)
+    failed = tuple(t.name for t in failed_tasks(execution)) if state == "failed" else ()
+    return Actions(
+        run_again=execution.is_terminal,
+        cancel=state in UNFINISHED,
+        resume=state == "paused",
+        retry_failed=bool(failed),
+        retry_tasks=failed,
+    )
+
+
+_PLAIN: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^Failure caused by error in tasks: (?P<x>.+)$"), "These tasks failed: {x}."),
+    (
+        re.compile(r"^Task timed out \[timeout\(s\)=(?P<x>[\d.]+)\]\.?$"),
+        "It ran longer than its limit of {x} seconds, so it was stopped.",
+    ),
+    (
+        re.compile(r"^Delayed by '(?:retry)' policy \[delay=(?P<x>[\d.]+)\]$"),
+        "It failed and will try again in {x} seconds.",
+    ),
+    (
+        re.compile(r"^Delayed by '[\w-]+' policy \[delay=(?P<x>[\d.]+)\]$"),
+        "Waiting {x} seconds, as the workflow asks.",
+    ),
+    (
+        re.compile(r"^Set by 'pause-before' policy$"),
+        "The workflow pauses before this task until someone resumes it.",
+    ),
+    (re.compile(r"^Blocked by tasks: (?P<x>.+)$"), "Waiting for these tasks first: {x}."),
+    (
+        re.compile(r"^Failed by tasks: (?P<x>.+)$"),
+        "It could not start because tasks it waits for failed: {x}.",
+    ),
+    (
+        re.compile(r"^Fail action expected exception\.?$"),
+        "The workflow is written to stop with a failure at this step.",
+    ),
+    (
+        re.compile(r"^Run (?P<run>\d+) of job (?P<job>\d+) failed$"),
+        "Its job (run {run} of job {job}) failed. Its log below says why.",
+    ),
+    (
+        re.compile(r"^Failed by 'fail' command in task (?P<x>.+)$"),
+        "The workflow stopped itself with a failure after task {x}.",
+    ),
+    (re.compile(r"^Execution is running$"), "It is running."),
+)
+
+
+def plain_words(info: str | None) -> str | None:
+    """Mistral's state info in plain words, or None when we have no better words for it (the
+    page then shows the platform's text as it is)."""
+    text = (info or "").strip()
+    for pattern, words in _PLAIN:
+        match = pattern.match(text)
+        if match:
+            return words.format(**match.groupdict())
+    return None

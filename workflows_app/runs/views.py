@@ -1,0 +1,317 @@
+"""Execution pages: one execution (with its live state), one task, the actions on an execution
+(run again, cancel, resume, retry), and `/executions/` across workflows.
+
+The execution page and its live fragment share one URL: a full page load reads the platform
+(and shares what it read), an htmx refresh reads only the shared cache that the one poller of
+that execution keeps fresh (see `live_status`). Both answers carry `Vary: HX-Request`.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import HttpResponseClientRedirect
+
+from workflows_app.civis import errors
+from workflows_app.civis.concurrency import gather
+from workflows_app.civis.types import Execution
+from workflows_app.core import accounts
+from workflows_app.core.rendering import page_or_fragment, wants_fragment
+from workflows_app.models import SessionKey
+from workflows_app.runs import index as execution_index
+from workflows_app.runs import live_status
+from workflows_app.runs.facts import allowed_actions, failed_tasks, plain_words, shown_state
+from workflows_app.runs.forms import ExecutionFilterForm, RetryForm
+from workflows_app.runs.tasks import sweep_person
+
+LEVEL_SECONDS = 10 * 60
+MAX_LOGGED_RUNS = 10
+ACTION_WORDS = {
+    "cancel": {
+        "title": "Cancel this run?",
+        "button": "Yes, cancel this run",
+        "back": "No, keep it running",
+        "effect": "Every task still running or waiting stops, and the run ends as cancelled. "
+        "This cannot be undone, but you can run the workflow again.",
+        "done": "The run was cancelled.",
+    },
+    "resume": {
+        "title": "Resume this run?",
+        "button": "Yes, resume this run",
+        "back": "No, leave it paused",
+        "effect": "The run carries on from where it paused.",
+        "done": "The run was resumed.",
+    },
+    "retry": {
+        "title": "Retry the failed tasks?",
+        "button": "Yes, retry failed tasks",
+        "back": "No, go back",
+        "effect": "Every failed task runs again, and the tasks after them follow.",
+        "done": "The failed tasks are running again.",
+    },
+    "run-again": {
+        "title": "Run this workflow again?",
+        "button": "Yes, run it again",
+        "back": "No, go back",
+        "effect": "A new run starts now with the same input and the same included tasks.",
+        "done": "A new run has started.",
+    },
+}
+
+
+# -- helpers ---------------------------------------------------------------------------------
+
+
+def _session_key_id(request) -> int | None:
+    """The reference the poller acts by: this session's SessionKey row (never the key)."""
+    return (
+        SessionKey.objects.filter(session_key=request.session.session_key, user=request.user)
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+def _level_key(request, workflow_id: int) -> str:
+    return f"live:level:{request.user.pk}:{workflow_id}"
+
+
+def _remember_level(request, workflow) -> None:
+    cache.set(_level_key(request, workflow.id), workflow.my_permission_level or "", LEVEL_SECONDS)
+
+
+def _viewer_level(request, workflow_id: int) -> str | None:
+    """The viewer's access to the workflow: remembered from the full page, asked otherwise."""
+    level = cache.get(_level_key(request, workflow_id))
+    if level is None:
+        workflow = accounts.client_for(request).get_workflow(workflow_id)
+        _remember_level(request, workflow)
+        level = workflow.my_permission_level
+    return level or None
+
+
+def _account(request):
+    return getattr(request.user, "civis", None)
+
+
+def _keep_watching(request, workflow_id: int, execution: Execution) -> None:
+    """Share what we read and, while it is not finished, make sure one poller keeps it fresh."""
+    live_status.write_snapshot(execution)
+    if not execution.is_terminal and (session_key_id := _session_key_id(request)):
+        live_status.ensure_poller(workflow_id, execution.id, session_key_id)
+
+
+def _unfinished(execution: Execution) -> list[str]:
+    """Tasks a cancel would stop (UX.md: say exactly what a cancel will do)."""
+    finished = ("success", "error", "cancelled")
+    return [t.name for t in execution.tasks if (t.mistral_state or "").lower() not in finished]
+
+
+def _live_context(request, workflow_id: int, execution: Execution, level: str | None, fetched_at):
+    tasks_by_name = {task.name: task for task in execution.tasks}
+    return {
+        "workflow_id": workflow_id,
+        "execution": execution,
+        "state": shown_state(execution),
+        "state_words": plain_words(execution.mistral_state_info),
+        "actions": allowed_actions(execution, level),
+        "failures": [
+            {
+                "task": task,
+                "words": plain_words(task.mistral_state_info),
+                "dialog_id": f"confirm-retry-{number}",
+                "retry_words": _retry_one_words(task.name),
+            }
+            for number, task in enumerate(failed_tasks(execution), start=1)
+        ],
+        "tasks": [
+            {"task": task, "words": plain_words(task.mistral_state_info)}
+            for task in execution.tasks
+        ],
+        "tasks_by_name": tasks_by_name,
+        "unfinished_tasks": _unfinished(execution),
+        "live": not execution.is_terminal,
+        "fetched_at": fetched_at,
+        "refresh_seconds": live_status.BROWSER_REFRESH_SECONDS,
+        "action_words": {name.replace("-", "_"): words for name, words in ACTION_WORDS.items()},
+    }
+
+
+def _retry_one_words(task_name: str) -> dict[str, str]:
+    return {
+        **ACTION_WORDS["retry"],
+        "title": f"Retry task {task_name}?",
+        "button": "Yes, retry this task",
+        "effect": "This task runs again, and the tasks after it follow.",
+        "done": f"Task {task_name} is running again.",
+    }
+
+
+def _render_live(request, workflow_id: int, execution_id: int, *, with_messages: bool = False):
+    """The live fragment from the shared cache (reading the platform only when nobody has).
+
+    The snapshot was read with someone's key, maybe not this viewer's: their own access to the
+    workflow is checked first (asked upstream, or remembered from their own page load for
+    LEVEL_SECONDS), so nobody sees a run they could not open themselves."""
+    level = _viewer_level(request, workflow_id)
+    snapshot = live_status.read_snapshot(execution_id)
+    if (
+        snapshot is None
+        or snapshot.execution.workflow_id != workflow_id
+        or live_status.needs_fallback_read(snapshot)
+    ):
+        execution = accounts.client_for(request).get_executions(workflow_id, execution_id)
+        snapshot = live_status.write_snapshot(execution)
+    execution = snapshot.execution
+    if not execution.is_terminal and (session_key_id := _session_key_id(request)):
+        live_status.ensure_poller(workflow_id, execution_id, session_key_id)
+    context = _live_context(request, workflow_id, execution, level, snapshot.fetched_at)
+    context["with_messages"] = with_messages
+    return render(request, "runs/_execution_live.html", context)
+
+
+# -- pages -----------------------------------------------------------------------------------
+
+
+@accounts.signed_in
+@vary_on_headers("HX-Request")
+def execution_detail(request, workflow_id: int, execution_id: int):
+    if wants_fragment(request):
+        return _render_live(request, workflow_id, execution_id)
+    client = accounts.client_for(request)
+    workflow, execution = gather(
+        lambda: client.get_workflow(workflow_id),
+        lambda: client.get_executions(workflow_id, execution_id),
+    )
+    _remember_level(request, workflow)
+    _keep_watching(request, workflow_id, execution)
+    if account := _account(request):
+        execution_index.index_executions(account, workflow, [execution])
+    context = _live_context(
+        request, workflow_id, execution, workflow.my_permission_level, timezone.now()
+    )
+    context.update(workflow=workflow)
+    return render(request, "runs/execution_detail.html", context)
+
+
+@accounts.signed_in
+def execution_task(request, workflow_id: int, execution_id: int, task_name: str):
+    client = accounts.client_for(request)
+    workflow, task = gather(
+        lambda: client.get_workflow(workflow_id),
+        lambda: client.get_executions_tasks(workflow_id, execution_id, task_name),
+    )
+    runs = [run for run in task.runs if run.job_id is not None][:MAX_LOGGED_RUNS]
+    logs = gather(*(lambda r=r: client.list_job_run_logs(r.job_id, r.id) for r in runs))
+    context = {
+        "workflow": workflow,
+        "execution_id": execution_id,
+        "task": task,
+        "state_words": plain_words(task.mistral_state_info),
+        "runs": list(zip(runs, logs, strict=True)),
+        "unlogged_runs": [run for run in task.runs if run not in runs],
+    }
+    return render(request, "runs/execution_task.html", context)
+
+
+@accounts.signed_in
+@require_http_methods(["GET", "POST"])
+def execution_action(request, workflow_id: int, execution_id: int, action: str):
+    """GET: the confirmation page (for browsers without JavaScript; others confirm in a
+    dialog). POST: do it; the service module writes the audit entry either way."""
+    if action not in ACTION_WORDS:
+        raise Http404
+    form = RetryForm(request.POST or request.GET)
+    task_name = form.cleaned_data["task_name"] if form.is_valid() else ""
+    if request.method == "GET":
+        return _confirm_page(request, workflow_id, execution_id, action, task_name)
+    client = accounts.client_for(request)
+    here = reverse("runs:execution", args=[workflow_id, execution_id])
+    try:
+        result = _perform(client, workflow_id, execution_id, action, task_name)
+    except errors.Invalid as exc:
+        messages.error(request, f"The platform did not accept that: {exc.message}")
+        if request.htmx:
+            return _render_live(request, workflow_id, execution_id, with_messages=True)
+        return redirect(here)
+    words = _retry_one_words(task_name) if action == "retry" and task_name else ACTION_WORDS[action]
+    messages.success(request, words["done"])
+    live_status.write_snapshot(result)
+    if not result.is_terminal and (session_key_id := _session_key_id(request)):
+        live_status.restart_poller(workflow_id, result.id, session_key_id)
+    if action == "run-again":
+        target = reverse("runs:execution", args=[workflow_id, result.id])
+        return HttpResponseClientRedirect(target) if request.htmx else redirect(target)
+    if request.htmx:
+        return _render_live(request, workflow_id, execution_id, with_messages=True)
+    return redirect(here)
+
+
+def _perform(client, workflow_id: int, execution_id: int, action: str, task_name: str) -> Execution:
+    if action == "cancel":
+        return client.post_executions_cancel(workflow_id, execution_id)
+    if action == "resume":
+        return client.post_executions_resume(workflow_id, execution_id)
+    if action == "retry":
+        return client.post_executions_retry(workflow_id, execution_id, task_name or None)
+    previous = client.get_executions(workflow_id, execution_id)
+    return client.post_executions(
+        workflow_id, input=previous.input or None, included_tasks=previous.included_tasks or None
+    )
+
+
+def _confirm_page(request, workflow_id: int, execution_id: int, action: str, task_name: str):
+    client = accounts.client_for(request)
+    workflow, execution = gather(
+        lambda: client.get_workflow(workflow_id),
+        lambda: client.get_executions(workflow_id, execution_id),
+    )
+    actions = allowed_actions(execution, workflow.my_permission_level)
+    allowed = {
+        "cancel": actions.cancel,
+        "resume": actions.resume,
+        "retry": (task_name in actions.retry_tasks) if task_name else actions.retry_failed,
+        "run-again": actions.run_again,
+    }[action]
+    words = _retry_one_words(task_name) if action == "retry" and task_name else ACTION_WORDS[action]
+    context = {
+        "workflow": workflow,
+        "execution": execution,
+        "state": shown_state(execution),
+        "action": action,
+        "words": words,
+        "task_name": task_name,
+        "allowed": allowed,
+        "unfinished_tasks": _unfinished(execution),
+    }
+    return render(request, "runs/execution_confirm.html", context)
+
+
+@accounts.signed_in
+def execution_list(request):
+    account = _account(request)
+    if account is None:
+        raise Http404
+    form = ExecutionFilterForm(request.GET or None)
+    rows = execution_index.recent_executions(account, **form.query())
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    swept_at = execution_index.last_swept(account)
+    gathering = gave_up = False
+    if execution_index.needs_sweep(account):
+        session_key_id = _session_key_id(request)
+        if session_key_id and execution_index.mark_requested(account):
+            sweep_person.delay_on_commit(account.id, session_key_id)
+        if swept_at is None:  # never swept: wait for the first sweep, but not forever
+            gave_up = execution_index.first_sweep_overdue(account)
+            gathering = not gave_up
+    context = {"form": form, "page": page, "swept_at": swept_at, "gathering": gathering}
+    context["gave_up"] = gave_up
+    return page_or_fragment(
+        request, "runs/execution_list.html", "runs/_execution_list.html", context
+    )

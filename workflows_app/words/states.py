@@ -1,0 +1,115 @@
+"""States in plain words, each with an icon and a tone (UX.md, "Words" and "Status tag").
+
+The same state word means different things in different places: a workflow that is `idle` has
+never run, a task that is `idle` has not started yet. Callers say which kind of thing they show.
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from workflows_app.words.fields import field
+
+Kind = Literal["workflow", "execution", "task", "run"]
+TONES = ("good", "bad", "warn", "info", "neutral")
+
+
+@dataclass(frozen=True)
+class StateLook:
+    label: str
+    icon: str
+    tone: str
+    known: bool = True
+
+
+SUCCEEDED = StateLook("Succeeded", "✓", "good")
+FAILED = StateLook("Failed", "✕", "bad")
+CANCELLED = StateLook("Cancelled", "⊘", "neutral")
+RUNNING = StateLook("Running", "↻", "info")
+QUEUED = StateLook("Queued", "⋯", "info")
+PAUSED = StateLook("Paused: waiting for someone to resume it", "‖", "warn")
+WAITING = StateLook("Waiting", "◷", "warn")
+WAITING_TO_RETRY = StateLook("Waiting to retry", "↺", "warn")
+NEVER_RUN = StateLook("Never run", "○", "neutral")
+NOT_STARTED = StateLook("Not started", "○", "neutral")
+SCHEDULED = StateLook("Scheduled, not run yet", "◷", "info")
+ARCHIVED = StateLook("Archived", "▣", "neutral")
+HIDDEN = StateLook("Hidden", "◌", "neutral")
+UNKNOWN_ICON = "?"
+
+# A bulk job and its items (the console's own states, keyed by the stored word).
+BULK_ITEM_LOOKS: dict[str, StateLook] = {
+    "pending": StateLook("Waiting", "○", "neutral"),
+    "running": StateLook("In progress", "↻", "info"),
+    "done": StateLook("Done", "✓", "good"),
+    "failed": FAILED,
+    "skipped": StateLook("Not started", "⊘", "neutral"),
+}
+BULK_JOB_LOOKS: dict[str, StateLook] = {
+    "running": RUNNING,
+    "finished": StateLook("Finished", "✓", "good"),
+    "cancelled": CANCELLED,
+}
+FINISHED_WITH_FAILURES = StateLook("Finished, some failed", "!", "warn")
+
+_COMMON = {
+    "succeeded": SUCCEEDED,
+    "success": SUCCEEDED,
+    "failed": FAILED,
+    "error": FAILED,
+    "cancelled": CANCELLED,
+    "canceled": CANCELLED,
+    "running": RUNNING,
+    "queued": QUEUED,
+    "paused": PAUSED,
+    "waiting": WAITING,
+    "delayed": WAITING_TO_RETRY,
+    "running_delayed": WAITING_TO_RETRY,
+    "idle": NEVER_RUN,
+    "scheduled": SCHEDULED,
+    "archived": ARCHIVED,
+    "hidden": HIDDEN,
+}
+_BY_KIND: dict[str, dict[str, StateLook]] = {
+    "task": {"idle": NOT_STARTED},
+    "run": {"idle": NOT_STARTED},
+}
+
+
+def describe_state(state: str | None, kind: Kind | None = None) -> StateLook:
+    """The label, icon and tone for a Civis or Mistral state word.
+
+    Unknown words are shown as they are (templates escape them) with a neutral tone and a "?"
+    icon, so a new platform state never breaks a page or passes for a known one.
+    """
+    word = (state or "").strip()
+    key = word.lower().replace("-", "_").replace(" ", "_")
+    if not key:
+        return StateLook("Unknown", UNKNOWN_ICON, "neutral", known=False)
+    look = _BY_KIND.get(kind or "", {}).get(key) or _COMMON.get(key)
+    if look is not None:
+        return look
+    return StateLook(word[:1].upper() + word[1:], UNKNOWN_ICON, "neutral", known=False)
+
+
+def execution_state(state: str | None, mistral_state: str | None = None) -> str | None:
+    """The state to show for an execution: Civis says `running` for a paused one (SIMULATOR.md),
+    so Mistral's `paused` wins; otherwise the Civis word, falling back to Mistral's."""
+    if (mistral_state or "").lower() == "paused":
+        return "paused"
+    return state or mistral_state
+
+
+def task_states(tasks: Mapping[str, str] | Iterable[Any] | None) -> dict[str, str]:
+    """{task name: state} from an execution's tasks (objects or API dicts with `name` and
+    `mistral_state`), or a mapping passed through; for colouring the task graph."""
+    if tasks is None:
+        return {}
+    if isinstance(tasks, Mapping):
+        return {str(name): str(state) for name, state in tasks.items() if state}
+    states = {}
+    for task in tasks:
+        name, state = field(task, "name"), field(task, "mistral_state")
+        if name and state:
+            states[str(name)] = str(state)
+    return states

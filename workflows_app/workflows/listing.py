@@ -1,0 +1,113 @@
+"""The workflow list and a workflow's run history, as the pages ask for them.
+
+Without a name search the list is one `GET /workflows` per page. The API cannot search by
+name, so a search walks the filtered list 50 at a time (stopping after `SEARCH_LIMIT`
+workflows) and pages the matches here; the page says when it stopped early. The walked list is
+remembered for `WALK_SECONDS` per viewer and filter set, so typing a name reads it once, not
+once per keystroke. The run history
+is one call per page; the API cannot filter runs by state either, so a state filter walks the
+newest `HISTORY_LIMIT` runs the same way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from itertools import islice
+from typing import Any, Generic, TypeVar
+
+from django.core.cache import cache
+
+from workflows_app.civis.client import CivisClient
+from workflows_app.civis.pagination import MAX_PER_PAGE, Page
+from workflows_app.civis.types import ExecutionSummary, WorkflowSummary
+
+T = TypeVar("T")
+
+SEARCH_LIMIT = 1000
+HISTORY_LIMIT = 500
+WALK_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class Listing(Generic[T]):
+    """One page of rows, and whether the console had to stop looking early."""
+
+    page: Page[T]
+    looked_through: int | None = None  # how many were read to filter here (None: the API did)
+    stopped_early: bool = False
+
+
+def list_workflows(
+    client: CivisClient, params: dict[str, Any], search: str, *, viewer_id: int
+) -> Listing[WorkflowSummary]:
+    """A page of workflows for `params` (from `WorkflowFilterForm.api_params`), as the person
+    `viewer_id` (whose key `client` holds) sees them."""
+    if not search:
+        return Listing(client.list_workflows(**params))
+    filters = {k: v for k, v in params.items() if k not in ("limit", "page_num")}
+    walked = _remembered_walk(client, filters, viewer_id)
+    needle = search.casefold()
+    return _filtered_page(iter(walked), SEARCH_LIMIT, lambda w: needle in w.name.casefold(), params)
+
+
+def _remembered_walk(
+    client: CivisClient, filters: dict[str, Any], viewer_id: int
+) -> list[WorkflowSummary]:
+    """The first `SEARCH_LIMIT` + 1 workflows for `filters`, read once per `WALK_SECONDS`.
+
+    Keyed by the viewer's Civis user id (a list depends on whose key read it: never shared
+    between people), the API endpoint and the filters; the search words are not in the key,
+    since every keystroke filters the same walked list."""
+    described = json.dumps([client.endpoint, filters], sort_keys=True, default=str)
+    digest = hashlib.sha256(described.encode()).hexdigest()[:32]
+    key = f"workflows:walk:{viewer_id}:{digest}"
+    walked = cache.get(key)
+    if walked is None:
+        pages = _walk(lambda n: client.list_workflows(**filters, limit=MAX_PER_PAGE, page_num=n))
+        walked = list(islice(pages, SEARCH_LIMIT + 1))
+        cache.set(key, walked, WALK_SECONDS)
+    return walked
+
+
+def list_runs(
+    client: CivisClient, workflow_id: int, params: dict[str, Any], state: str
+) -> Listing[ExecutionSummary]:
+    """A page of a workflow's runs, newest first, optionally of one state only."""
+    if not state:
+        return Listing(client.list_executions(workflow_id, **params))
+    walked = _walk(lambda n: client.list_executions(workflow_id, limit=MAX_PER_PAGE, page_num=n))
+    return _filtered_page(walked, HISTORY_LIMIT, lambda run: _run_state(run) == state, params)
+
+
+def _run_state(run: ExecutionSummary) -> str:
+    return (run.state or "").lower()
+
+
+def _walk(fetch: Callable[[int], Page[T]]) -> Iterator[T]:
+    page_num = 1
+    while True:
+        page = fetch(page_num)
+        yield from page.items
+        if not page.items or page.page_num >= page.total_pages:
+            return
+        page_num += 1
+
+
+def _filtered_page(
+    items: Iterator[T], limit: int, keep: Callable[[T], bool], params: dict[str, Any]
+) -> Listing[T]:
+    read = list(islice(items, limit + 1))
+    stopped_early = len(read) > limit
+    read = read[:limit]
+    matches = [item for item in read if keep(item)]
+    per_page, page_num = params["limit"], params["page_num"]
+    total_pages = max(1, math.ceil(len(matches) / per_page))
+    start = (page_num - 1) * per_page
+    page = Page(
+        tuple(matches[start : start + per_page]), page_num, per_page, len(matches), total_pages
+    )
+    return Listing(page, looked_through=len(read), stopped_early=stopped_early)

@@ -1,0 +1,176 @@
+"""Workflow pages: the list, one workflow, its run history, and running it.
+
+Each page and its htmx fragment share one URL; the fragment is what a filter, search or pager
+swaps in, and the full page (same query string) is what back, refresh and a shared link get.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from workflows_app.civis import errors
+from workflows_app.civis.concurrency import gather
+from workflows_app.core.accounts import client_for, signed_in
+from workflows_app.core.rendering import page_or_fragment
+from workflows_app.pickers import lookup as people_lookup
+from workflows_app.pictures.duration_chart import render_duration_chart, success_rate
+from workflows_app.words.notifications import describe_notifications
+from workflows_app.workflows import seen as seen_workflows
+from workflows_app.workflows.forms import ExecutionFilterForm, RunWorkflowForm, WorkflowFilterForm
+from workflows_app.workflows.listing import list_runs, list_workflows
+from workflows_app.workflows.run_inputs import run_choices
+
+RECENT_RUNS = 10
+SORTS = ("name", "updated", "created")
+
+
+def execution_path(workflow_id: int, execution_id: int) -> str:
+    """Where an execution's own page lives (served by the execution pages)."""
+    return reverse("runs:execution", args=[workflow_id, execution_id])
+
+
+def _viewer_id(request) -> int:
+    return request.user.civis.civis_user_id
+
+
+@signed_in
+def workflow_list(request):
+    form = WorkflowFilterForm(request.GET)
+    listing, seen, nobody_named = None, {}, False
+    if form.is_valid():
+        client = client_for(request)
+        owner_ids = None
+        if form.owner_name_wanted:
+            people = people_lookup.people_named(client, form.owner_name_wanted)
+            owner_ids = [person_id for person_id, _ in people]
+            nobody_named = not owner_ids
+        if not nobody_named:
+            params = form.api_params(me=_viewer_id(request), owner_ids=owner_ids)
+            listing = list_workflows(client, params, form.search, viewer_id=_viewer_id(request))
+            seen = seen_workflows.recall(request.user.civis, [w.id for w in listing.page])
+    context = {
+        "form": form,
+        "listing": listing,
+        "rows": _rows(listing, seen, _viewer_id(request)),
+        "nobody_named": nobody_named,
+        "sort_links": {key: form.sort_link(key) for key in SORTS} if form.is_valid() else {},
+        "filtered": any(value for key, value in request.GET.items() if key != "page"),
+    }
+    status = 200 if form.is_valid() else 400
+    return page_or_fragment(
+        request, "workflows/workflow_list.html", "workflows/_workflow_results.html", context, status
+    )
+
+
+def _rows(listing, seen: dict, me: int) -> list[dict]:
+    """Each workflow with what the console knows of the viewer's access and its last run."""
+    if listing is None:
+        return []
+    rows = []
+    for workflow in listing.page:
+        known = seen.get(workflow.id)
+        owned = workflow.owner is not None and workflow.owner.id == me
+        rows.append(
+            {
+                "workflow": workflow,
+                "owned": owned,
+                "level": "manage" if owned else (known.level if known else None),
+                "last_run_at": known.last_run_at if known else None,
+            }
+        )
+    return rows
+
+
+@signed_in
+def workflow_detail(request, workflow_id: int):
+    client = client_for(request)
+    workflow, runs, shares, projects, git = gather(
+        lambda: client.get_workflow(workflow_id),
+        lambda: client.list_executions(workflow_id, limit=RECENT_RUNS),
+        lambda: _unless_refused(lambda: client.list_shares(workflow_id)),
+        lambda: _unless_refused(lambda: client.list_workflow_projects(workflow_id)),
+        lambda: _unless_refused(lambda: client.list_git(workflow_id)),
+    )
+    seen_workflows.remember(request.user.civis, workflow, runs.items)
+    context = {
+        "workflow": workflow,
+        "runs": runs,
+        "shares": shares,
+        "shared_with": _besides_owner(shares, workflow),
+        "projects": projects,
+        "git": git if git is not None and git.attached else None,
+        "notifications": describe_notifications(workflow.notifications),
+        "owned": workflow.owner is not None and workflow.owner.id == _viewer_id(request),
+    }
+    return render(request, "workflows/workflow_detail.html", context)
+
+
+def _besides_owner(shares, workflow) -> list:
+    """The people a workflow is shared with; the owner is listed among them upstream."""
+    if shares is None:
+        return []
+    owner_id = workflow.owner.id if workflow.owner else None
+    return [grantee for grantee in shares.users if grantee.id != owner_id]
+
+
+def _unless_refused(call):
+    """A part of the page the viewer may not be allowed to see: None instead of an error."""
+    try:
+        return call()
+    except (errors.Forbidden, errors.NotFound):
+        return None
+
+
+@signed_in
+def workflow_executions(request, workflow_id: int):
+    client = client_for(request)
+    form = ExecutionFilterForm(request.GET)
+    params = form.page_params()
+    workflow, listing = gather(
+        lambda: client.get_workflow(workflow_id),
+        lambda: list_runs(client, workflow_id, params, form.wanted_state),
+    )
+    seen_workflows.remember(request.user.civis, workflow, listing.page.items)
+    succeeded, finished = success_rate(listing.page)
+    context = {
+        "workflow": workflow,
+        "form": form,
+        "listing": listing,
+        "chart": render_duration_chart(listing.page, described_by="run-history-caption"),
+        "succeeded": succeeded,
+        "finished": finished,
+        "rate": round(100 * succeeded / finished) if finished else None,
+    }
+    return page_or_fragment(
+        request,
+        "workflows/workflow_executions.html",
+        "workflows/_execution_results.html",
+        context,
+    )
+
+
+@signed_in
+def run_workflow(request, workflow_id: int):
+    client = client_for(request)
+    workflow = client.get_workflow(workflow_id)
+    if not workflow.can_write:
+        context = {"workflow": workflow}
+        return render(request, "workflows/workflow_run_refused.html", context, status=403)
+    bound = request.POST if request.method == "POST" else None
+    form = RunWorkflowForm(run_choices(workflow.definition), bound)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                execution = client.post_executions(workflow_id, **form.api_params())
+            except errors.Invalid as refusal:
+                form.show_upstream_errors(refusal.field_errors, str(refusal))
+            else:
+                messages.success(request, "The run has started.")
+                return redirect(execution_path(workflow_id, execution.id))
+        status = 400
+    return render(
+        request, "workflows/workflow_run.html", {"workflow": workflow, "form": form}, status=status
+    )
