@@ -1,47 +1,75 @@
-"""Typed results of the Civis API, parsed once from its camelCase JSON.
+"""Typed results of the Civis API, parsed once from its camelCase JSON by pydantic models.
 
-Every type has `from_json`, which tolerates nulls where the spec promises values (the platform
-sends many), ignores fields it does not know, and turns timestamps into aware datetimes. Pages
-and templates only ever see these objects, never raw dicts.
+Every type reads the API's camelCase names (`createdAt` → `created_at`) and still takes its own
+snake_case names when built in Python. Each has `from_json`, which tolerates nulls where the spec
+promises values (the platform sends many) and wrong-but-harmless types (`"archived": "true"`, a
+numeric `fileId`), ignores fields it does not know, and turns timestamps into aware datetimes.
+Pages and templates only ever see these objects, never raw dicts. The objects are frozen.
+
+The API answers in camelCase but takes request bodies in snake_case (as the official client
+sends them), so the models read camelCase aliases and dump (`model_dump(by_alias=True)`) in
+snake_case: the request bodies in `bodies.py` nest `Schedule` and `Notifications` that way.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any, Self
+
+from pydantic import (
+    AliasChoices,
+    AliasGenerator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    GetCoreSchemaHandler,
+    GetPydanticSchema,
+    model_validator,
+)
+from pydantic.alias_generators import to_camel
+from pydantic_core import core_schema as cs
 
 PERMISSION_LEVELS = ("read", "write", "manage")
 
 Json = Mapping[str, Any]
 
 
-# -- small readers that accept null and wrong-but-harmless types ------------------------------
+# -- lenient readers: null and wrong-but-harmless types become what the fields promise ---------
 
 
-def _str(data: Json, name: str) -> str | None:
-    value = data.get(name)
-    return None if value is None else str(value)
+def _text(value: Any) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    return str(value)
 
 
-def _int(data: Json, name: str) -> int | None:
-    value = data.get(name)
+def _name(value: Any) -> str:
+    return _text(value) or ""
+
+
+def _count(value: Any) -> int | None:
     if value is None or isinstance(value, bool):
         return None
+    if isinstance(value, int):
+        return value
     try:
         return int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
 
 
-def _bool(data: Json, name: str) -> bool | None:
-    value = data.get(name)
+def _flag(value: Any) -> bool | None:
     if value is None or isinstance(value, bool):
         return value
     if isinstance(value, str):
         return value.strip().lower() == "true"
     return bool(value)
+
+
+def _switch(value: Any) -> bool:
+    return bool(_flag(value))
 
 
 def parse_datetime(value: Any) -> datetime | None:
@@ -55,92 +83,142 @@ def parse_datetime(value: Any) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-def _dt(data: Json, name: str) -> datetime | None:
-    return parse_datetime(data.get(name))
+def _moment(value: Any) -> datetime | None:
+    return value if isinstance(value, datetime) else parse_datetime(value)
 
 
-def _dicts(data: Json, name: str) -> list[Json]:
-    value = data.get(name)
-    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
-
-
-def _obj(data: Json, name: str) -> Json | None:
-    value = data.get(name)
-    return value if isinstance(value, dict) else None
-
-
-def _ints(data: Json, name: str) -> tuple[int, ...]:
-    value = data.get(name)
-    if not isinstance(value, list):
+def _numbers(value: Any) -> tuple[int, ...]:
+    if not isinstance(value, list | tuple):
         return ()
     return tuple(int(v) for v in value if isinstance(v, int | float) and not isinstance(v, bool))
 
 
-def _strs(data: Json, name: str) -> tuple[str, ...]:
-    value = data.get(name)
-    return tuple(str(v) for v in value if v is not None) if isinstance(value, list) else ()
+def _texts(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list | tuple):
+        return ()
+    return tuple(str(v) for v in value if v is not None)
+
+
+def _objects(value: Any) -> list[Any]:
+    """The objects of a list (dicts from the API, models from Python); anything else dropped."""
+    if not isinstance(value, list | tuple):
+        return []
+    return [item for item in value if isinstance(item, dict | BaseModel)]
+
+
+def _object(value: Any) -> Any:
+    """A nested object with defaults of its own (`Schedule`, `Notifications`): null is empty."""
+    return value if isinstance(value, dict | BaseModel) else {}
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return dict(value) if isinstance(value, Mapping) else {}
+
+
+def _someone(value: Any) -> Any:
+    """A person, or None when the API sends null, a non-object or one without an id."""
+    if isinstance(value, BaseModel):
+        return value
+    return value if isinstance(value, dict) and value.get("id") is not None else None
+
+
+def _lenient(rule: Callable[[Any], Any], fast: cs.CoreSchema | None = None) -> Any:
+    """What pydantic-core takes as it is (`fast`, else the field type's own schema) is checked
+    without Python; anything else goes through `rule`, the lenient reading above, and then
+    through the field type's schema. Fast for well-formed answers, forgiving for the rest."""
+
+    def build(source: Any, handler: GetCoreSchemaHandler) -> cs.CoreSchema:
+        lenient = cs.chain_schema([cs.no_info_plain_validator_function(rule), handler(source)])
+        return cs.union_schema([fast or handler(source), lenient], mode="left_to_right")
+
+    return GetPydanticSchema(build)
+
+
+_STRICT_BOOL = cs.nullable_schema(cs.bool_schema(strict=True))
+_STRICT_INT = cs.nullable_schema(cs.int_schema(strict=True))
+
+Text = Annotated[str | None, _lenient(_text)]
+Name = Annotated[str, _lenient(_name)]
+Count = Annotated[int | None, _lenient(_count, _STRICT_INT)]
+Flag = Annotated[bool | None, _lenient(_flag, _STRICT_BOOL)]
+Switch = Annotated[bool, _lenient(_switch, cs.bool_schema(strict=True))]
+Moment = Annotated[datetime | None, BeforeValidator(_moment)]
+Numbers = Annotated[
+    tuple[int, ...], _lenient(_numbers, cs.tuple_variable_schema(cs.int_schema(strict=True)))
+]
+Texts = Annotated[
+    tuple[str, ...], _lenient(_texts, cs.tuple_variable_schema(cs.str_schema(strict=True)))
+]
+Inputs = Annotated[Mapping[str, Any], _lenient(_mapping)]
+
+
+def _wire(camel: str, snake: str, default: Any = ()) -> Any:
+    """A field named `camel` in answers and `snake` in request bodies (not its own name)."""
+    return Field(default=default, validation_alias=camel, serialization_alias=snake)
+
+
+class ApiModel(BaseModel):
+    """Frozen, reads camelCase (or its own snake_case names), ignores unknown fields.
+
+    Like the dataclasses these replaced, a model can be built with positional arguments in
+    field order (`Person(1, "Pat")`)."""
+
+    model_config = ConfigDict(
+        alias_generator=AliasGenerator(validation_alias=to_camel),
+        populate_by_name=True,
+        frozen=True,
+        extra="ignore",
+    )
+
+    def __init__(self, /, *args: Any, **data: Any) -> None:
+        if args:
+            names = tuple(type(self).model_fields)
+            if len(args) > len(names):
+                raise TypeError(f"{type(self).__name__} takes at most {len(names)} arguments")
+            for name, value in zip(names, args, strict=False):
+                if name in data:
+                    raise TypeError(f"{type(self).__name__} got two values for {name!r}")
+                data[name] = value
+        super().__init__(**data)
+
+    @classmethod
+    def from_json(cls, data: Json) -> Self:
+        """The typed object from the API's JSON; a wrong shape raises a `ValueError`."""
+        return cls.model_validate(data)
 
 
 # -- people, groups, projects ------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class GroupRef:
+class GroupRef(ApiModel):
     """A group as listed on a person (`UserGroup`)."""
 
     id: int
-    name: str
-    slug: str | None = None
-    organization_id: int | None = None
-    organization_name: str | None = None
-
-    @classmethod
-    def from_json(cls, data: Json) -> GroupRef:
-        return cls(
-            id=int(data["id"]),
-            name=_str(data, "name") or "",
-            slug=_str(data, "slug"),
-            organization_id=_int(data, "organizationId"),
-            organization_name=_str(data, "organizationName"),
-        )
+    name: Name = ""
+    slug: Text = None
+    organization_id: Count = None
+    organization_name: Text = None
 
 
-@dataclass(frozen=True)
-class Person:
+class Person(ApiModel):
     """A Civis user, from any of the user shapes (`/users/me`, `/users/{id}`, owners, members).
 
-    `username` comes from `username` or, in user lists and details, from `user`.
+    `username` comes from `username` or, in user lists and details (which have no `username`),
+    from `user`.
     """
 
     id: int
-    name: str
-    username: str | None = None
-    initials: str | None = None
-    email: str | None = None
-    online: bool | None = None
-    active: bool | None = None
-    primary_group_id: int | None = None
-    groups: tuple[GroupRef, ...] = ()
-    time_zone: str | None = None
-    organization_name: str | None = None
-    my_permission_level: str | None = None
-
-    @classmethod
-    def from_json(cls, data: Json) -> Person:
-        return cls(
-            id=int(data["id"]),
-            name=_str(data, "name") or "",
-            username=_str(data, "username") or _str(data, "user"),
-            initials=_str(data, "initials"),
-            email=_str(data, "email"),
-            online=_bool(data, "online"),
-            active=_bool(data, "active"),
-            primary_group_id=_int(data, "primaryGroupId"),
-            groups=tuple(GroupRef.from_json(g) for g in _dicts(data, "groups")),
-            time_zone=_str(data, "timeZone"),
-            organization_name=_str(data, "organizationName"),
-            my_permission_level=_str(data, "myPermissionLevel"),
-        )
+    name: Name = ""
+    username: Text = Field(default=None, validation_alias=AliasChoices("username", "user"))
+    initials: Text = None
+    email: Text = None
+    online: Flag = None
+    active: Flag = None
+    primary_group_id: Count = None
+    groups: Annotated[tuple[GroupRef, ...], _lenient(_objects)] = ()
+    time_zone: Text = None
+    organization_name: Text = None
+    my_permission_level: Text = None
 
     @property
     def label(self) -> str:
@@ -150,219 +228,137 @@ class Person:
 
 User = Person
 
-
-def _person(data: Json, name: str) -> Person | None:
-    value = _obj(data, name)
-    return Person.from_json(value) if value and value.get("id") is not None else None
+Someone = Annotated[Person | None, _lenient(_someone)]
+People = Annotated[tuple[Person, ...], _lenient(_objects)]
 
 
-@dataclass(frozen=True)
-class Group:
+class Group(ApiModel):
     """A Civis group; `members` is filled by `GET /groups/{id}` (and lists with members)."""
 
     id: int
-    name: str
-    description: str | None = None
-    slug: str | None = None
-    organization_id: int | None = None
-    organization_name: str | None = None
-    member_count: int | None = None
-    total_member_count: int | None = None
-    members: tuple[Person, ...] = ()
-    created_at: datetime | None = None
-    updated_at: datetime | None = None
-
-    @classmethod
-    def from_json(cls, data: Json) -> Group:
-        return cls(
-            id=int(data["id"]),
-            name=_str(data, "name") or "",
-            description=_str(data, "description"),
-            slug=_str(data, "slug"),
-            organization_id=_int(data, "organizationId"),
-            organization_name=_str(data, "organizationName"),
-            member_count=_int(data, "memberCount"),
-            total_member_count=_int(data, "totalMemberCount"),
-            members=tuple(Person.from_json(m) for m in _dicts(data, "members")),
-            created_at=_dt(data, "createdAt"),
-            updated_at=_dt(data, "updatedAt"),
-        )
+    name: Name = ""
+    description: Text = None
+    slug: Text = None
+    organization_id: Count = None
+    organization_name: Text = None
+    member_count: Count = None
+    total_member_count: Count = None
+    members: People = ()
+    created_at: Moment = None
+    updated_at: Moment = None
 
 
-@dataclass(frozen=True)
-class Project:
+class Project(ApiModel):
     """A project (`ProjectsProjectSummary`, or the detail's common fields)."""
 
     id: int
-    name: str
-    description: str | None = None
-    author: Person | None = None
-    users: tuple[Person, ...] = ()
-    auto_share: bool | None = None
-    archived: bool | None = None
-    hidden: bool | None = None
-    my_permission_level: str | None = None
-    created_at: datetime | None = None
-    updated_at: datetime | None = None
-
-    @classmethod
-    def from_json(cls, data: Json) -> Project:
-        return cls(
-            id=int(data["id"]),
-            name=_str(data, "name") or "",
-            description=_str(data, "description"),
-            author=_person(data, "author"),
-            users=tuple(Person.from_json(u) for u in _dicts(data, "users")),
-            auto_share=_bool(data, "autoShare"),
-            archived=_bool(data, "archived"),
-            hidden=_bool(data, "hidden"),
-            my_permission_level=_str(data, "myPermissionLevel"),
-            created_at=_dt(data, "createdAt"),
-            updated_at=_dt(data, "updatedAt"),
-        )
+    name: Name = ""
+    description: Text = None
+    author: Someone = None
+    users: People = ()
+    auto_share: Flag = None
+    archived: Flag = None
+    hidden: Flag = None
+    my_permission_level: Text = None
+    created_at: Moment = None
+    updated_at: Moment = None
 
 
 # -- workflows ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Schedule:
-    """When a workflow runs (`JobSchedule`). Days count from 0 = Sunday."""
+class Schedule(ApiModel):
+    """When a workflow runs (`JobSchedule`). Days count from 0 = Sunday.
 
-    scheduled: bool = False
-    days: tuple[int, ...] = ()
-    hours: tuple[int, ...] = ()
-    minutes: tuple[int, ...] = ()
-    runs_per_hour: int | None = None
-    days_of_month: tuple[int, ...] = ()
+    Dumped by alias, it is the snake_case body the API takes back (`scheduled_days`, ...)."""
+
+    scheduled: Switch = False
+    days: Numbers = _wire("scheduledDays", "scheduled_days")
+    hours: Numbers = _wire("scheduledHours", "scheduled_hours")
+    minutes: Numbers = _wire("scheduledMinutes", "scheduled_minutes")
+    runs_per_hour: Count = _wire("scheduledRunsPerHour", "scheduled_runs_per_hour", None)
+    days_of_month: Numbers = _wire("scheduledDaysOfMonth", "scheduled_days_of_month")
 
     @classmethod
     def from_json(cls, data: Json | None) -> Schedule:
-        if not data:
-            return cls()
-        return cls(
-            scheduled=bool(_bool(data, "scheduled")),
-            days=_ints(data, "scheduledDays"),
-            hours=_ints(data, "scheduledHours"),
-            minutes=_ints(data, "scheduledMinutes"),
-            runs_per_hour=_int(data, "scheduledRunsPerHour"),
-            days_of_month=_ints(data, "scheduledDaysOfMonth"),
-        )
+        return cls.model_validate(data or {})
 
     def to_request(self) -> dict[str, Any]:
         """The snake_case body the API takes back (for `put_workflow` / `patch_workflow`)."""
-        return {
-            "scheduled": self.scheduled,
-            "scheduled_days": list(self.days),
-            "scheduled_hours": list(self.hours),
-            "scheduled_minutes": list(self.minutes),
-            "scheduled_runs_per_hour": self.runs_per_hour,
-            "scheduled_days_of_month": list(self.days_of_month),
-        }
+        return self.model_dump(mode="json", by_alias=True)
 
 
-@dataclass(frozen=True)
-class Notifications:
-    """Who hears about a workflow's executions (`WorkflowNotifications`)."""
+class Notifications(ApiModel):
+    """Who hears about a workflow's executions (`WorkflowNotifications`).
 
-    urls: tuple[str, ...] = ()
-    success_email_subject: str | None = None
-    success_email_body: str | None = None
-    success_email_addresses: tuple[str, ...] = ()
-    failure_email_addresses: tuple[str, ...] = ()
-    stall_warning_minutes: int | None = None
-    success_on: bool | None = None
-    failure_on: bool | None = None
+    Dumped by alias, it is the snake_case body the API takes back."""
+
+    urls: Texts = ()
+    success_email_subject: Text = None
+    success_email_body: Text = None
+    success_email_addresses: Texts = ()
+    failure_email_addresses: Texts = ()
+    stall_warning_minutes: Count = None
+    success_on: Flag = None
+    failure_on: Flag = None
 
     @classmethod
     def from_json(cls, data: Json | None) -> Notifications:
-        if not data:
-            return cls()
-        return cls(
-            urls=_strs(data, "urls"),
-            success_email_subject=_str(data, "successEmailSubject"),
-            success_email_body=_str(data, "successEmailBody"),
-            success_email_addresses=_strs(data, "successEmailAddresses"),
-            failure_email_addresses=_strs(data, "failureEmailAddresses"),
-            stall_warning_minutes=_int(data, "stallWarningMinutes"),
-            success_on=_bool(data, "successOn"),
-            failure_on=_bool(data, "failureOn"),
-        )
+        return cls.model_validate(data or {})
 
     def to_request(self) -> dict[str, Any]:
         """The snake_case body the API takes back."""
-        return {
-            "urls": list(self.urls),
-            "success_email_subject": self.success_email_subject,
-            "success_email_body": self.success_email_body,
-            "success_email_addresses": list(self.success_email_addresses),
-            "failure_email_addresses": list(self.failure_email_addresses),
-            "stall_warning_minutes": self.stall_warning_minutes,
-            "success_on": self.success_on,
-            "failure_on": self.failure_on,
-        }
+        return self.model_dump(mode="json", by_alias=True)
 
 
-@dataclass(frozen=True)
-class WorkflowSummary:
-    """A row of `GET /workflows` (`WorkflowSummary`)."""
+ScheduleField = Annotated[Schedule, _lenient(_object)]
+NotificationsField = Annotated[Notifications, _lenient(_object)]
+
+
+class WorkflowSummary(ApiModel):
+    """A row of `GET /workflows` (`WorkflowSummary`). The owner is the API's `user`."""
 
     id: int
-    name: str
-    description: str | None = None
-    valid: bool | None = None
-    file_id: str | None = None
-    owner: Person | None = None
-    state: str | None = None
-    schedule: Schedule = field(default_factory=Schedule)
-    allow_concurrent_executions: bool | None = None
-    time_zone: str | None = None
-    next_execution_at: datetime | None = None
-    archived: bool = False
-    hidden: bool | None = None
-    my_permission_level: str | None = None
-    created_at: datetime | None = None
-    updated_at: datetime | None = None
-
-    @classmethod
-    def from_json(cls, data: Json) -> WorkflowSummary:
-        return cls(**_workflow_common(data))
+    name: Name = ""
+    description: Text = None
+    valid: Flag = None
+    file_id: Text = None
+    owner: Someone = Field(default=None, validation_alias="user")
+    state: Text = None
+    schedule: ScheduleField = Field(default_factory=Schedule)
+    allow_concurrent_executions: Flag = None
+    time_zone: Text = None
+    next_execution_at: Moment = None
+    archived: Switch = False
+    hidden: Flag = None
+    my_permission_level: Text = None
+    created_at: Moment = None
+    updated_at: Moment = None
 
 
-@dataclass(frozen=True)
-class Workflow:
+class Workflow(ApiModel):
     """One workflow in full (`Workflow`): definition, notifications and the caller's level."""
 
     id: int
-    name: str
-    description: str | None = None
-    definition: str | None = None
-    valid: bool | None = None
-    validation_errors: str | None = None
-    file_id: str | None = None
-    owner: Person | None = None
-    state: str | None = None
-    last_execution_id: int | None = None
-    schedule: Schedule = field(default_factory=Schedule)
-    allow_concurrent_executions: bool | None = None
-    time_zone: str | None = None
-    next_execution_at: datetime | None = None
-    notifications: Notifications = field(default_factory=Notifications)
-    archived: bool = False
-    hidden: bool | None = None
-    my_permission_level: str | None = None
-    created_at: datetime | None = None
-    updated_at: datetime | None = None
-
-    @classmethod
-    def from_json(cls, data: Json) -> Workflow:
-        return cls(
-            **_workflow_common(data),
-            definition=_str(data, "definition"),
-            validation_errors=_str(data, "validationErrors"),
-            last_execution_id=_int(data, "lastExecutionId"),
-            notifications=Notifications.from_json(_obj(data, "notifications")),
-        )
+    name: Name = ""
+    description: Text = None
+    definition: Text = None
+    valid: Flag = None
+    validation_errors: Text = None
+    file_id: Text = None
+    owner: Someone = Field(default=None, validation_alias="user")
+    state: Text = None
+    last_execution_id: Count = None
+    schedule: ScheduleField = Field(default_factory=Schedule)
+    allow_concurrent_executions: Flag = None
+    time_zone: Text = None
+    next_execution_at: Moment = None
+    notifications: NotificationsField = Field(default_factory=Notifications)
+    archived: Switch = False
+    hidden: Flag = None
+    my_permission_level: Text = None
+    created_at: Moment = None
+    updated_at: Moment = None
 
     @property
     def can_write(self) -> bool:
@@ -373,182 +369,106 @@ class Workflow:
         return self.my_permission_level == "manage"
 
 
-def _workflow_common(data: Json) -> dict[str, Any]:
-    return {
-        "id": int(data["id"]),
-        "name": _str(data, "name") or "",
-        "description": _str(data, "description"),
-        "valid": _bool(data, "valid"),
-        "file_id": _str(data, "fileId"),
-        "owner": _person(data, "user"),
-        "state": _str(data, "state"),
-        "schedule": Schedule.from_json(_obj(data, "schedule")),
-        "allow_concurrent_executions": _bool(data, "allowConcurrentExecutions"),
-        "time_zone": _str(data, "timeZone"),
-        "next_execution_at": _dt(data, "nextExecutionAt"),
-        "archived": bool(_bool(data, "archived")),
-        "hidden": _bool(data, "hidden"),
-        "my_permission_level": _str(data, "myPermissionLevel"),
-        "created_at": _dt(data, "createdAt"),
-        "updated_at": _dt(data, "updatedAt"),
-    }
-
-
 # -- executions, tasks, runs -------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class TaskRun:
+class TaskRun(ApiModel):
     """A run of a job started by a task (`WorkflowRunDetail`)."""
 
     id: int
-    job_id: int | None = None
-    my_permission_level: str | None = None
-    state: str | None = None
-    created_at: datetime | None = None
-    started_at: datetime | None = None
-    finished_at: datetime | None = None
-
-    @classmethod
-    def from_json(cls, data: Json) -> TaskRun:
-        return cls(
-            id=int(data["id"]),
-            job_id=_int(data, "jobId"),
-            my_permission_level=_str(data, "myPermissionLevel"),
-            state=_str(data, "state"),
-            created_at=_dt(data, "createdAt"),
-            started_at=_dt(data, "startedAt"),
-            finished_at=_dt(data, "finishedAt"),
-        )
+    job_id: Count = None
+    my_permission_level: Text = None
+    state: Text = None
+    created_at: Moment = None
+    started_at: Moment = None
+    finished_at: Moment = None
 
 
-@dataclass(frozen=True)
-class ChildExecution:
+class ChildExecution(ApiModel):
     """An execution of another workflow started by a task (`WorkflowChildExecutionDetail`)."""
 
     id: int
-    workflow_id: int | None = None
-    my_permission_level: str | None = None
-    state: str | None = None
-    created_at: datetime | None = None
-    started_at: datetime | None = None
-    finished_at: datetime | None = None
-
-    @classmethod
-    def from_json(cls, data: Json) -> ChildExecution:
-        return cls(
-            id=int(data["id"]),
-            workflow_id=_int(data, "workflowId"),
-            my_permission_level=_str(data, "myPermissionLevel"),
-            state=_str(data, "state"),
-            created_at=_dt(data, "createdAt"),
-            started_at=_dt(data, "startedAt"),
-            finished_at=_dt(data, "finishedAt"),
-        )
+    workflow_id: Count = None
+    my_permission_level: Text = None
+    state: Text = None
+    created_at: Moment = None
+    started_at: Moment = None
+    finished_at: Moment = None
 
 
-@dataclass(frozen=True)
-class Task:
+class Task(ApiModel):
     """A task of an execution (`WorkflowTask`); runs and child executions newest first."""
 
-    name: str
-    mistral_state: str | None = None
-    mistral_state_info: str | None = None
-    runs: tuple[TaskRun, ...] = ()
-    executions: tuple[ChildExecution, ...] = ()
-
-    @classmethod
-    def from_json(cls, data: Json) -> Task:
-        return cls(
-            name=_str(data, "name") or "",
-            mistral_state=_str(data, "mistralState"),
-            mistral_state_info=_str(data, "mistralStateInfo"),
-            runs=tuple(TaskRun.from_json(r) for r in _dicts(data, "runs")),
-            executions=tuple(ChildExecution.from_json(e) for e in _dicts(data, "executions")),
-        )
+    name: Name = ""
+    mistral_state: Text = None
+    mistral_state_info: Text = None
+    runs: Annotated[tuple[TaskRun, ...], _lenient(_objects)] = ()
+    executions: Annotated[tuple[ChildExecution, ...], _lenient(_objects)] = ()
 
 
 TERMINAL_EXECUTION_STATES = frozenset({"succeeded", "failed", "cancelled"})
 
 
-@dataclass(frozen=True)
-class ExecutionSummary:
+def _of_workflow(data: Any, workflow_id: int | None) -> Any:
+    """An execution's JSON with the workflow it belongs to (the API does not say; the path
+    it was asked on does)."""
+    return {**data, "workflowId": workflow_id}
+
+
+class ExecutionSummary(ApiModel):
     """A row of `GET /workflows/{id}/executions`. `workflow_id` is filled in by the client."""
 
     id: int
-    workflow_id: int | None = None
-    state: str | None = None
-    mistral_state: str | None = None
-    mistral_state_info: str | None = None
-    user: Person | None = None
-    started_at: datetime | None = None
-    finished_at: datetime | None = None
-    created_at: datetime | None = None
-    updated_at: datetime | None = None
+    workflow_id: Count = None
+    state: Text = None
+    mistral_state: Text = None
+    mistral_state_info: Text = None
+    user: Someone = None
+    started_at: Moment = None
+    finished_at: Moment = None
+    created_at: Moment = None
+    updated_at: Moment = None
 
     @classmethod
     def from_json(cls, data: Json, workflow_id: int | None = None) -> ExecutionSummary:
-        return cls(**_execution_common(data, workflow_id))
+        return cls.model_validate(_of_workflow(data, workflow_id))
 
     @property
     def is_terminal(self) -> bool:
         return self.state in TERMINAL_EXECUTION_STATES
 
 
-@dataclass(frozen=True)
-class Execution:
+class Execution(ApiModel):
     """One execution in full (`WorkflowExecution`). `workflow_id` is filled in by the client."""
 
     id: int
-    workflow_id: int | None = None
-    state: str | None = None
-    mistral_state: str | None = None
-    mistral_state_info: str | None = None
-    user: Person | None = None
-    definition: str | None = None
-    input: Mapping[str, Any] = field(default_factory=dict)
-    included_tasks: tuple[str, ...] = ()
-    tasks: tuple[Task, ...] = ()
-    started_at: datetime | None = None
-    finished_at: datetime | None = None
-    created_at: datetime | None = None
-    updated_at: datetime | None = None
+    workflow_id: Count = None
+    state: Text = None
+    mistral_state: Text = None
+    mistral_state_info: Text = None
+    user: Someone = None
+    definition: Text = None
+    input: Inputs = Field(default_factory=dict)
+    included_tasks: Texts = ()
+    tasks: Annotated[tuple[Task, ...], _lenient(_objects)] = ()
+    started_at: Moment = None
+    finished_at: Moment = None
+    created_at: Moment = None
+    updated_at: Moment = None
 
     @classmethod
     def from_json(cls, data: Json, workflow_id: int | None = None) -> Execution:
-        return cls(
-            **_execution_common(data, workflow_id),
-            definition=_str(data, "definition"),
-            input=dict(_obj(data, "input") or {}),
-            included_tasks=_strs(data, "includedTasks"),
-            tasks=tuple(Task.from_json(t) for t in _dicts(data, "tasks")),
-        )
+        return cls.model_validate(_of_workflow(data, workflow_id))
 
     @property
     def is_terminal(self) -> bool:
         return self.state in TERMINAL_EXECUTION_STATES
-
-
-def _execution_common(data: Json, workflow_id: int | None) -> dict[str, Any]:
-    return {
-        "id": int(data["id"]),
-        "workflow_id": workflow_id,
-        "state": _str(data, "state"),
-        "mistral_state": _str(data, "mistralState"),
-        "mistral_state_info": _str(data, "mistralStateInfo"),
-        "user": _person(data, "user"),
-        "started_at": _dt(data, "startedAt"),
-        "finished_at": _dt(data, "finishedAt"),
-        "created_at": _dt(data, "createdAt"),
-        "updated_at": _dt(data, "updatedAt"),
-    }
 
 
 # -- sharing, dependencies ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Grantee:
+class Grantee(ApiModel):
     """A user or group a workflow is shared with, at its highest level."""
 
     id: int
@@ -556,33 +476,43 @@ class Grantee:
     level: str
 
 
-@dataclass(frozen=True)
-class Share:
+_SHARE_LEVELS = (("read", "readers"), ("write", "writers"), ("manage", "owners"))
+
+
+class Share(ApiModel):
     """Who a workflow is shared with (`ShareIndex`), flattened to one level per grantee."""
 
     users: tuple[Grantee, ...] = ()
     groups: tuple[Grantee, ...] = ()
-    total_user_shares: int | None = None
-    total_group_shares: int | None = None
+    total_user_shares: Count = None
+    total_group_shares: Count = None
 
+    @model_validator(mode="before")
     @classmethod
-    def from_json(cls, data: Json) -> Share:
+    def _flatten(cls, data: Any) -> Any:
+        """`readers`/`writers`/`owners`, each with `users` and `groups`, become one grantee per
+        user or group at the highest level it holds."""
+        if not isinstance(data, dict) or not any(key in data for _, key in _SHARE_LEVELS):
+            return data
         users: dict[int, Grantee] = {}
         groups: dict[int, Grantee] = {}
-        for level, key in (("read", "readers"), ("write", "writers"), ("manage", "owners")):
-            bucket = _obj(data, key) or {}
+        for level, key in _SHARE_LEVELS:
+            bucket = data.get(key)
+            if not isinstance(bucket, dict):
+                continue
             for kind, found in (("users", users), ("groups", groups)):
-                for item in _dicts(bucket, kind):
+                for item in _objects(bucket.get(kind)):
                     # Levels are visited lowest first, so a later one is the higher one.
-                    found[int(item["id"])] = Grantee(
-                        int(item["id"]), _str(item, "name") or "", level
+                    grantee_id = int(item["id"])
+                    found[grantee_id] = Grantee(
+                        id=grantee_id, name=_name(item.get("name")), level=level
                     )
-        return cls(
-            users=tuple(users.values()),
-            groups=tuple(groups.values()),
-            total_user_shares=_int(data, "totalUserShares"),
-            total_group_shares=_int(data, "totalGroupShares"),
-        )
+        return {
+            "users": tuple(users.values()),
+            "groups": tuple(groups.values()),
+            "total_user_shares": data.get("totalUserShares"),
+            "total_group_shares": data.get("totalGroupShares"),
+        }
 
     def level_of_user(self, user_id: int) -> str | None:
         return next((g.level for g in self.users if g.id == user_id), None)
@@ -591,147 +521,93 @@ class Share:
         return next((g.level for g in self.groups if g.id == group_id), None)
 
 
-@dataclass(frozen=True)
-class Dependency:
+class Dependency(ApiModel):
     """An object a workflow depends on (`ShareDependenciesSummary` / `ShareTransferDependencies`).
 
     `shareable` comes from the dependencies list, `shared` from a transfer's answer.
     """
 
     id: int
-    object_type: str | None = None
-    fco_type: str | None = None
-    name: str | None = None
-    permission_level: str | None = None
-    description: str | None = None
-    shareable: bool | None = None
-    shared: bool | None = None
+    object_type: Text = None
+    fco_type: Text = None
+    name: Text = None
+    permission_level: Text = None
+    description: Text = None
+    shareable: Flag = None
+    shared: Flag = None
 
-    @classmethod
-    def from_json(cls, data: Json) -> Dependency:
-        return cls(
-            id=int(data["id"]),
-            object_type=_str(data, "objectType"),
-            fco_type=_str(data, "fcoType"),
-            name=_str(data, "name"),
-            permission_level=_str(data, "permissionLevel"),
-            description=_str(data, "description"),
-            shareable=_bool(data, "shareable"),
-            shared=_bool(data, "shared"),
-        )
+
+class TransferResult(ApiModel):
+    """The answer of a transfer (`ShareTransfer`): the dependencies the new owner lacked."""
+
+    dependencies: Annotated[tuple[Dependency, ...], BeforeValidator(lambda v: v or ())] = ()
 
 
 # -- git ---------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class GitMetadata:
-    """The git file a workflow is attached to (`GitFile`)."""
+class GitMetadata(ApiModel):
+    """The git file a workflow is attached to (`GitFile`); the repo's id and URL come from its
+    nested `gitRepo`."""
 
-    git_ref: str | None = None
-    git_branch: str | None = None
-    git_path: str | None = None
-    git_repo_id: int | None = None
-    git_repo_url: str | None = None
-    git_ref_type: str | None = None
-    pull_from_git: bool | None = None
+    git_ref: Text = None
+    git_branch: Text = None
+    git_path: Text = None
+    git_repo_id: Count = None
+    git_repo_url: Text = None
+    git_ref_type: Text = None
+    pull_from_git: Flag = None
 
+    @model_validator(mode="before")
     @classmethod
-    def from_json(cls, data: Json) -> GitMetadata:
-        repo = _obj(data, "gitRepo") or {}
-        return cls(
-            git_ref=_str(data, "gitRef"),
-            git_branch=_str(data, "gitBranch"),
-            git_path=_str(data, "gitPath"),
-            git_repo_id=_int(repo, "id"),
-            git_repo_url=_str(repo, "repoUrl"),
-            git_ref_type=_str(data, "gitRefType"),
-            pull_from_git=_bool(data, "pullFromGit"),
-        )
+    def _repo(cls, data: Any) -> Any:
+        if not isinstance(data, dict) or "git_repo_id" in data or "git_repo_url" in data:
+            return data
+        repo = data.get("gitRepo")
+        repo = repo if isinstance(repo, dict) else {}
+        return {**data, "gitRepoId": repo.get("id"), "gitRepoUrl": repo.get("repoUrl")}
 
     @property
     def attached(self) -> bool:
         return bool(self.git_repo_url or self.git_path)
 
 
-@dataclass(frozen=True)
-class GitCommit:
+class GitCommit(ApiModel):
     """A commit on the attached branch (`GitFileGitCommit`)."""
 
-    commit_hash: str
-    author_name: str | None = None
-    date: datetime | None = None
-    message: str | None = None
-
-    @classmethod
-    def from_json(cls, data: Json) -> GitCommit:
-        return cls(
-            commit_hash=_str(data, "commitHash") or "",
-            author_name=_str(data, "authorName"),
-            date=_dt(data, "date"),
-            message=_str(data, "message"),
-        )
+    commit_hash: Name = ""
+    author_name: Text = None
+    date: Moment = None
+    message: Text = None
 
 
-@dataclass(frozen=True)
-class GitFileContent:
+class GitFileContent(ApiModel):
     """A file's contents at a commit (`GitFileContent`), also the answer of commit/checkout."""
 
-    content: str | None = None
-    type: str | None = None
-    size: int | None = None
-    file_hash: str | None = None
-
-    @classmethod
-    def from_json(cls, data: Json) -> GitFileContent:
-        return cls(
-            content=_str(data, "content"),
-            type=_str(data, "type"),
-            size=_int(data, "size"),
-            file_hash=_str(data, "fileHash"),
-        )
+    content: Text = None
+    type: Text = None
+    size: Count = None
+    file_hash: Text = None
 
 
 # -- jobs --------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class JobRun:
+class JobRun(ApiModel):
     """A run of a job (`JobRun`)."""
 
     id: int
-    state: str | None = None
-    created_at: datetime | None = None
-    started_at: datetime | None = None
-    finished_at: datetime | None = None
-    error: str | None = None
-
-    @classmethod
-    def from_json(cls, data: Json) -> JobRun:
-        return cls(
-            id=int(data["id"]),
-            state=_str(data, "state"),
-            created_at=_dt(data, "createdAt"),
-            started_at=_dt(data, "startedAt"),
-            finished_at=_dt(data, "finishedAt"),
-            error=_str(data, "error"),
-        )
+    state: Text = None
+    created_at: Moment = None
+    started_at: Moment = None
+    finished_at: Moment = None
+    error: Text = None
 
 
-@dataclass(frozen=True)
-class RunLog:
+class RunLog(ApiModel):
     """One log line of a run (`LogRunLogResponseSummary`)."""
 
     id: int
-    message: str = ""
-    level: str | None = None
-    created_at: datetime | None = None
-
-    @classmethod
-    def from_json(cls, data: Json) -> RunLog:
-        return cls(
-            id=int(data["id"]),
-            message=_str(data, "message") or "",
-            level=_str(data, "level"),
-            created_at=_dt(data, "createdAt"),
-        )
+    message: Name = ""
+    level: Text = None
+    created_at: Moment = None
