@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 EXTRAS := postgres,test,dev
 
-.PHONY: install run test lint format bench migrate clean
+.PHONY: install run test test-fast lint format bench migrate clean
 
 install: $(STAMP)
 
@@ -23,6 +23,10 @@ run: install migrate
 
 test: install
 	$(BIN)/python -m webui.embedded_redis exec -- $(BIN)/pytest $(PYTEST_ARGS)
+
+# The inner loop: everything that needs no browser and no Celery worker.
+test-fast: install
+	$(BIN)/python -m webui.embedded_redis exec -- $(BIN)/pytest -m "not browser and not celery" $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

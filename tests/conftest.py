@@ -264,3 +264,18 @@ def page(chromium):
 def pytest_report_header(config):
     browser = "found" if shutil.which(CHROMIUM) else "MISSING (browser tests skip)"
     return [f"chromium: {CHROMIUM} {browser}", f"redis: {os.environ.get('REDIS_URL', 'default')}"]
+
+
+# Fixtures that bring a real browser or a real Celery worker: tests using them carry the
+# matching marker whether or not they say so, so `make test-fast` can leave them out.
+_BROWSER_FIXTURES = {"chromium", "page"}
+_WORKER_FIXTURES = {"celery_worker", "start_worker"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        used = set(getattr(item, "fixturenames", ()))
+        if used & _BROWSER_FIXTURES:
+            item.add_marker(pytest.mark.browser)
+        if used & _WORKER_FIXTURES:
+            item.add_marker(pytest.mark.celery)
