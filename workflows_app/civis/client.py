@@ -28,6 +28,18 @@ from urllib.parse import quote
 from django.conf import settings
 
 from . import audit
+from .bodies import (
+    ApiKeyBody,
+    ArchiveBody,
+    CloneBody,
+    CommitBody,
+    ExecutionBody,
+    GitBody,
+    RetryBody,
+    ShareBody,
+    TransferBody,
+    WorkflowBody,
+)
 from .errors import CivisError, Unavailable
 from .pagination import MAX_PER_PAGE, Page, iterate_pages
 from .session import PROFILES, Answer, RateLimit, RetryPolicy, Transport
@@ -47,6 +59,7 @@ from .types import (
     Schedule,
     Share,
     Task,
+    TransferResult,
     Workflow,
     WorkflowSummary,
 )
@@ -192,7 +205,7 @@ class CivisClient:
         hidden: bool | None = None,
     ) -> Workflow:
         """`POST /workflows` (reference `post`): create a workflow."""
-        body = _workflow_body(
+        body = WorkflowBody(
             name=name,
             description=description,
             from_job_chain=from_job_chain,
@@ -202,7 +215,7 @@ class CivisClient:
             time_zone=time_zone,
             notifications=notifications,
             hidden=hidden,
-        )
+        ).wire()
         answer = self._mutate("post", "POST", "workflows", object_id=None, json=body)
         return _parse(Workflow.from_json, answer.data)
 
@@ -258,7 +271,7 @@ class CivisClient:
 
     def _write_workflow(self, action: str, id: int, **attributes: Any) -> Workflow:
         """PUT or PATCH: the same body (fields left out when None); the audit keeps field names."""
-        body = _workflow_body(**attributes)
+        body = WorkflowBody(**attributes).wire()
         answer = self._mutate(
             action, action.upper(), f"workflows/{id}", object_id=id, json=body, detail=_fields(body)
         )
@@ -272,7 +285,9 @@ class CivisClient:
         clone_notifications: bool | None = None,
     ) -> Workflow:
         """`POST /workflows/{id}/clone` (reference `post_clone`): the clone is returned."""
-        body = _body(clone_schedule=clone_schedule, clone_notifications=clone_notifications)
+        body = CloneBody(
+            clone_schedule=clone_schedule, clone_notifications=clone_notifications
+        ).wire()
         answer = self._mutate(
             "post_clone", "POST", f"workflows/{id}/clone", object_id=id, json=body
         )
@@ -285,7 +300,7 @@ class CivisClient:
             "PUT",
             f"workflows/{id}/archive",
             object_id=id,
-            json={"status": status},
+            json=ArchiveBody(status=status).wire(),
             detail={"status": status},
         )
         return _parse(Workflow.from_json, answer.data)
@@ -348,12 +363,13 @@ class CivisClient:
         """Shares with people (`kind` "users") or groups ("groups"): the same call shape."""
         ids = [int(grantee) for grantee in grantee_ids]
         id_field = f"{kind[:-1]}_ids"
-        body = _body(
-            **{id_field: ids},
+        body = ShareBody(
+            user_ids=ids if kind == "users" else None,
+            group_ids=ids if kind == "groups" else None,
             permission_level=permission_level,
             share_email_body=share_email_body,
             send_shared_email=send_shared_email,
-        )
+        ).wire()
         answer = self._mutate(
             f"put_shares_{kind}",
             "PUT",
@@ -389,12 +405,12 @@ class CivisClient:
     ) -> tuple[Dependency, ...]:
         """`PUT /workflows/{id}/transfer` (reference `put_transfer`): make `user_id` the owner.
         Returns the dependencies the new owner lacked (with `shared` when included)."""
-        body = _body(
+        body = TransferBody(
             user_id=user_id,
             include_dependencies=include_dependencies,
             email_body=email_body,
             send_email=send_email,
-        )
+        ).wire()
         detail = {"user_id": user_id, "include_dependencies": include_dependencies}
         answer = self._mutate(
             "put_transfer",
@@ -405,7 +421,7 @@ class CivisClient:
             detail=detail,
         )
         data = answer.data if isinstance(answer.data, dict) else {}
-        return _parse_list(Dependency.from_json, data.get("dependencies") or [])
+        return _parse(TransferResult.from_json, data).dependencies
 
     # -- projects ----------------------------------------------------------------------------
 
@@ -518,7 +534,7 @@ class CivisClient:
         )
 
     def _git_write(self, action: str, method: str, id: int, **fields: Any) -> GitMetadata:
-        body = _body(**fields)
+        body = GitBody(**fields).wire()
         answer = self._mutate(
             action, method, f"workflows/{id}/git", object_id=id, json=body, detail=_fields(body)
         )
@@ -540,7 +556,7 @@ class CivisClient:
         self, id: int, content: str, message: str, file_hash: str
     ) -> GitFileContent:
         """`POST /workflows/{id}/git/commits` (reference `post_git_commits`): commit and push."""
-        body = {"content": content, "message": message, "file_hash": file_hash}
+        body = CommitBody(content=content, message=message, file_hash=file_hash).wire()
         answer = self._mutate(
             "post_git_commits",
             "POST",
@@ -612,11 +628,11 @@ class CivisClient:
         included_tasks: Iterable[str] | None = None,
     ) -> Execution:
         """`POST /workflows/{id}/executions` (reference `post_executions`): run it now."""
-        body = _body(
+        body = ExecutionBody(
             target_task=target_task,
             input=dict(input) if input is not None else None,
             included_tasks=list(included_tasks) if included_tasks is not None else None,
-        )
+        ).wire()
         answer = self._mutate(
             "post_executions", "POST", f"workflows/{id}/executions", object_id=id, json=body
         )
@@ -637,12 +653,14 @@ class CivisClient:
     ) -> Execution:
         """`POST /workflows/{id}/executions/{execution_id}/retry`
         (reference `post_executions_retry`): one failed task, or all of them."""
-        return self._execution_command("retry", id, execution_id, task_name=task_name)
+        return self._execution_command(
+            "retry", id, execution_id, RetryBody(task_name=task_name).wire()
+        )
 
     def _execution_command(
-        self, command: str, id: int, execution_id: int, **fields: Any
+        self, command: str, id: int, execution_id: int, body: Mapping[str, Any] | None = None
     ) -> Execution:
-        body = _body(**fields)
+        body = dict(body or {})
         answer = self._mutate(
             f"post_executions_{command}",
             "POST",
@@ -715,7 +733,7 @@ class CivisClient:
         """`POST /users/{id}/api_keys` (`client.users.post_api_keys`): mint a key for `user_id`
         ("me", or anyone when the caller is an admin). Returns the new key itself: treat it
         like a password (the audit record holds only the key's id)."""
-        body = _body(name=name, expires_in=expires_in)
+        body = ApiKeyBody(name=name, expires_in=expires_in).wire()
         answer = self._mutate(
             "post_api_keys",
             "POST",
@@ -813,35 +831,12 @@ class CivisClient:
         return answer
 
 
-# -- request shaping -------------------------------------------------------------------------
-
-
-def _body(**fields: Any) -> dict[str, Any]:
-    """A snake_case JSON body without the fields left out (the official client's habit)."""
-    return {name: value for name, value in fields.items() if value is not None}
-
-
-def _workflow_body(
-    *,
-    schedule: Schedule | Mapping[str, Any] | None = None,
-    notifications: Notifications | Mapping[str, Any] | None = None,
-    **fields: Any,
-) -> dict[str, Any]:
-    """A workflow's attributes as a request body: typed schedule and notifications in wire form."""
-    return _body(
-        **fields, schedule=_request_form(schedule), notifications=_request_form(notifications)
-    )
+# -- request shaping (bodies are the models of `bodies.py`) ----------------------------------
 
 
 def _fields(body: Mapping[str, Any]) -> dict[str, Any]:
     """Audit detail for an edit: which fields changed, not their (free-text) values."""
     return {"fields": sorted(body)}
-
-
-def _request_form(value: Schedule | Notifications | Mapping[str, Any] | None) -> Any:
-    if isinstance(value, Schedule | Notifications):
-        return value.to_request()
-    return dict(value) if value is not None else None
 
 
 def _query(params: Mapping[str, Any]) -> dict[str, Any]:
