@@ -141,9 +141,26 @@ def retry_after_seconds(headers: Mapping[str, str]) -> float:
         return 0.0
 
 
+def key_forms(api_key: str) -> list[str]:
+    """Every way the key can appear in text: as is, stripped, escaped as `repr` and `requests`
+    print it (a line break as `\\n`), as bytes, URL-quoted, and each line of a key pasted across
+    lines; longest first, so a longer form is replaced before a part of it."""
+    from urllib.parse import quote
+
+    if not api_key:
+        return []
+    forms = {api_key, api_key.strip(), repr(api_key)[1:-1], ascii(api_key)[1:-1]}
+    forms.add(repr(api_key.encode("utf-8", "backslashreplace"))[2:-1])
+    forms.add(quote(api_key, safe=""))
+    forms.update(part.strip() for part in api_key.splitlines() if len(part.strip()) >= 4)
+    return sorted((f for f in forms if f), key=len, reverse=True)
+
+
 def redact(text: str, api_key: str) -> str:
-    """`text` with every occurrence of the key replaced, for messages we did not write."""
-    return text.replace(api_key, "[api key]") if api_key else text
+    """`text` with every form of the key replaced, for messages we did not write."""
+    for form in key_forms(api_key):
+        text = text.replace(form, "[api key]")
+    return text
 
 
 def _json_or_none(response: requests.Response) -> Any:

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.auth import get_user_model, login, logout
 from django.db import transaction
+from django.views.decorators.debug import sensitive_variables
 
 from workflows_app.civis.client import CivisClient
 from workflows_app.civis.errors import Unauthorized
@@ -38,6 +39,7 @@ def client_address(request) -> str:
     return request.META.get("REMOTE_ADDR", "unknown")
 
 
+@sensitive_variables("api_key")
 def sign_in(request, api_key: str) -> CivisAccount:
     """Check the key upstream, then log the person in on a fresh session id.
 

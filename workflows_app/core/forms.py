@@ -1,15 +1,48 @@
 from django import forms
 
+# A Civis API key is a short run of printable ASCII letters, digits and punctuation; anything
+# else (a line break from a key pasted across two lines, a curly quote, a space) cannot be one,
+# and must never reach an HTTP header, where it fails with the key printed in the error.
+KEY_MIN_LENGTH = 4
+KEY_MAX_LENGTH = 256
+
+
+KEY_WRONG_CHARACTERS = (
+    "An API key has only letters, digits and punctuation, on one line. Copy it again from the "
+    "platform, without spaces or line breaks."
+)
+
+
+def key_form_problem(key: str) -> str | None:
+    """Why `key` cannot be an API key, in words for the person who pasted it; None if it can."""
+    if not KEY_MIN_LENGTH <= len(key) <= KEY_MAX_LENGTH:
+        return (
+            f"An API key is between {KEY_MIN_LENGTH} and {KEY_MAX_LENGTH} characters long. "
+            "Copy it again from the platform."
+        )
+    if not all("!" <= ch <= "~" for ch in key):
+        return KEY_WRONG_CHARACTERS
+    return None
+
 
 class SignInForm(forms.Form):
     api_key = forms.CharField(
         label="Your Civis API key",
         help_text="Make one in the platform under your name, then API keys.",
         strip=True,
-        max_length=512,
         widget=forms.PasswordInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
-        error_messages={"required": "Enter an API key"},
+        error_messages={
+            "required": "Enter an API key",
+            "null_characters_not_allowed": KEY_WRONG_CHARACTERS,
+        },
     )
+
+    def clean_api_key(self) -> str:
+        key = self.cleaned_data["api_key"]
+        problem = key_form_problem(key)
+        if problem:
+            raise forms.ValidationError(problem)
+        return key
 
 
 class AuditFilterForm(forms.Form):

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from workflows_app.civis import errors
@@ -23,6 +24,7 @@ def _refused(request) -> bool:
     return accounts.failures_by_address.is_blocked(address)
 
 
+@sensitive_post_parameters("api_key")
 def sign_in(request):
     if request.user.is_authenticated and request.method == "GET":
         return redirect(_next_url(request))
