@@ -247,7 +247,7 @@ def test_invalid_carries_field_messages(mocked):
     assert caught.value.message == "Name can't be blank"
     assert caught.value.field_errors == {
         "name": ("can't be blank",),
-        "timeZone": ("is not a time zone",),
+        "time_zone": ("is not a time zone",),  # the console's name, not the API's
     }
 
 

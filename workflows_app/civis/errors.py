@@ -12,6 +12,7 @@ response status and body only, and `redact` removes the key from any text we did
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
@@ -88,7 +89,8 @@ class NotFound(CivisError):
 
 
 class Invalid(CivisError):
-    """400/409/422: the request was understood and refused; `field_errors` says where."""
+    """400/409/422: the request was understood and refused; `field_errors` says where, by the
+    console's snake_case field names."""
 
     default_message = "The Civis API did not accept the request."
 
@@ -181,17 +183,28 @@ def _upstream_message(body: Any) -> str | None:
 
 
 def _field_errors(body: Any) -> dict[str, tuple[str, ...]]:
-    """Field messages from `{"errors": {"name": ["can't be blank"]}}` and similar shapes."""
+    """Field messages from `{"errors": {"name": ["can't be blank"]}}` and similar shapes, keyed
+    by the console's snake_case names (`targetTask` → `target_task`), as the typed results and
+    request bodies name the fields."""
     if not isinstance(body, dict):
         return {}
     for name in ("errors", "fieldErrors", "field_errors", "validationErrors"):
         value = body.get(name)
         if isinstance(value, dict):
             return {
-                str(field): tuple(str(m) for m in (msgs if isinstance(msgs, list) else [msgs]))
+                _snake(str(field)): tuple(
+                    str(m) for m in (msgs if isinstance(msgs, list) else [msgs])
+                )
                 for field, msgs in value.items()
             }
     return {}
+
+
+def _snake(name: str) -> str:
+    return _CAMEL_BOUNDARY.sub("_", name).lower()
+
+
+_CAMEL_BOUNDARY = re.compile(r"(?<!^)(?=[A-Z])")
 
 
 # What a Celery task may retry (`autoretry_for=TRANSIENT_ERRORS`); everything else is final.
