@@ -6,12 +6,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
+from workflows_app.words.counts import plural
 from workflows_app.words.times import (
     as_datetime,
     duration_between,
     duration_words,
     exact_time,
-    plural,
     relative_time,
 )
 

@@ -1,6 +1,6 @@
 """The filter form is the query: what the URL says becomes the API's parameters."""
 
-from workflows_app.workflows.forms import ExecutionFilterForm, WorkflowFilterForm
+from workflows_app.workflows.forms import RunHistoryFilterForm, WorkflowFilterForm
 
 
 def _params(query: dict, **kwargs):
@@ -69,7 +69,7 @@ def test_sort_links_flip_the_current_direction():
 
 
 def test_run_history_paging_and_state():
-    form = ExecutionFilterForm({"state": "failed", "per_page": "10", "page": "2"})
+    form = RunHistoryFilterForm({"state": "failed", "per_page": "10", "page": "2"})
     assert form.page_params() == {"limit": 10, "page_num": 2}
     assert form.wanted_state == "failed"
-    assert ExecutionFilterForm({}).page_params() == {"limit": 20, "page_num": 1}
+    assert RunHistoryFilterForm({}).page_params() == {"limit": 20, "page_num": 1}

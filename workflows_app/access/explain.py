@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 
 from workflows_app.civis import CivisClient, Forbidden, NotFound, gather
 from workflows_app.civis.types import Grantee, Group, Person, Share, Workflow
+from workflows_app.words.access import LEVELS, rank
 
 # Highest first: the order sections are shown in, and how levels compare.
-LEVELS = ("manage", "write", "read")
-_RANK = {level: rank for rank, level in enumerate(reversed(LEVELS), start=1)}
+STRONGEST_FIRST = tuple(reversed(LEVELS))
 
 
 # The platform's `fcoType` of a dependency, in the words staff use.
@@ -44,7 +44,7 @@ def kind_words(fco_type: str | None) -> str:
 
 def higher(a: str | None, b: str | None) -> str | None:
     """The higher of two levels (None means no access)."""
-    return a if _RANK.get(a or "", 0) >= _RANK.get(b or "", 0) else b
+    return a if rank(a) >= rank(b) else b
 
 
 @dataclass(frozen=True)
@@ -146,11 +146,11 @@ def explain(workflow: Workflow, share: Share, groups: dict[int, Group | None]) -
             tuple(people[g.id] for g in sorted(direct, key=_by_name) if g.level == level),
             tuple(g for g in sorted(group_access, key=_by_name) if g.level == level),
         )
-        for level in LEVELS
+        for level in STRONGEST_FIRST
     )
     everyone = sorted(
         people.values(),
-        key=lambda p: (not p.is_owner, -_RANK.get(p.level or "", 0), p.name.lower()),
+        key=lambda p: (not p.is_owner, -rank(p.level), p.name.lower()),
     )
     return WorkflowAccess(workflow, owner, sections, tuple(everyone), tuple(group_access))
 

@@ -9,16 +9,8 @@ from __future__ import annotations
 
 from django import forms
 
-LEVEL_CHOICES = [
-    ("read", "Can view"),
-    ("write", "Can edit"),
-    ("manage", "Can manage"),
-]
-LEVEL_HINTS = {
-    "read": "See the workflow, its runs and their logs.",
-    "write": "Also change it, run it, and cancel or retry its runs.",
-    "manage": "Also decide who has access, and make someone else the owner.",
-}
+from workflows_app.words.access import LEVEL_CHOICES
+
 KINDS = ("user", "group")
 MAX_MESSAGE = 2000
 # Where an error in the summary takes you: the first control of each field on our pages.

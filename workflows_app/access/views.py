@@ -15,8 +15,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from workflows_app.access.explain import WorkflowAccess, kind_words, load_access
 from workflows_app.access.forms import (
-    LEVEL_CHOICES,
-    LEVEL_HINTS,
     AddAccessForm,
     ChooseOwnerForm,
     TransferForm,
@@ -27,6 +25,7 @@ from workflows_app.civis.types import Dependency, Workflow
 from workflows_app.core import accounts
 from workflows_app.core.accounts import signed_in
 from workflows_app.pickers.views import PickerResult, find, results_context
+from workflows_app.words.access import LEVEL_CHOICES, LEVEL_HINTS
 
 LEVEL_WORDS = dict(LEVEL_CHOICES)
 ONLY_MANAGERS = "Only people who can manage this workflow can change who has access to it."

@@ -7,8 +7,9 @@ import re
 
 from django import forms
 
+from workflows_app.words.access import LEVEL_CHOICES
+
 PICKED = re.compile(r"^(user|group):(\d{1,12})$")
-LEVELS = [("read", "Can view"), ("write", "Can edit"), ("manage", "Can manage")]
 PER_PAGE = 25
 
 
@@ -136,7 +137,7 @@ class ShareChoicesForm(EmailMixin):
         error_messages={"required": "Search for a person or group and choose from the list."},
     )
     level = forms.ChoiceField(
-        label="Access to give", choices=LEVELS, initial="read", widget=forms.RadioSelect
+        label="Access to give", choices=LEVEL_CHOICES, initial="read", widget=forms.RadioSelect
     )
 
     def clean(self):

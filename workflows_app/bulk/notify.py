@@ -14,6 +14,7 @@ from django.utils.functional import SimpleLazyObject
 
 from workflows_app.models import CivisAccount
 from workflows_app.models.bulk import BulkItem, BulkJob, Notification
+from workflows_app.words.states import NOT_STARTED
 
 logger = logging.getLogger(__name__)
 
@@ -27,7 +28,7 @@ def summary_words(job: BulkJob, counts: dict[str, int]) -> str:
     if failed:
         words += f", {failed} failed"
     if skipped:
-        words += f", {skipped} not started"
+        words += f", {skipped} {NOT_STARTED.label.lower()}"
     return words + "."
 
 

@@ -14,6 +14,7 @@ from workflows_app.models.bulk import BulkItem, BulkJob
 from workflows_app.words.states import (
     BULK_JOB_LOOKS,
     FINISHED_WITH_FAILURES,
+    NOT_STARTED,
     StateLook,
 )
 
@@ -46,7 +47,7 @@ class Progress:
         if self.failed:
             words += f", {self.failed} failed"
         if self.skipped:
-            words += f", {self.skipped} not started"
+            words += f", {self.skipped} {NOT_STARTED.label.lower()}"
         if self.active and self.seconds_left is not None:
             words += f", {time_left_words(self.seconds_left)}"
         return words

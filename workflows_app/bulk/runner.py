@@ -41,7 +41,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from workflows_app.bulk import notify
-from workflows_app.bulk.actions import ACTIONS, Work
+from workflows_app.bulk.kinds import ACTIONS, Work
 from workflows_app.bulk.pace import Pace
 from workflows_app.civis import CivisClient, CivisError, RateLimited, RetryPolicy, Unavailable
 from workflows_app.core import crypto

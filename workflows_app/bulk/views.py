@@ -30,8 +30,8 @@ from workflows_app.core import accounts
 from workflows_app.core.accounts import signed_in
 from workflows_app.models.bulk import BulkDraft, BulkJob
 from workflows_app.words.access import describe_access
+from workflows_app.words.counts import plural
 from workflows_app.words.states import BULK_ITEM_LOOKS
-from workflows_app.words.times import plural
 
 KINDS = {"transfer", "share"}
 

@@ -12,9 +12,16 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from workflows_app.pictures.graph_svg import PALETTE, TONE_COLOURS
+from workflows_app.words.counts import plural
 from workflows_app.words.fields import field
-from workflows_app.words.states import CANCELLED, FAILED, SUCCEEDED, describe_state
-from workflows_app.words.times import as_datetime, duration_words, plural
+from workflows_app.words.states import (
+    CANCELLED,
+    FAILED,
+    SUCCEEDED,
+    describe_state,
+    execution_state,
+)
+from workflows_app.words.times import as_datetime, duration_words
 
 VIEW_WIDTH = 720
 PLOT_LEFT = 30
@@ -47,7 +54,7 @@ def render_duration_chart(runs: Iterable[Any], described_by: str = "") -> SafeSt
     bar_width = min(MAX_BAR_WIDTH, max(slot * 0.7, 1.0))
     parts = []
     for index, (run, seconds) in enumerate(timed):
-        look = describe_state(field(run, "state"), "execution")
+        look = describe_state(execution_state(field(run, "state"), field(run, "mistral_state")), "execution")
         fill, outline = TONE_COLOURS[look.tone]
         height = max(seconds / longest * PLOT_HEIGHT, 2.0)
         x = PLOT_LEFT + index * slot + (slot - bar_width) / 2
@@ -88,7 +95,7 @@ def success_rate(runs: Iterable[Any]) -> tuple[int, int]:
     """(succeeded, finished) among the runs: the rate of what is listed."""
     finished = succeeded = 0
     for run in runs:
-        look = describe_state(field(run, "state"), "execution")
+        look = describe_state(execution_state(field(run, "state"), field(run, "mistral_state")), "execution")
         if look in (SUCCEEDED, FAILED, CANCELLED):
             finished += 1
             succeeded += look == SUCCEEDED

@@ -18,8 +18,8 @@ from django.utils.safestring import SafeString, mark_safe
 
 from workflows_app.pictures.graph_layout import GraphLayout, PlacedNode, Point, layout_graph
 from workflows_app.pictures.task_graph import TaskGraph, TaskGraphError, parse_task_graph
+from workflows_app.words.counts import plural
 from workflows_app.words.states import StateLook, describe_state
-from workflows_app.words.times import plural
 
 CHAR_WIDTH = 8.2
 MAX_NAME_CHARS = 30

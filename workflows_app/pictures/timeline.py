@@ -16,9 +16,10 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from workflows_app.pictures.graph_svg import PALETTE, TONE_COLOURS
+from workflows_app.words.counts import plural
 from workflows_app.words.fields import field
 from workflows_app.words.states import StateLook, describe_state
-from workflows_app.words.times import as_datetime, duration_words, plural
+from workflows_app.words.times import as_datetime, duration_words
 
 MIN_WIDTH_PCT = 0.6
 VIEW_WIDTH = 800

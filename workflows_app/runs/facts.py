@@ -11,10 +11,8 @@ import re
 from dataclasses import dataclass
 
 from workflows_app.civis.types import Execution, Task
-from workflows_app.words.states import execution_state
-
-WRITE_LEVELS = ("write", "manage")
-UNFINISHED = ("running", "queued", "paused")
+from workflows_app.words.access import at_least
+from workflows_app.words.states import UNFINISHED_EXECUTION_STATES, execution_state
 
 
 @dataclass(frozen=True)
@@ -41,13 +39,13 @@ def failed_tasks(execution: Execution) -> tuple[Task, ...]:
 
 def allowed_actions(execution: Execution, level: str | None) -> Actions:
     """Actions the state and the viewer's access allow (write or manage may act)."""
-    if level not in WRITE_LEVELS:
+    if not at_least(level, "write"):
         return Actions()
     state = shown_state(execution)
     failed = tuple(t.name for t in failed_tasks(execution)) if state == "failed" else ()
     return Actions(
         run_again=execution.is_terminal,
-        cancel=state in UNFINISHED,
+        cancel=state in UNFINISHED_EXECUTION_STATES,
         resume=state == "paused",
         retry_failed=bool(failed),
         retry_tasks=failed,

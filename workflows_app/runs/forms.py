@@ -2,21 +2,17 @@
 
 from django import forms
 
-STATE_CHOICES = [
-    ("running", "Running"),
-    ("paused", "Paused"),
-    ("queued", "Queued"),
-    ("failed", "Failed"),
-    ("succeeded", "Succeeded"),
-    ("cancelled", "Cancelled"),
-]
+from workflows_app.words.states import RUN_STATE_CHOICES
 
 
 class ExecutionFilterForm(forms.Form):
     """The filter form is the query: states and a range of start days, all in the URL."""
 
     state = forms.MultipleChoiceField(
-        label="State", choices=STATE_CHOICES, required=False, widget=forms.CheckboxSelectMultiple
+        label="State",
+        choices=RUN_STATE_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     since = forms.DateField(
         label="Started on or after", required=False, widget=forms.DateInput(attrs={"type": "date"})

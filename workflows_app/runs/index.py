@@ -28,6 +28,7 @@ from workflows_app.civis.client import CivisClient
 from workflows_app.civis.concurrency import gather
 from workflows_app.models import CivisAccount, SessionKey
 from workflows_app.models.runs import ExecutionIndexSweep, IndexedExecution
+from workflows_app.words.states import execution_state
 
 SWEEP_WORKFLOWS = 50  # one page of the API: the most recently updated workflows
 EXECUTIONS_PER_WORKFLOW = 10
@@ -46,10 +47,8 @@ UPDATE_FIELDS = [
 
 
 def _display_state(execution: Any) -> str:
-    """Civis says `running` for a paused execution; the index keeps what the page shows."""
-    if (getattr(execution, "mistral_state", None) or "").lower() == "paused":
-        return "paused"
-    return execution.state or execution.mistral_state or ""
+    """The index keeps the state the page shows (paused wins over Civis's `running`)."""
+    return execution_state(execution.state, getattr(execution, "mistral_state", None)) or ""
 
 
 def index_executions(account: CivisAccount, workflow: Any, executions: Iterable[Any]) -> int:

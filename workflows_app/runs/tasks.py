@@ -12,8 +12,6 @@ from workflows_app.models import CivisAccount
 from workflows_app.runs import index as execution_index
 from workflows_app.runs import live_status
 
-TRANSIENT = (errors.Unavailable, errors.RateLimited)
-
 
 @shared_task(name="executions.poll", ignore_result=True, acks_late=False)
 def poll_execution(workflow_id: int, execution_id: int, session_key_id: int, token: str) -> None:
@@ -27,7 +25,7 @@ def poll_execution(workflow_id: int, execution_id: int, session_key_id: int, tok
 @shared_task(
     name="executions.sweep_person",
     ignore_result=True,
-    autoretry_for=TRANSIENT,
+    autoretry_for=errors.TRANSIENT_ERRORS,
     retry_backoff=5,
     retry_backoff_max=120,
     retry_jitter=True,

@@ -15,6 +15,7 @@ from workflows_app.pictures.highlight import highlight_yaml
 from workflows_app.pictures.task_graph import TaskGraphError, parse_task_graph
 from workflows_app.pictures.timeline import build_timeline, render_timeline_svg
 from workflows_app.words.access import describe_access
+from workflows_app.words.counts import plural
 from workflows_app.words.fields import field
 from workflows_app.words.schedules import describe_schedule, zone_words
 from workflows_app.words.states import describe_state, execution_state, task_states
@@ -23,7 +24,6 @@ from workflows_app.words.times import (
     duration_between,
     duration_words,
     exact_time,
-    plural,
     relative_time,
 )
 

@@ -1,4 +1,8 @@
-"""Access levels in plain words: read / write / manage → can view / can edit / can manage."""
+"""Access levels: the platform's words (read / write / manage), the console's words (can view /
+can edit / can manage), their order, and what each allows. The one place these are defined."""
+
+# The platform's levels, weakest first.
+LEVELS = ("read", "write", "manage")
 
 _WORDS = {
     "read": "can view",
@@ -6,6 +10,24 @@ _WORDS = {
     "manage": "can manage",
     "owner": "owner",
 }
+# For radio buttons and selects: ("read", "Can view"), ...
+LEVEL_CHOICES = [(level, _WORDS[level].capitalize()) for level in LEVELS]
+LEVEL_HINTS = {
+    "read": "See the workflow, its runs and their logs.",
+    "write": "Also change it, run it, and cancel or retry its runs.",
+    "manage": "Also decide who has access, and make someone else the owner.",
+}
+
+
+def rank(level: str | None) -> int:
+    """0 for no access, then 1, 2, 3 for read, write, manage."""
+    key = (level or "").strip().lower()
+    return LEVELS.index(key) + 1 if key in LEVELS else 0
+
+
+def at_least(level: str | None, needed: str) -> bool:
+    """Whether `level` allows what `needed` allows (manage allows edit allows view)."""
+    return rank(level) >= rank(needed)
 
 
 def describe_access(level: str | None, is_owner: bool = False) -> str:

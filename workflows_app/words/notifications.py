@@ -2,8 +2,8 @@
 
 from typing import Any
 
+from workflows_app.words.counts import plural
 from workflows_app.words.fields import field
-from workflows_app.words.times import plural
 
 
 def _addresses(values: Any) -> int:

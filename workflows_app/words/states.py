@@ -35,7 +35,27 @@ NOT_STARTED = StateLook("Not started", "○", "neutral")
 SCHEDULED = StateLook("Scheduled, not run yet", "◷", "info")
 ARCHIVED = StateLook("Archived", "▣", "neutral")
 HIDDEN = StateLook("Hidden", "◌", "neutral")
+# The list's last-run filter word for a workflow whose live runs are all paused.
+WAITING_FOR_APPROVAL = "Waiting for approval"
 UNKNOWN_ICON = "?"
+
+# Executions that have not finished: they can be cancelled, and their page follows them live.
+UNFINISHED_EXECUTION_STATES = ("running", "queued", "paused")
+
+# Filters say less than a status tag: a checkbox or a select option names the state briefly.
+RUN_STATE_CHOICES = [
+    ("running", "Running"),
+    ("queued", "Queued"),
+    ("paused", "Paused"),
+    ("failed", "Failed"),
+    ("succeeded", "Succeeded"),
+    ("cancelled", "Cancelled"),
+]
+WORKFLOW_STATE_CHOICES = [
+    *[(value, label) for value, label in RUN_STATE_CHOICES if value != "paused"],
+    ("scheduled", SCHEDULED.label),
+    ("idle", NEVER_RUN.label),
+]
 
 # A bulk job and its items (the console's own states, keyed by the stored word).
 BULK_ITEM_LOOKS: dict[str, StateLook] = {
@@ -43,7 +63,7 @@ BULK_ITEM_LOOKS: dict[str, StateLook] = {
     "running": StateLook("In progress", "↻", "info"),
     "done": StateLook("Done", "✓", "good"),
     "failed": FAILED,
-    "skipped": StateLook("Not started", "⊘", "neutral"),
+    "skipped": StateLook(NOT_STARTED.label, "⊘", "neutral"),
 }
 BULK_JOB_LOOKS: dict[str, StateLook] = {
     "running": RUNNING,
@@ -98,6 +118,22 @@ def execution_state(state: str | None, mistral_state: str | None = None) -> str 
     if (mistral_state or "").lower() == "paused":
         return "paused"
     return state or mistral_state
+
+
+LIVE_STATES = frozenset({"running", "queued"})
+
+
+def workflow_state(state: str | None, runs: Iterable[Any] = ()) -> str | None:
+    """The state to show for a workflow: Civis says `running` while a run of it is paused, so
+    when every live run among `runs` (its newest, any order) is paused, it shows as paused."""
+    if (state or "").lower() != "running":
+        return state
+    live = [
+        execution_state(field(run, "state"), field(run, "mistral_state"))
+        for run in runs
+        if (field(run, "state") or "").lower() in LIVE_STATES
+    ]
+    return "paused" if live and all(shown == "paused" for shown in live) else state
 
 
 def task_states(tasks: Mapping[str, str] | Iterable[Any] | None) -> dict[str, str]:

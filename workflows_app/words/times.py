@@ -1,4 +1,4 @@
-"""Times, durations and counts in plain words.
+"""Times and durations in plain words.
 
 Exact times are shown in the viewer's zone, which is Django's current time zone (activated per
 person by the console); relative times ("12 minutes ago", "in 3 hours") are for the recent past
@@ -10,6 +10,8 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+
+from workflows_app.words.counts import plural
 
 RELATIVE_LIMIT = dt.timedelta(days=7)
 
@@ -23,12 +25,6 @@ def _nearest_unit(seconds: float) -> tuple[int, str]:
     if hours < 24:
         return hours, "hour"
     return int(seconds / 86400 + 0.5), "day"
-
-
-def plural(count: int, singular: str, plural_form: str | None = None) -> str:
-    """'1 workflow', '24 workflows', '1,024 workflows'; never 'workflow(s)'."""
-    word = singular if count == 1 else (plural_form or singular + "s")
-    return f"{count:,} {word}"
 
 
 def as_datetime(value: Any) -> dt.datetime | None:

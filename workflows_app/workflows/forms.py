@@ -10,28 +10,13 @@ from typing import Any
 from django import forms
 
 from workflows_app.civis.pagination import MAX_PER_PAGE
+from workflows_app.words.states import RUN_STATE_CHOICES, WORKFLOW_STATE_CHOICES
+from workflows_app.words.states import WAITING_FOR_APPROVAL
 from workflows_app.workflows.run_inputs import DeclaredInput, RunChoices, read_value
 
 PAGE_SIZES = (10, 20, 50)
 DEFAULT_PAGE_SIZE = 20
 
-WORKFLOW_STATES = [
-    ("running", "Running"),
-    ("queued", "Queued"),
-    ("failed", "Failed"),
-    ("succeeded", "Succeeded"),
-    ("cancelled", "Cancelled"),
-    ("scheduled", "Scheduled, not run yet"),
-    ("idle", "Never run"),
-]
-EXECUTION_STATES = [
-    ("running", "Running"),
-    ("queued", "Queued"),
-    ("paused", "Paused"),
-    ("failed", "Failed"),
-    ("succeeded", "Succeeded"),
-    ("cancelled", "Cancelled"),
-]
 # Sort choice -> the API's `order`; the console's word is what the URL carries.
 ORDERS = {"updated": "updated_at", "name": "name", "created": "created_at"}
 OWNER_CHOICES = [("", "Anyone"), ("mine", "Me"), ("named", "Someone else (name below)")]
@@ -69,7 +54,7 @@ class WorkflowFilterForm(_PagingMixin):
     state = forms.MultipleChoiceField(
         required=False,
         label="Last run",
-        choices=WORKFLOW_STATES,
+        choices=WORKFLOW_STATE_CHOICES,
         widget=forms.CheckboxSelectMultiple,
     )
     owner = forms.ChoiceField(required=False, label="Owner", choices=OWNER_CHOICES)
@@ -108,6 +93,11 @@ class WorkflowFilterForm(_PagingMixin):
         return (self.cleaned_data.get("q") or "").strip()
 
     @property
+    def shown_states(self) -> frozenset[str]:
+        """The last-run states asked for, as the list shows them (paused apart from running)."""
+        return frozenset(self.cleaned_data.get("state") or ())
+
+    @property
     def sort_key(self) -> str:
         return self.cleaned_data.get("sort") or "updated"
 
@@ -129,7 +119,9 @@ class WorkflowFilterForm(_PagingMixin):
             **self.page_params(),
         }
         if data.get("state"):
-            params["state"] = list(data["state"])
+            # Civis calls a workflow whose run is paused `running`; the list tells them apart.
+            asked = {"running" if state == "paused" else state for state in data["state"]}
+            params["state"] = sorted(asked)
         if data.get("owner") == "mine":
             params["author"] = [me]
         elif data.get("owner") == "named" and owner_ids is not None:
@@ -149,11 +141,11 @@ class WorkflowFilterForm(_PagingMixin):
         return {"sort": key, "dir": ""}
 
 
-class ExecutionFilterForm(_PagingMixin):
+class RunHistoryFilterForm(_PagingMixin):
     """A workflow's run history: a state filter and paging."""
 
     state = forms.ChoiceField(
-        required=False, label="Outcome", choices=[("", "Any"), *EXECUTION_STATES]
+        required=False, label="Outcome", choices=[("", "Any"), *RUN_STATE_CHOICES]
     )
 
     @property

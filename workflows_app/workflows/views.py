@@ -17,8 +17,9 @@ from workflows_app.core.rendering import page_or_fragment
 from workflows_app.pickers import lookup as people_lookup
 from workflows_app.pictures.duration_chart import render_duration_chart, success_rate
 from workflows_app.words.notifications import describe_notifications
+from workflows_app.words.states import workflow_state
 from workflows_app.workflows import seen as seen_workflows
-from workflows_app.workflows.forms import ExecutionFilterForm, RunWorkflowForm, WorkflowFilterForm
+from workflows_app.workflows.forms import RunHistoryFilterForm, RunWorkflowForm, WorkflowFilterForm
 from workflows_app.workflows.listing import list_runs, list_workflows
 from workflows_app.workflows.run_inputs import run_choices
 
@@ -48,7 +49,13 @@ def workflow_list(request):
             nobody_named = not owner_ids
         if not nobody_named:
             params = form.api_params(me=_viewer_id(request), owner_ids=owner_ids)
-            listing = list_workflows(client, params, form.search, viewer_id=_viewer_id(request))
+            listing = list_workflows(
+                client,
+                params,
+                form.search,
+                viewer_id=_viewer_id(request),
+                shown_states=form.shown_states,
+            )
             seen = seen_workflows.recall(request.user.civis, [w.id for w in listing.page])
     context = {
         "form": form,
@@ -78,6 +85,7 @@ def _rows(listing, seen: dict, me: int) -> list[dict]:
                 "owned": owned,
                 "level": "manage" if owned else (known.level if known else None),
                 "last_run_at": known.last_run_at if known else None,
+                "state": "paused" if workflow.id in listing.paused else workflow.state,
             }
         )
     return rows
@@ -103,6 +111,7 @@ def workflow_detail(request, workflow_id: int):
         "git": git if git is not None and git.attached else None,
         "notifications": describe_notifications(workflow.notifications),
         "owned": workflow.owner is not None and workflow.owner.id == _viewer_id(request),
+        "state": workflow_state(workflow.state, runs.items),
     }
     return render(request, "workflows/workflow_detail.html", context)
 
@@ -126,7 +135,7 @@ def _unless_refused(call):
 @signed_in
 def workflow_executions(request, workflow_id: int):
     client = client_for(request)
-    form = ExecutionFilterForm(request.GET)
+    form = RunHistoryFilterForm(request.GET)
     params = form.page_params()
     workflow, listing = gather(
         lambda: client.get_workflow(workflow_id),

@@ -1,0 +1,13 @@
+"""Counting things in words: '1 workflow', '24 workflows', 'was' / 'were'. The one place the
+console pluralises."""
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """'1 workflow', '24 workflows', '1,024 workflows'; never 'workflow(s)'."""
+    word = singular if count == 1 else (plural_form or singular + "s")
+    return f"{count:,} {word}"
+
+
+def agree(count: int, one: str, many: str) -> str:
+    """The word that agrees with `count`: agree(1, "was", "were") -> "was"."""
+    return one if count == 1 else many
