@@ -53,7 +53,10 @@ def test_retry_one_task_by_name(owner_client, owner):
 
 
 def test_run_again_starts_a_new_run_with_the_same_input(owner_client, owner):
-    workflow = owner.workflow("Vendor wait with input", TIMES_OUT.format(seconds=1))
+    definition = TIMES_OUT.format(seconds=1).replace(
+        "  type: direct\n", "  type: direct\n  input:\n    - state\n"
+    )
+    workflow = owner.workflow("Vendor wait with input", definition)
     first = owner.api.post_executions(workflow.id, input={"state": "IA"})
     first = wait_for(lambda: owner.read(first), lambda e: e.is_terminal)
 
@@ -83,7 +86,10 @@ def test_resume_is_offered_only_while_paused(owner_client, owner):
 
 
 def test_names_and_input_from_upstream_are_shown_as_text(owner_client, owner):
-    workflow = owner.workflow("<script>alert('owned')</script> load", TIMES_OUT.format(seconds=1))
+    definition = TIMES_OUT.format(seconds=1).replace(
+        "  type: direct\n", "  type: direct\n  input:\n    - note\n"
+    )
+    workflow = owner.workflow("<script>alert('owned')</script> load", definition)
     execution = owner.api.post_executions(workflow.id, input={"note": "<img src=x onerror=1>"})
     html = owner_client.get(page_url(execution)).content.decode()
     assert "<script>alert" not in html and "<img src=x" not in html
