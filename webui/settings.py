@@ -195,7 +195,20 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_TIME_LIMIT = 300
 # Longer than any task may run (time limit above), so Redis never redelivers a live task.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# A lost broker connection is noticed within seconds (health checks) and retried for ever:
+# the worker outlives a Redis restart (celery is pinned below 5.7, whose consumer dies
+# restoring unacknowledged messages on a closed connection; tests/bulk/test_broker_restart.py).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3600,
+    "socket_connect_timeout": 5,
+    "health_check_interval": 10,
+}
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_REDIS_BACKEND_HEALTH_CHECK_INTERVAL = 10
+# A task in flight when the connection drops keeps running (a threads pool cannot stop it,
+# and every task here is safe to finish: a bulk slice records its own items in the database).
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_RESULT_EXPIRES = 3600
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

