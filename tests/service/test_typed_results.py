@@ -104,3 +104,22 @@ def test_schedule_and_notifications_dump_to_their_request_form():
         }
     )
     assert t.Notifications(success_on=True).to_request()["success_on"] is True
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-04-17T18:37:30.000Z", datetime(2026, 4, 17, 18, 37, 30, tzinfo=UTC)),
+        ("2026-04-17T20:37:30+02:00", datetime(2026, 4, 17, 18, 37, 30, tzinfo=UTC)),
+        ("2026-04-17T18:37:30", datetime(2026, 4, 17, 18, 37, 30, tzinfo=UTC)),  # naive: UTC
+        ("2026-04-17", datetime(2026, 4, 17, tzinfo=UTC)),
+        ("1700000000", None),  # not ISO 8601
+        ("", None),
+        (1700000000, None),
+        ("soon", None),
+    ],
+)
+def test_times_are_aware_or_none(text, expected):
+    run = t.TaskRun.from_json({"id": 1, "startedAt": text})
+    assert run.started_at == expected
+    assert run.started_at is None or run.started_at.tzinfo is not None

@@ -142,7 +142,16 @@ Name = Annotated[str, _lenient(_name)]
 Count = Annotated[int | None, _lenient(_count, _STRICT_INT)]
 Flag = Annotated[bool | None, _lenient(_flag, _STRICT_BOOL)]
 Switch = Annotated[bool, _lenient(_switch, cs.bool_schema(strict=True))]
-Moment = Annotated[datetime | None, BeforeValidator(_moment)]
+# ISO 8601 text with a zone is parsed by pydantic-core; naive or odd text, and anything not
+# text, by `_moment` (naive times are UTC, what is not a time is None).
+_AWARE_TEXT = cs.chain_schema(
+    [
+        cs.str_schema(strict=True, pattern=r"^\d{4}-\d{2}-\d{2}[T ]"),  # not epoch seconds
+        cs.datetime_schema(tz_constraint="aware"),
+    ]
+)
+_FAST_MOMENT = cs.union_schema([cs.none_schema(), cs.datetime_schema(strict=True), _AWARE_TEXT])
+Moment = Annotated[datetime | None, _lenient(_moment, _FAST_MOMENT)]
 Numbers = Annotated[
     tuple[int, ...], _lenient(_numbers, cs.tuple_variable_schema(cs.int_schema(strict=True)))
 ]
