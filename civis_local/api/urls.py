@@ -31,7 +31,7 @@ urlpatterns = [
     path("workflows/<int:id>/executions/<int:execution_id>/resume", executions.resume_view),
     path("workflows/<int:id>/executions/<int:execution_id>/retry", executions.retry_view),
     path(
-        "workflows/<int:id>/executions/<int:execution_id>/tasks/<str:task_name>",
+        "workflows/<int:id>/executions/<int:execution_id>/tasks/<path:task_name>",
         executions.task_view,
     ),
     path("users", people.users),

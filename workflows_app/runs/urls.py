@@ -9,6 +9,6 @@ run = "workflows/<int:workflow_id>/executions/<int:execution_id>/"
 urlpatterns = [
     path("executions/", views.execution_list, name="list"),
     path(run, views.execution_detail, name="execution"),
-    path(f"{run}tasks/<str:task_name>/", views.execution_task, name="execution_task"),
+    path(f"{run}tasks/<path:task_name>/", views.execution_task, name="execution_task"),
     path(f"{run}<slug:action>/", views.execution_action, name="execution_action"),
 ]
