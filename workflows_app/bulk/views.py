@@ -12,7 +12,6 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods, require_POST
 
 from workflows_app.bulk import jobs
@@ -28,6 +27,7 @@ from workflows_app.bulk.progress import job_look, progress_of
 from workflows_app.civis import NotFound
 from workflows_app.core import accounts
 from workflows_app.core.accounts import signed_in
+from workflows_app.core.rendering import page_or_fragment
 from workflows_app.models.bulk import BulkDraft, BulkJob
 from workflows_app.words.access import describe_access
 from workflows_app.words.counts import plural
@@ -64,10 +64,7 @@ def transfer_detail(request, job_id: int):
         )
     ]
     context = {"job": job, "progress": progress, "look": job_look(job, progress), "items": items}
-    template = "bulk/_progress.html" if request.htmx else "bulk/transfer_detail.html"
-    response = render(request, template, context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return page_or_fragment(request, "bulk/transfer_detail.html", "bulk/_progress.html", context)
 
 
 @signed_in
@@ -317,10 +314,7 @@ def transfer_check(request, draft_id: int):
         "title": _title(draft, len(plan)),
         "level_words": describe_access(choices.get("level")),
     }
-    template = "bulk/_check.html" if request.htmx else "bulk/transfer_check.html"
-    response = render(request, template, context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return page_or_fragment(request, "bulk/transfer_check.html", "bulk/_check.html", context)
 
 
 def _job_parameters(draft: BulkDraft) -> dict:

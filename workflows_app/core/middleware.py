@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
 from workflows_app.civis import errors
 
@@ -106,7 +106,5 @@ class ConsoleMiddleware:
         context = {"title": title, "advice": advice, "detail": str(exception)}
         if request.htmx:
             response = render(request, "partials/_upstream_error.html", context, status=200)
-            response["HX-Retarget"] = "#messages"
-            response["HX-Reswap"] = "innerHTML"
-            return response
+            return reswap(retarget(response, "#messages"), "innerHTML")
         return render(request, "core/upstream_error.html", context, status=status)

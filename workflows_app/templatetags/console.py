@@ -139,3 +139,19 @@ def task_timeline(runs: Any) -> dict[str, Any]:
 def lookup(mapping: Any, key: str) -> Any:
     """`{{ states|lookup:task.name }}`: a value by key, for maps keyed by upstream names."""
     return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.simple_tag
+def pager_links(page: Any) -> dict[str, int | None]:
+    """`{% pager_links page as pager %}`: number, total, previous and next page numbers of a
+    page of the platform's list (`page_num`, `total_pages`) or of a Django paginator's page."""
+    if hasattr(page, "paginator"):  # Django's page: has_next() is a method
+        number, total = page.number, page.paginator.num_pages
+    else:
+        number, total = page.page_num, page.total_pages or 1
+    return {
+        "number": number,
+        "total": total,
+        "previous": number - 1 if number > 1 else None,
+        "next": number + 1 if number < total else None,
+    }
