@@ -2,19 +2,20 @@
 
 Boxes carry the task name (and, on execution pages, the task's state as icon and word, never
 colour alone); links are paths with arrowheads, solid for success, dashed for error, dotted for
-"on complete", grey for `requires`. All text is escaped: task names come from upstream YAML.
-Colours come from classes styled in console.css, with the same colours as presentation
-attributes so that the picture still reads when it is shown without the stylesheet.
+"on complete", grey for `requires`. Every value goes in through `format_html` /
+`format_html_join`, which escape it, so no text can slip in unescaped: task names come from
+upstream YAML. Colours come from classes styled in console.css, with the same colours as
+presentation attributes so that the picture still reads when it is shown without the stylesheet.
 """
 
 import hashlib
 import math
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
 from workflows_app.pictures.graph_layout import GraphLayout, PlacedNode, Point, layout_graph
 from workflows_app.pictures.task_graph import TaskGraph, TaskGraphError, parse_task_graph
@@ -127,46 +128,68 @@ def _cached_graph(definition: str) -> TaskGraph | None:
         return None
 
 
-def _markers(prefix: str) -> str:
-    parts = []
-    for kind, (colour, _, _) in EDGE_STYLES.items():
-        parts.append(
-            f'<marker id="{prefix}-{kind}" viewBox="0 0 10 10" refX="9" refY="5" '
-            f'markerWidth="9" markerHeight="9" markerUnits="userSpaceOnUse" orient="auto">'
-            f'<path d="M0,0 L10,5 L0,10 z" fill="{PALETTE[colour]}" '
-            f'class="task-graph__arrow task-graph__arrow--{kind}"/></marker>'
-        )
-    return "<defs>" + "".join(parts) + "</defs>"
+def join_markup(parts: Iterable[SafeString]) -> SafeString:
+    """Pieces of markup (each built by `format_html`) as one piece; text is never joined in
+    unescaped, because only markup passes through `format_html` untouched."""
+    return format_html_join("", "{}", ((part,) for part in parts))
 
 
-def _node(node: PlacedNode, look: StateLook | None, name: str) -> str:
+def _markers(prefix: str) -> SafeString:
+    return format_html(
+        "<defs>{}</defs>",
+        format_html_join(
+            "",
+            '<marker id="{}-{}" viewBox="0 0 10 10" refX="9" refY="5" '
+            'markerWidth="9" markerHeight="9" markerUnits="userSpaceOnUse" orient="auto">'
+            '<path d="M0,0 L10,5 L0,10 z" fill="{}" '
+            'class="task-graph__arrow task-graph__arrow--{}"/></marker>',
+            ((prefix, kind, PALETTE[colour], kind) for kind, (colour, _, _) in EDGE_STYLES.items()),
+        ),
+    )
+
+
+def _node(node: PlacedNode, look: StateLook | None, name: str) -> SafeString:
     fill, outline = TONE_COLOURS[look.tone] if look else ("surface", "muted")
     tone_class = f" task-graph__node--{look.tone}" if look else ""
     left, top = node.x - node.width / 2, node.y - node.height / 2
-    hover = escape(name if look is None else f"{name}: {look.label}")
-    parts = [
-        f'<g class="task-graph__node{tone_class}"><title>{hover}</title>',
-        f'<rect x="{_fmt(left)}" y="{_fmt(top)}" width="{_fmt(node.width)}" '
-        f'height="{_fmt(node.height)}" rx="6" fill="{PALETTE[fill]}" '
-        f'stroke="{PALETTE[outline]}" stroke-width="1.5"/>',
-    ]
     name_y = node.y - 4 if look else node.y + 5
-    parts.append(
-        f'<text x="{_fmt(node.x)}" y="{_fmt(name_y)}" text-anchor="middle" '
-        f'class="task-graph__name" fill="{PALETTE["text"]}">{escape(_short(name))}</text>'
-    )
-    if look is not None:
-        parts.append(
-            f'<text x="{_fmt(node.x)}" y="{_fmt(node.y + 16)}" text-anchor="middle" '
-            f'class="task-graph__state" fill="{PALETTE["text"]}">'
-            f'<tspan aria-hidden="true">{escape(look.icon)}</tspan> {escape(look.label)}</text>'
+    state = (
+        format_html(
+            '<text x="{}" y="{}" text-anchor="middle" class="task-graph__state" fill="{}">'
+            '<tspan aria-hidden="true">{}</tspan> {}</text>',
+            _fmt(node.x),
+            _fmt(node.y + 16),
+            PALETTE["text"],
+            look.icon,
+            look.label,
         )
-    parts.append("</g>")
-    return "".join(parts)
+        if look is not None
+        else ""
+    )
+    return format_html(
+        '<g class="task-graph__node{}"><title>{}</title>'
+        '<rect x="{}" y="{}" width="{}" height="{}" rx="6" fill="{}" stroke="{}" '
+        'stroke-width="1.5"/>'
+        '<text x="{}" y="{}" text-anchor="middle" class="task-graph__name" fill="{}">{}</text>'
+        "{}</g>",
+        tone_class,
+        name if look is None else f"{name}: {look.label}",
+        _fmt(left),
+        _fmt(top),
+        _fmt(node.width),
+        _fmt(node.height),
+        PALETTE[fill],
+        PALETTE[outline],
+        _fmt(node.x),
+        _fmt(name_y),
+        PALETTE["text"],
+        _short(name),
+        state,
+    )
 
 
-def svg_for_graph(graph: TaskGraph, task_states: Mapping[str, str] | None = None) -> str:
-    """The SVG markup (a plain string, every piece of text escaped) for a parsed graph."""
+def svg_for_graph(graph: TaskGraph, task_states: Mapping[str, str] | None = None) -> SafeString:
+    """The SVG markup for a parsed graph; every value is escaped as `format_html` puts it in."""
     states = dict(task_states or {})
     looks = {
         node.name: describe_state(states[node.name], "task") if node.name in states else None
@@ -184,7 +207,7 @@ def svg_for_graph(graph: TaskGraph, task_states: Mapping[str, str] | None = None
     kinds_by_pair: dict[tuple[str, str], list[str]] = defaultdict(list)
     for edge in graph.edges:
         kinds_by_pair[(edge.source, edge.target)].append(edge.kind)
-    edge_parts = []
+    edge_parts: list[SafeString] = []
     for edge in graph.edges:
         pair = (edge.source, edge.target)
         colour, dash, words = EDGE_STYLES[edge.kind]
@@ -194,12 +217,22 @@ def svg_for_graph(graph: TaskGraph, task_states: Mapping[str, str] | None = None
             siblings = kinds_by_pair[pair]
             offset = (siblings.index(edge.kind) - (len(siblings) - 1) / 2) * PARALLEL_OFFSET
             path = _edge_path(_shift(layout.routes[pair], offset), layout, pair)
-        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        dash_attr = format_html(' stroke-dasharray="{}"', dash) if dash else ""
         edge_parts.append(
-            f'<path class="task-graph__edge task-graph__edge--{edge.kind}" d="{path}" '
-            f'fill="none" stroke="{PALETTE[colour]}" stroke-width="1.6"{dash_attr} '
-            f'marker-end="url(#{prefix}-{edge.kind})">'
-            f"<title>{escape(f'{edge.source} → {edge.target} ({words})')}</title></path>"
+            format_html(
+                '<path class="task-graph__edge task-graph__edge--{}" d="{}" fill="none" '
+                'stroke="{}" stroke-width="1.6"{} marker-end="url(#{}-{})">'
+                "<title>{} → {} ({})</title></path>",
+                edge.kind,
+                path,
+                PALETTE[colour],
+                dash_attr,
+                prefix,
+                edge.kind,
+                edge.source,
+                edge.target,
+                words,
+            )
         )
     node_parts = [
         _node(layout.nodes[node.name], looks[node.name], node.name) for node in graph.nodes
@@ -208,14 +241,21 @@ def svg_for_graph(graph: TaskGraph, task_states: Mapping[str, str] | None = None
         f"Task graph of {graph.name or 'this workflow'}: {plural(len(graph.nodes), 'task')}, "
         f"{plural(len(graph.edges), 'link')}. The list of tasks next to it says the same in words."
     )
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="task-graph__picture" role="img" '
-        f'aria-label="{escape(label)}" viewBox="0 0 {_fmt(width)} {_fmt(layout.height)}" '
-        f'width="{_fmt(width)}" height="{_fmt(layout.height)}" '
-        f'font-family="system-ui, sans-serif" font-size="14">'
-        f"<title>{escape(label)}</title>{_markers(prefix)}"
-        f'<g class="task-graph__edges">{"".join(edge_parts)}</g>'
-        f'<g class="task-graph__nodes">{"".join(node_parts)}</g></svg>'
+    return format_html(
+        '<svg xmlns="http://www.w3.org/2000/svg" class="task-graph__picture" role="img" '
+        'aria-label="{}" viewBox="0 0 {} {}" width="{}" height="{}" '
+        'font-family="system-ui, sans-serif" font-size="14">'
+        '<title>{}</title>{}<g class="task-graph__edges">{}</g>'
+        '<g class="task-graph__nodes">{}</g></svg>',
+        label,
+        _fmt(width),
+        _fmt(layout.height),
+        _fmt(width),
+        _fmt(layout.height),
+        label,
+        _markers(prefix),
+        join_markup(edge_parts),
+        join_markup(node_parts),
     )
 
 
@@ -227,4 +267,4 @@ def render_task_graph_svg(
     graph = _cached_graph(definition_yaml) if isinstance(definition_yaml, str) else None
     if graph is None:
         return None
-    return mark_safe(svg_for_graph(graph, task_states))  # noqa: S308 - all text escaped above
+    return svg_for_graph(graph, task_states)

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils import timezone
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
-from workflows_app.pictures.graph_svg import PALETTE, TONE_COLOURS
+from workflows_app.pictures.graph_svg import PALETTE, TONE_COLOURS, join_markup
 from workflows_app.words.counts import plural
 from workflows_app.words.fields import field
 from workflows_app.words.states import StateLook, describe_state
@@ -145,44 +145,70 @@ def render_timeline_svg(timeline: Timeline) -> SafeString | None:
     if not timeline.rows or timeline.start is None or timeline.end is None:
         return None
     height = len(timeline.rows) * ROW_HEIGHT + AXIS_HEIGHT
-    parts = []
+    parts: list[SafeString] = []
     for index, row in enumerate(timeline.rows):
         top = index * ROW_HEIGHT
         name = row.label if len(row.label) <= MAX_LABEL_CHARS else row.label[:25] + "…"
-        parts.append(
-            f'<g class="timeline__row timeline__row--{row.state.tone}">'
-            f"<title>{escape(f'{row.label}: {row.state.label}, {row.duration}'.rstrip(', '))}"
-            f'</title><text x="0" y="{top + 20}" fill="{PALETTE["text"]}">'
-            f'<tspan aria-hidden="true">{escape(row.state.icon)}</tspan> {escape(name)}</text>'
-        )
+        bar: SafeString | str = ""
         if row.started_at is not None:
             fill, outline = TONE_COLOURS[row.state.tone]
             x = BAR_LEFT + row.left_pct / 100 * BAR_SPACE
             width = row.width_pct / 100 * BAR_SPACE
-            parts.append(
-                f'<rect class="timeline__bar" x="{_fmt(x)}" y="{top + 6}" width="{_fmt(width)}" '
-                f'height="{ROW_HEIGHT - 12}" rx="3" fill="{PALETTE[fill]}" '
-                f'stroke="{PALETTE[outline]}" stroke-width="1.5"/>'
-                f'<text x="{_fmt(x + width + 6)}" y="{top + 20}" class="timeline__duration" '
-                f'fill="{PALETTE["muted"]}">{escape(row.duration)}'
-                f"{' so far' if row.still_going else ''}</text>"
+            bar = format_html(
+                '<rect class="timeline__bar" x="{}" y="{}" width="{}" height="{}" rx="3" '
+                'fill="{}" stroke="{}" stroke-width="1.5"/>'
+                '<text x="{}" y="{}" class="timeline__duration" fill="{}">{}{}</text>',
+                _fmt(x),
+                top + 6,
+                _fmt(width),
+                ROW_HEIGHT - 12,
+                PALETTE[fill],
+                PALETTE[outline],
+                _fmt(x + width + 6),
+                top + 20,
+                PALETTE["muted"],
+                row.duration,
+                " so far" if row.still_going else "",
             )
-        parts.append("</g>")
+        parts.append(
+            format_html(
+                '<g class="timeline__row timeline__row--{}"><title>{}</title>'
+                '<text x="0" y="{}" fill="{}"><tspan aria-hidden="true">{}</tspan> {}</text>'
+                "{}</g>",
+                row.state.tone,
+                f"{row.label}: {row.state.label}, {row.duration}".rstrip(", "),
+                top + 20,
+                PALETTE["text"],
+                row.state.icon,
+                name,
+                bar,
+            )
+        )
     axis_y = len(timeline.rows) * ROW_HEIGHT + 18
     parts.append(
-        f'<g class="timeline__axis" fill="{PALETTE["muted"]}">'
-        f'<text x="{BAR_LEFT}" y="{axis_y}">{escape(_clock(timeline.start))}</text>'
-        f'<text x="{BAR_LEFT + BAR_SPACE}" y="{axis_y}" text-anchor="end">'
-        f"{escape(_clock(timeline.end))}</text></g>"
+        format_html(
+            '<g class="timeline__axis" fill="{}"><text x="{}" y="{}">{}</text>'
+            '<text x="{}" y="{}" text-anchor="end">{}</text></g>',
+            PALETTE["muted"],
+            BAR_LEFT,
+            axis_y,
+            _clock(timeline.start),
+            BAR_LEFT + BAR_SPACE,
+            axis_y,
+            _clock(timeline.end),
+        )
     )
     label = (
         f"Timeline of {plural(len(timeline.rows), 'task run')} from {_clock(timeline.start)} "
         f"to {_clock(timeline.end)}. The table below lists the same runs."
     )
-    svg = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="timeline__picture" role="img" '
-        f'aria-label="{escape(label)}" viewBox="0 0 {VIEW_WIDTH} {height}" '
-        f'font-family="system-ui, sans-serif" font-size="13">'
-        f"<title>{escape(label)}</title>{''.join(parts)}</svg>"
+    return format_html(
+        '<svg xmlns="http://www.w3.org/2000/svg" class="timeline__picture" role="img" '
+        'aria-label="{}" viewBox="0 0 {} {}" font-family="system-ui, sans-serif" font-size="13">'
+        "<title>{}</title>{}</svg>",
+        label,
+        VIEW_WIDTH,
+        height,
+        label,
+        join_markup(parts),
     )
-    return mark_safe(svg)  # noqa: S308 - every piece of text is escaped above
