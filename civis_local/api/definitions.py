@@ -7,6 +7,8 @@ from functools import lru_cache
 import yaml
 from civis.workflows import WorkflowValidationError, validate_workflow_yaml
 
+from civis_local.engine import semantic_errors
+
 _OBJECT_IDS = re.compile(r"\b(job_id|workflow_id):[ \t]*\d+")
 
 
@@ -28,6 +30,10 @@ def _validate_shape(definition: str) -> tuple[bool, str | None]:
         return False, f"The definition is not valid YAML: {exc}"
     except (TypeError, AttributeError, KeyError) as exc:
         return False, f"The definition is not a workflow: {exc}"
+    # The checks Mistral makes on top of the schema: a start task, joins that can be reached.
+    problem = semantic_errors(definition)
+    if problem:
+        return False, problem
     return True, None
 
 

@@ -74,6 +74,16 @@ class ModelHost:
             fail_times=int(fixture.get("fail_times", 0)),
         )
 
+    def task_fault(self, workflow_id: int | None, task_name: str) -> JobFixture | None:
+        fault = LEVERS.fault_for(workflow_id, task_name)
+        if fault is None:
+            return None
+        return JobFixture(
+            duration_seconds=float(fault.get("duration", 30)),
+            outcome=fault.get("outcome", "fail"),
+            fail_times=int(fault.get("fail_times", 0)),
+        )
+
     def create_job(self, name: str, action: str, params: dict[str, Any]) -> int:
         at = now()
         job = Job.objects.create(

@@ -43,6 +43,8 @@ class Levers:
     clock: Clock = field(default_factory=Clock)
     counts: Counter = field(default_factory=Counter)
     statuses: Counter = field(default_factory=Counter)
+    # (workflow id, task name or None for every task) -> a job fixture dict (POST /_local/faults)
+    faults: dict = field(default_factory=dict)
     queries: Counter = field(default_factory=Counter)  # SQL data statements by route
     writes: Counter = field(default_factory=Counter)  # of which INSERT / UPDATE / DELETE
     _window_start: float = field(default_factory=time.monotonic)
@@ -114,6 +116,33 @@ class Levers:
             if "rate_limit" in changes:
                 self.rate_limit = parse_rate_limit(changes["rate_limit"])
                 self._window_start, self._window_count = time.monotonic(), 0
+
+    def set_fault(self, workflow_id: int, task: str | None, fixture: dict | None) -> None:
+        """Make the jobs a workflow's task runs (every task when `task` is None) behave as
+        `fixture` ({"outcome", "fail_times", "duration"}); None removes the fault."""
+        with self._lock:
+            if fixture is None:
+                self.faults.pop((workflow_id, task), None)
+            else:
+                self.faults[(workflow_id, task)] = dict(fixture)
+
+    def clear_faults(self, workflow_id: int | None = None) -> None:
+        with self._lock:
+            for key in [k for k in self.faults if workflow_id in (None, k[0])]:
+                del self.faults[key]
+
+    def fault_for(self, workflow_id: int | None, task: str) -> dict | None:
+        with self._lock:
+            return self.faults.get((workflow_id, task)) or self.faults.get((workflow_id, None))
+
+    def describe_faults(self) -> list[dict]:
+        with self._lock:
+            return [
+                {"workflowId": workflow_id, "task": task, **fixture}
+                for (workflow_id, task), fixture in sorted(
+                    self.faults.items(), key=lambda item: (item[0][0], item[0][1] or "")
+                )
+            ]
 
     def describe(self) -> dict:
         limit = self.rate_limit

@@ -54,6 +54,7 @@ urlpatterns = [
     path("_local/clock", local.clock),
     path("_local/outbox", local.outbox),
     path("_local/tick", local.tick),
+    path("_local/faults", local.faults),
 ]
 
 handler404 = "civis_local.api.views.local.not_found"

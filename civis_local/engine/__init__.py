@@ -8,7 +8,7 @@ UTC datetime), so the same clock always gives the same state.
 from civis_local.engine.errors import EngineError
 from civis_local.engine.host import DEFAULT_FIXTURE, Host, InMemoryHost, JobFixture
 from civis_local.engine.notifications import stall_due_at
-from civis_local.engine.parse import WorkflowSpec, parse_definition
+from civis_local.engine.parse import WorkflowSpec, parse_definition, semantic_errors
 from civis_local.engine.render import (
     render_execution,
     render_execution_summary,
@@ -47,6 +47,7 @@ __all__ = [
     "render_task",
     "resume",
     "retry",
+    "semantic_errors",
     "stall_due_at",
     "start_execution",
     "workflow_state",

@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from civis_local.engine import expressions, runner
-from civis_local.engine.context import Execution
+from civis_local.engine.context import Execution, expression_scope
 from civis_local.engine.errors import EngineError
 from civis_local.engine.host import DEFAULT_FIXTURE
 from civis_local.engine.state import after, civis_state, iso, parse_time
@@ -31,13 +31,27 @@ def plan_items(ex: Execution, task: dict[str, Any], moment: datetime) -> list[di
     if spec.with_items is None:
         return [_item(0, {})]
     try:
-        bindings = _with_items(spec.with_items, ex.variables)
+        bindings = _with_items(spec.with_items, *expression_scope(ex, task))
     except ValueError as error:
         item = _item(0, {})
         _settle(item, moment, "error", str(error))
-        item["status"] = "running"
+        item.update(status="running", unplanned=True)
         return [item]
     return [_item(index, binding) for index, binding in enumerate(bindings)]
+
+
+def reset_item(item: dict[str, Any]) -> None:
+    """An item that did not succeed runs again (a retry reruns the failed items only)."""
+    item.update(status="pending", finishAt=None, outcome=None, info=None, result=None)
+    item.update(runId=None, childId=None)
+
+
+def result_of(spec: Any, task: dict[str, Any]) -> Any:
+    """The task's ``result``: the action's (a list, one per item, for with-items)."""
+    items = sorted(task["items"], key=lambda item: item["index"])
+    if spec.with_items is not None:
+        return [item.get("result") for item in items]
+    return items[0].get("result") if items else None
 
 
 def _item(index: int, binding: dict[str, Any]) -> dict[str, Any]:
@@ -50,10 +64,11 @@ def _item(index: int, binding: dict[str, Any]) -> dict[str, Any]:
         "info": None,
         "runId": None,
         "childId": None,
+        "result": None,
     }
 
 
-def _with_items(raw: Any, variables: dict[str, Any]) -> list[dict[str, Any]]:
+def _with_items(raw: Any, variables: dict[str, Any], lookup=None) -> list[dict[str, Any]]:
     """``x in <% $.xs %>`` (or a list of such clauses, zipped) -> one binding per item."""
     clauses = raw if isinstance(raw, list) else [raw]
     columns: list[tuple[str, list[Any]]] = []
@@ -63,12 +78,14 @@ def _with_items(raw: Any, variables: dict[str, Any]) -> list[dict[str, Any]]:
             raise ValueError(f"Could not read with-items clause: {clause}")
         try:
             values = (
-                expressions.evaluate(source.strip(), variables)
+                expressions.evaluate(source.strip(), variables, lookup)
                 if expressions.is_expression(source.strip())
                 else yaml.safe_load(source)
             )
-        except (expressions.Unknown, yaml.YAMLError) as error:
-            raise ValueError(f"Could not evaluate with-items: {source.strip()}") from error
+        except expressions.Unknown as error:
+            raise ValueError(str(error)) from error
+        except yaml.YAMLError as error:
+            raise ValueError(f"Could not read with-items: {source.strip()}") from error
         if not isinstance(values, list):
             raise ValueError(f"with-items did not give a list: {source.strip()}")
         columns.append((name.strip(), values))
@@ -91,13 +108,19 @@ def fill_slots(ex: Execution, task: dict[str, Any], moment: datetime) -> None:
 
 def _start(ex: Execution, task: dict[str, Any], item: dict[str, Any], moment: datetime) -> None:
     spec = ex.graph.tasks[task["name"]]
-    params = _resolve(spec.params, {**ex.variables, **item["binding"]})
+    data, lookup = expression_scope(ex, task)
+    try:
+        params = expressions.evaluate(spec.params, {**data, **item["binding"]}, lookup)
+    except expressions.Unknown as error:
+        _settle(item, moment, "error", str(error))
+        return
     action = spec.action
     if spec.workflow:
         # One workflow per document: there is no sub-workflow to call by name (guess).
         _settle(item, moment, "error", f"Workflow not found [name={spec.workflow}]")
     elif action is None or action in ("std.noop", "std.echo"):
         task["output"] = params.get("output")
+        item["result"] = params.get("output")
         _settle(item, moment, "success")
     elif action == "std.fail":
         _settle(item, moment, "error", "Fail action expected exception.")
@@ -125,24 +148,17 @@ def _start(ex: Execution, task: dict[str, Any], item: dict[str, Any], moment: da
         _settle(item, moment, "error", f"Failed to find action [action_name={action}]")
 
 
-def _resolve(params: dict[str, Any], variables: dict[str, Any]) -> dict[str, Any]:
-    resolved = {}
-    for key, value in params.items():
-        try:
-            resolved[key] = expressions.evaluate(value, variables)
-        except expressions.Unknown:
-            resolved[key] = value
-    return resolved
-
-
 def _settle(item: dict[str, Any], moment: datetime, outcome: str, info: str | None = None):
     item.update(finishAt=iso(moment), outcome=outcome, info=info)
+    if outcome == "error":
+        item["result"] = info  # a failed action's result is its error (Mistral)
 
 
 def _start_run(
     ex: Execution, task: dict[str, Any], item: dict[str, Any], job_id: int, moment: datetime
 ) -> None:
-    fixture = ex.host.job_fixture(job_id) or DEFAULT_FIXTURE
+    fault = ex.host.task_fault(ex.state.get("workflowId"), task["name"])
+    fixture = fault or ex.host.job_fixture(job_id) or DEFAULT_FIXTURE
     succeeds = fixture.succeeds(task["attempts"] - 1)
     finish_at = after(moment, fixture.duration_seconds, ex.speed)
     run = {
@@ -164,6 +180,8 @@ def _start_run(
     # Wording of a failed run's task info is a guess.
     info = None if succeeds else f"Run {run['id']} of job {job_id} failed"
     _settle(item, finish_at, "success" if succeeds else "error", info)
+    if succeeds:  # what a Civis action returns is a guess: the job, its run and the state
+        item["result"] = {"job_id": job_id, "run_id": run["id"], "state": run["plannedState"]}
 
 
 def _start_child(
@@ -220,6 +238,9 @@ def _follow_child(task: dict[str, Any], item: dict[str, Any], child: dict[str, A
         word = civis_state(child["mistralState"])
         info = None if ok else f"Workflow execution {child['id']} {word}"  # wording: guess
         _settle(item, parse_time(child["finishedAt"]), "success" if ok else "error", info)
+        if ok:  # the result of civis.workflows.execute is a guess
+            item["result"] = {"execution_id": child["id"], "workflow_id": child["workflowId"],
+                              "state": word}  # fmt: skip
 
 
 def sync_children(ex: Execution, bound: datetime) -> None:

@@ -10,6 +10,11 @@ from civis_local.engine.graph import Graph, build_graph
 from civis_local.engine.host import Host
 from civis_local.engine.state import iso
 
+# Mistral shows task states in capitals in ``task()``.
+_MISTRAL_WORD = {"success": "SUCCESS", "error": "ERROR", "cancelled": "CANCELLED",
+                 "running": "RUNNING", "delayed": "RUNNING_DELAYED", "idle": "IDLE",
+                 "waiting": "WAITING"}  # fmt: skip
+
 
 @dataclass
 class Execution:
@@ -51,3 +56,38 @@ class Execution:
 
     def touch(self, moment: datetime) -> None:
         self.state["updatedAt"] = iso(moment)
+
+
+def task_view(task: dict[str, Any]) -> dict[str, Any]:
+    """What ``task(name)`` gives in an expression (without Mistral's ids and spec)."""
+    return {
+        "name": task["name"],
+        "state": _MISTRAL_WORD.get(task["mistralState"], task["mistralState"].upper()),
+        "state_info": task["mistralStateInfo"],
+        "result": task.get("result"),
+        "published": task.get("published") or {},
+    }
+
+
+def outbound(task: dict[str, Any]) -> dict[str, Any]:
+    """A finished task's outbound context: what it saw, plus what it published."""
+    return {**(task.get("inContext") or {}), **(task.get("published") or {})}
+
+
+def expression_scope(ex: Execution, current: dict[str, Any], state: str | None = None):
+    """(``$`` data, ``task()`` look-up) for expressions evaluated on behalf of ``current``:
+    its outbound context; ``task()`` alone is ``current``, ``task(name)`` the latest task
+    execution of that name. ``state`` overrides how ``current`` shows its state."""
+
+    def lookup(name: str | None) -> dict[str, Any] | None:
+        if name is None or name == current["name"]:
+            view = task_view(current)
+            if state:
+                view["state"] = state
+            return view
+        for task in reversed(ex.state["tasks"]):
+            if task["name"] == name:
+                return task_view(task)
+        return None
+
+    return outbound(current), lookup

@@ -6,9 +6,13 @@ from datetime import datetime
 from typing import Any
 
 from civis_local.engine import notifications, tasks
-from civis_local.engine.context import Execution
-from civis_local.engine.expressions import guard_passes
+from civis_local.engine.context import Execution, expression_scope, outbound
+from civis_local.engine.expressions import Unknown, evaluate, guard_passes
 from civis_local.engine.state import ACTIVE_TASK_STATES, RUNNING_INFO, find_task, iso
+
+# Loops may run a task again and again; an execution stops at this many task executions
+# (guess: Mistral has no such limit, but a request must not run without end).
+MAX_TASK_EXECUTIONS = 1000
 
 
 def task_finished(ex: Execution, task: dict[str, Any], moment: datetime) -> None:
@@ -17,62 +21,111 @@ def task_finished(ex: Execution, task: dict[str, Any], moment: datetime) -> None
             _start_dependents(ex, task["name"], moment)
         return
     spec = ex.graph.tasks[task["name"]]
-    fired = []
+    context = outbound(task)
+    fired: list[dict[str, Any]] = []
+    if not task.get("exprFailed"):
+        try:
+            fired = _fired(ex, task, spec)
+        except Unknown as error:
+            # A guard or a command message that cannot be evaluated is an error of the task,
+            # and nothing fires (guess: Mistral fails the whole execution at once).
+            task.update(mistralState="error", mistralStateInfo=str(error), exprFailed=True)
+            fired = []
     if task["mistralState"] == "error":
-        fired = [t.name for t in spec.on_error if guard_passes(t.guard, ex.variables)]
         # An error is handled only if some on-error entry fired (noop included).
-        task["handled"] = bool(fired)
-    else:
-        fired = [t.name for t in spec.on_success if guard_passes(t.guard, ex.variables)]
-    fired += [t.name for t in spec.on_complete if guard_passes(t.guard, ex.variables)]
+        task["handled"] = any(entry["onError"] for entry in fired)
     if ex.paused:
-        ex.state["deferred"].append({"task": task["name"], "entries": fired, "counted": False})
+        ex.state["deferred"].append(
+            {"task": task["name"], "entries": fired, "counted": False, "context": context}
+        )
         return
-    route(ex, task["name"], fired, moment)
+    route(ex, task["name"], fired, moment, context=context)
+
+
+def _fired(ex: Execution, task: dict[str, Any], spec: Any) -> list[dict[str, Any]]:
+    """The transitions whose guard is true, in Mistral's order, commands with their message
+    evaluated: on error on-error, on success on-success, then on-complete."""
+    data, lookup = expression_scope(ex, task)
+    error = task["mistralState"] == "error"
+    clauses = [(spec.on_error if error else spec.on_success, error), (spec.on_complete, False)]
+    fired = []
+    for transitions, on_error in clauses:
+        for transition in transitions:
+            if guard_passes(transition.guard, data, lookup):
+                msg = transition.msg
+                if msg is not None:
+                    msg = evaluate(msg, data, lookup)
+                fired.append({"name": transition.name, "msg": msg, "onError": on_error})
+    return fired
+
+
+def _entry(entry: Any) -> dict[str, Any]:
+    """A fired transition (older stored states hold plain names)."""
+    return entry if isinstance(entry, dict) else {"name": entry, "msg": None, "onError": False}
 
 
 def route(
-    ex: Execution, source: str, entries: list[str], moment: datetime, counted: bool = False
+    ex: Execution,
+    source: str,
+    entries: list[Any],
+    moment: datetime,
+    counted: bool = False,
+    context: dict[str, Any] | None = None,
 ) -> None:
-    """Follow fired transitions in order; ``pause`` holds the rest until resume."""
+    """Follow fired transitions in order; ``pause`` holds the rest until resume. Engine
+    commands carry their ``msg`` to the execution's state info (none without one)."""
+    entries = [_entry(entry) for entry in entries]
     if not counted:
-        _record_join_misses(ex, source, entries, moment)
-    for index, name in enumerate(entries):
+        _record_join_misses(ex, source, [entry["name"] for entry in entries], moment)
+    for index, entry in enumerate(entries):
+        name = entry["name"]
         if not ex.running:
             return
         if name == "noop":
             continue
         if name == "fail":
-            # Wording of the execution's info after a 'fail' command is a guess.
-            end(ex, "error", moment, f"Failed by 'fail' command in task {source}")
+            end(ex, "error", moment, _text(entry["msg"]))
             return
         if name == "succeed":
-            end(ex, "success", moment, None)
+            end(ex, "success", moment, _text(entry["msg"]))
             return
         if name == "pause":
             rest = entries[index + 1 :]
-            ex.state["deferred"].append({"task": source, "entries": rest, "counted": True})
-            pause(ex, moment)
+            ex.state["deferred"].append(
+                {"task": source, "entries": rest, "counted": True, "context": context}
+            )
+            pause(ex, moment, _text(entry["msg"]))
             return
-        _trigger(ex, name, source, moment)
+        _trigger(ex, name, source, moment, context)
 
 
-def _trigger(ex: Execution, name: str, source: str, moment: datetime) -> None:
+def _text(msg: Any) -> str | None:
+    return None if msg is None else str(msg)
+
+
+def _trigger(
+    ex: Execution, name: str, source: str, moment: datetime, context: dict[str, Any] | None
+) -> None:
     spec = ex.graph.tasks[name]
-    task = find_task(ex.state, name)
     if spec.join is not None:
+        # A join runs once per execution: a loop through it joins the waiting one (guess).
+        task = find_task(ex.state, name)
         book = _join_book(ex, name)
         if source not in book["triggeredBy"]:
             book["triggeredBy"].append(source)
         if task is None:
-            task = tasks.new_task(ex, name, moment, state="waiting")
+            task = tasks.new_task(ex, name, moment, state="waiting", context=context)
+        elif task["phase"] == "join":
+            task["inContext"] = {**task["inContext"], **(context or {})}
         if task["phase"] == "join":
             check_join(ex, task, moment)
         return
-    # A task already reached is not started a second time (guess: Mistral would run a
-    # second instance, which the task-by-name API could not show).
-    if task is None:
-        tasks.begin(ex, tasks.new_task(ex, name, moment), moment)
+    # Every transition to a task runs it (again): loops and fan-in without a join make a
+    # new task execution each time, as in Mistral.
+    if len(ex.state["tasks"]) >= MAX_TASK_EXECUTIONS:
+        end(ex, "error", moment, f"Too many task executions [limit={MAX_TASK_EXECUTIONS}] (guess)")
+        return
+    tasks.begin(ex, tasks.new_task(ex, name, moment, context=context), moment)
 
 
 def _join_book(ex: Execution, name: str) -> dict[str, list[str]]:
@@ -142,7 +195,10 @@ def _start_dependents(ex: Execution, name: str, moment: datetime) -> None:
             for r in requires
         )
         if done and find_task(ex.state, dependent) is None:
-            tasks.begin(ex, tasks.new_task(ex, dependent, moment), moment)
+            context = dict(ex.variables)
+            for required in requires:
+                context.update(outbound(find_task(ex.state, required) or {}))
+            tasks.begin(ex, tasks.new_task(ex, dependent, moment, context=context), moment)
 
 
 def settle(ex: Execution, moment: datetime) -> None:
@@ -161,16 +217,27 @@ def settle(ex: Execution, moment: datetime) -> None:
     if any(t["mistralState"] == "cancelled" for t in all_tasks):
         end(ex, "cancelled", moment, None)
         return
-    unhandled = [t["name"] for t in all_tasks if t["mistralState"] == "error" and not t["handled"]]
+    unhandled = [t for t in all_tasks if t["mistralState"] == "error" and not t["handled"]]
     if unhandled:
-        end(ex, "error", moment, f"Failure caused by error in tasks: {', '.join(unhandled)}")
+        end(ex, "error", moment, failure_info(unhandled))
     else:
         end(ex, "success", moment, None)
 
 
-def pause(ex: Execution, moment: datetime) -> None:
+def failure_info(failed: list[dict[str, Any]]) -> str:
+    """Mistral's message: the failed tasks sorted by name, then a line per task with its
+    state info (Mistral also prints task and action execution ids, which this engine does not
+    have: guess)."""
+    ordered = sorted(failed, key=lambda task: task["name"])
+    message = f"Failure caused by error in tasks: {', '.join(t['name'] for t in ordered)}\n"
+    for task in ordered:
+        message += f"\n  {task['name']} -> {task['mistralStateInfo']}\n"
+    return message
+
+
+def pause(ex: Execution, moment: datetime, info: str | None = None) -> None:
     if ex.running:
-        ex.state.update(mistralState="paused", mistralStateInfo=None)
+        ex.state.update(mistralState="paused", mistralStateInfo=info)
         ex.touch(moment)
 
 

@@ -4,7 +4,8 @@ The engine keeps all execution logic; a host only allocates ids, stores things a
 look-ups. That keeps the API side to plain model reads and writes:
 
 - ids: ``new_execution_id`` and ``new_run_id`` (jobs get theirs from ``create_job``);
-- simulated jobs: ``job_fixture`` (how long a run takes and how it ends) and ``create_job``
+- simulated jobs: ``job_fixture`` (how long a run takes and how it ends), ``task_fault``
+  (a test lever overriding it for one task of a workflow) and ``create_job``
   for ``civis.scripts.*`` / ``civis.enhancements.cass_ncoa`` / ``civis.import`` tasks;
 - runs: ``record_run`` is called when a run is created and whenever the engine changes it
   (finished, cancelled), so ``/jobs/{id}/runs`` can list it. A stored run also carries its
@@ -66,6 +67,11 @@ class Host(Protocol):
         """The simulated behaviour of a job; None means DEFAULT_FIXTURE."""
         ...
 
+    def task_fault(self, workflow_id: int | None, task_name: str) -> JobFixture | None:
+        """A fault set on a workflow's task (a test lever): when not None, every job run of
+        that task behaves this way, whatever its job's own fixture says."""
+        ...
+
     def create_job(self, name: str, action: str, params: dict[str, Any]) -> int:
         """Create a job for a script/import/enhancement task and return its id.
 
@@ -120,6 +126,7 @@ class InMemoryHost:
         self.jobs: dict[int, dict[str, Any]] = {}
         self.runs: dict[int, dict[str, Any]] = {}
         self.outbox: list[dict[str, Any]] = []
+        self.faults: dict[tuple[int | None, str], JobFixture] = {}
         self._execution_ids = itertools.count(first_id)
         self._run_ids = itertools.count(first_id)
         self._job_ids = itertools.count(first_id + 1000)
@@ -135,6 +142,9 @@ class InMemoryHost:
             return self.fixtures[job_id]
         job = self.jobs.get(job_id)
         return self.fixtures_by_name.get(job["name"]) if job else None
+
+    def task_fault(self, workflow_id: int | None, task_name: str) -> JobFixture | None:
+        return self.faults.get((workflow_id, task_name))
 
     def create_job(self, name: str, action: str, params: dict[str, Any]) -> int:
         job_id = next(self._job_ids)

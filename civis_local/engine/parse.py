@@ -1,9 +1,15 @@
 """Mistral v2 workflow definitions (one workflow per document) parsed into plain specs.
 
-Only what the engine simulates is read: task actions and their input, transitions, join,
-with-items, policies (pause-before, wait-before, wait-after, timeout, retry, concurrency)
-and ``requires`` for reverse workflows. Policies under ``task-defaults`` apply to every task
-that does not set its own (transitions under ``task-defaults`` are ignored, a guess).
+Only what the engine simulates is read: the declared input, task actions and their input,
+transitions (engine commands with their ``msg``), ``publish`` / ``publish-on-error``, join,
+with-items, policies (pause-before, wait-before, wait-after, timeout, retry with break-on /
+continue-on, concurrency) and ``requires`` for reverse workflows. As in Mistral, policies under
+``task-defaults`` apply to every task that does not set its own, and each of
+``on-success`` / ``on-error`` / ``on-complete`` under ``task-defaults`` to every task without
+that clause of its own, less the entries naming the task itself.
+
+The checks Mistral makes on a definition are made here too: a direct workflow needs a task
+without inbound transition, and a join cannot wait for more tasks than lead to it.
 """
 
 from __future__ import annotations
@@ -23,15 +29,17 @@ _INLINE_PARAM = re.compile(
     r"(?P<key>[A-Za-z_]\w*)=(?P<value><%.*?%>|\{\{.*?\}\}|\"[^\"]*\"|'[^']*'|\S+)"
 )
 _POLICIES = ("pause-before", "wait-before", "wait-after", "timeout", "retry", "concurrency")
+_CLAUSES = ("on-success", "on-error", "on-complete")
 
 
 @dataclass(frozen=True)
 class Transition:
     """One entry of ``on-success`` / ``on-error`` / ``on-complete``: a task or an engine
-    command, with an optional guard expression."""
+    command (with its ``msg=...`` parameter, if any), with an optional guard expression."""
 
     name: str
     guard: Any = None
+    msg: Any = None
 
 
 @dataclass(frozen=True)
@@ -52,6 +60,10 @@ class TaskSpec:
     timeout: float | None = None
     retry_count: int = 0
     retry_delay: float = 0.0
+    retry_break_on: Any = None
+    retry_continue_on: Any = None
+    publish: dict[str, Any] = field(default_factory=dict)
+    publish_on_error: dict[str, Any] = field(default_factory=dict)
     requires: tuple[str, ...] = ()
 
     def transitions(self) -> tuple[Transition, ...]:
@@ -64,6 +76,12 @@ class WorkflowSpec:
     type: str
     input_defaults: dict[str, Any]
     tasks: dict[str, TaskSpec]
+    input_names: tuple[str, ...] = ()  # every declared input, with or without a default
+
+    @property
+    def class_name(self) -> str:
+        """What Mistral calls the spec in its input errors."""
+        return "ReverseWorkflowSpec" if self.type == "reverse" else "DirectWorkflowSpec"
 
 
 def parse_definition(definition: str) -> WorkflowSpec:
@@ -101,7 +119,22 @@ def _parse_cached(definition: str) -> WorkflowSpec:
         for task_name, raw in raw_tasks.items()
     }
     _check_references(tasks)
-    return WorkflowSpec(str(name), kind, _input_defaults(body.get("input")), tasks)
+    if kind == "direct":
+        _check_direct(str(name), tasks)
+    raw_input = body.get("input")
+    return WorkflowSpec(
+        str(name), kind, _input_defaults(raw_input), tasks, input_names=_input_names(raw_input)
+    )
+
+
+def _input_names(raw: Any) -> tuple[str, ...]:
+    names: list[str] = []
+    for entry in raw or []:
+        if isinstance(entry, dict):
+            names.extend(str(key) for key in entry)
+        else:
+            names.append(str(entry))
+    return tuple(names)
 
 
 def _input_defaults(raw: Any) -> dict[str, Any]:
@@ -118,6 +151,9 @@ def _parse_task(name: str, raw: dict[str, Any], defaults: dict[str, Any]) -> Tas
         raise EngineError(f"Task {name} must be a mapping", 422)
     merged = {key: defaults[key] for key in _POLICIES if key in defaults}
     merged.update(raw)
+    for clause in _CLAUSES:
+        if not raw.get(clause) and defaults.get(clause):
+            merged[clause] = _without(defaults[clause], name)
     action, params = _split_action(merged.get("action"))
     params.update(merged.get("input") or {})
     retry = merged.get("retry") or {}
@@ -140,6 +176,10 @@ def _parse_task(name: str, raw: dict[str, Any], defaults: dict[str, Any]) -> Tas
         timeout=_number(name, "timeout", merged.get("timeout"), float),
         retry_count=_number(name, "retry count", retry.get("count"), int) or 0,
         retry_delay=_number(name, "retry delay", retry.get("delay"), float) or 0.0,
+        retry_break_on=retry.get("break-on"),
+        retry_continue_on=retry.get("continue-on"),
+        publish=_mapping(name, "publish", merged.get("publish")),
+        publish_on_error=_mapping(name, "publish-on-error", merged.get("publish-on-error")),
         requires=_names(merged.get("requires")),
     )
 
@@ -174,15 +214,43 @@ def _transitions(raw: Any) -> tuple[Transition, ...]:
     entries: list[Transition] = []
     for entry in raw:
         if isinstance(entry, dict):
-            entries.extend(Transition(_command_name(key), guard) for key, guard in entry.items())
+            entries.extend(_transition(key, guard) for key, guard in entry.items())
         else:
-            entries.append(Transition(_command_name(entry)))
+            entries.append(_transition(entry))
     return tuple(entries)
 
 
-def _command_name(entry: Any) -> str:
-    """``fail msg="x"`` names the command ``fail``; task names have no spaces."""
-    return str(entry).split()[0] if str(entry).strip() else str(entry)
+def _transition(entry: Any, guard: Any = None) -> Transition:
+    """``fail msg="x"`` is the command ``fail`` with its message; task names have no spaces."""
+    text = str(entry).strip()
+    if not text:
+        return Transition(str(entry), guard)
+    name, _, rest = text.partition(" ")
+    msg = None
+    if name in ENGINE_COMMANDS and rest:
+        msg = _split_action(f"{name} {rest}")[1].get("msg")
+    return Transition(name, guard, msg)
+
+
+def _without(raw: Any, name: str) -> Any:
+    """A ``task-defaults`` clause without the entries naming ``name`` (Mistral's rule)."""
+    if isinstance(raw, dict) and "next" in raw:
+        raw = raw["next"]
+    entries = raw if isinstance(raw, list) else [raw]
+    kept = []
+    for entry in entries:
+        key = next(iter(entry)) if isinstance(entry, dict) and entry else entry
+        if str(key).strip().split(" ")[0] != name:
+            kept.append(entry)
+    return kept
+
+
+def _mapping(name: str, what: str, raw: Any) -> dict[str, Any]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise EngineError(f"Task {name}: {what} must be a mapping", 422)
+    return dict(raw)
 
 
 def _join(name: str, raw: Any) -> int | str | None:
@@ -221,3 +289,50 @@ def _check_references(tasks: dict[str, TaskSpec]) -> None:
         for required in task.requires:
             if required not in tasks:
                 raise EngineError(f"Task {task.name} requires unknown task {required}", 422)
+
+
+def inbound(tasks: dict[str, TaskSpec]) -> dict[str, list[str]]:
+    """Task name -> the tasks whose transitions name it (in definition order)."""
+    result: dict[str, list[str]] = {name: [] for name in tasks}
+    for name, task in tasks.items():
+        for transition in task.transitions():
+            if transition.name in result and name not in result[transition.name]:
+                result[transition.name].append(name)
+    return result
+
+
+def _check_direct(workflow: str, tasks: dict[str, TaskSpec]) -> None:
+    """Mistral's semantic checks of a direct workflow (its wording)."""
+    sources = inbound(tasks)
+    if all(sources[name] for name in tasks):
+        raise EngineError(
+            "Failed to find start tasks in direct workflow. There must be at least one task "
+            f"without inbound transition.[workflow_name={workflow}]",
+            422,
+        )
+    problems = []
+    for name, task in tasks.items():
+        if task.join is None:
+            continue
+        count = len(sources[name])
+        if task.join == "all" and count == 0:
+            problems.append(f"No inbound tasks for task with 'join: all' [task_name={name}]")
+        elif task.join != "all" and count < int(task.join):
+            problems.append(
+                "Not enough inbound tasks for task with 'join' "
+                f"[task_name={name}, join={task.join}, inbound_tasks={count}]"
+            )
+    if problems:
+        raise EngineError("\n".join(problems), 422)
+
+
+def semantic_errors(definition: str) -> str | None:
+    """The message of Mistral's own definition checks (no start task, an unreachable join)
+    when the definition fails them, else None (other parse problems are left to the caller's
+    validator)."""
+    try:
+        parse_definition(definition)
+    except EngineError as error:
+        if error.message.startswith(("Failed to find start tasks", "No inbound", "Not enough")):
+            return error.message
+    return None

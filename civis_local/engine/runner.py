@@ -52,6 +52,7 @@ def start_execution(
     now = aware(now)
     included = list(included_tasks or [])
     graph = build_graph(definition, target_task, tuple(included))
+    _check_input(graph.spec, input or {})
     state: dict[str, Any] = {
         "id": execution_id if execution_id is not None else host.new_execution_id(),
         "workflowId": workflow_id,
@@ -80,6 +81,22 @@ def start_execution(
         tasks.begin(ex, tasks.new_task(ex, name, now), now)
     _run_until(ex, now)
     return state
+
+
+def _check_input(spec: Any, given: dict[str, Any]) -> None:
+    """Declared inputs without a default are required; undeclared ones are refused (Mistral's
+    check and wording; 400 is a guess for the status)."""
+    missing = [name for name in spec.input_names if name not in spec.input_defaults
+               and name not in given]  # fmt: skip
+    unexpected = [name for name in given if name not in spec.input_names]
+    if not missing and not unexpected:
+        return
+    message = f"Invalid input [name={spec.name}, class={spec.class_name}"
+    if missing:
+        message += f", missing={missing}"
+    if unexpected:
+        message += f", unexpected={unexpected}"
+    raise EngineError(message + "]", 400)
 
 
 def advance(state: dict[str, Any], now: datetime, host: Host) -> dict[str, Any]:
@@ -120,7 +137,7 @@ def resume(state: dict[str, Any], now: datetime, host: Host) -> dict[str, Any]:
         if not ex.running:  # a 'pause' command paused again: keep the rest for later
             state["deferred"].extend(deferred[index:])
             break
-        flow.route(ex, entry["task"], entry["entries"], now, counted=entry["counted"])
+        flow.route(ex, entry["task"], entry["entries"], now, entry["counted"], entry.get("context"))
     _run_until(ex, now)
     return state
 
@@ -151,7 +168,9 @@ def retry(
             )
         targets = [task]
     else:
-        targets = [task for task in state["tasks"] if task["mistralState"] == "error"]
+        # With loops, the latest execution of each task name in error (guess).
+        latest = {task["name"]: task for task in state["tasks"]}
+        targets = [task for task in latest.values() if task["mistralState"] == "error"]
         if not targets:
             raise EngineError(f"Execution {state['id']} has no task in error to retry", 409)
     ex = Execution.of(state, host)

@@ -12,8 +12,8 @@ Execution state (keys in camelCase where they are rendered as-is)::
       "createdAt", "startedAt", "updatedAt": ISO 8601 UTC ("2026-04-17T18:37:38.000Z"),
       "finishedAt": ISO | None,
       "speed": 1.0,               # durations are divided by it (demo speed factor)
-      "tasks": [task, ...],       # in the order they were reached
-      "deferred": [{"task", "entries", "counted"}],  # transitions held while paused
+      "tasks": [task, ...],       # in the order they were reached (a name may repeat: loops)
+      "deferred": [{"task", "entries", "counted", "context"}],  # transitions held while paused
       "joins": {name: {"triggeredBy": [...], "missedBy": [...]}},  # join bookkeeping
       "stallNotified": bool,
     }
@@ -42,6 +42,11 @@ Task (``tasks[i]``)::
       "joinFailed": bool,          # a join that errored with "Failed by tasks"
       "jobIds": {"0": 1001},       # jobs created for script actions, per item index
       "output": any,               # std.echo output
+      "inContext": {...},          # what $ holds for the task (input + what was published)
+      "published": {...},          # what publish / publish-on-error gave
+      "result": any,               # the action's result (a list for with-items)
+      "rerunFailed": bool,         # the next attempt reruns only the items that failed
+      "exprFailed": bool,          # an expression of the task could not be evaluated
     }
 
 Run (``task["runs"][i]``, also handed to ``Host.record_run``)::
@@ -101,7 +106,8 @@ def after(moment: datetime, seconds: float, speed: float) -> datetime:
 
 
 def find_task(state: dict[str, Any], name: str) -> dict[str, Any] | None:
-    for task in state["tasks"]:
+    """The latest task execution of that name (a loop may run a task more than once)."""
+    for task in reversed(state["tasks"]):
         if task["name"] == name:
             return task
     return None

@@ -11,14 +11,22 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from civis_local.engine import actions, flow
+from civis_local.engine import actions, context, expressions, flow
 from civis_local.engine.context import Execution
 from civis_local.engine.state import ACTIVE_TASK_STATES, after, iso, parse_time
 
 TIMED_PHASES = ("wait-before", "wait-after", "retry-delay")
 
 
-def new_task(ex: Execution, name: str, moment: datetime, state: str = "idle") -> dict[str, Any]:
+def new_task(
+    ex: Execution,
+    name: str,
+    moment: datetime,
+    state: str = "idle",
+    context: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """A new task execution; ``context`` is what ``$`` holds for it (the outbound context of
+    the task that triggered it; the execution input for a start task)."""
     task: dict[str, Any] = {
         "name": name,
         "mistralState": state,
@@ -44,6 +52,11 @@ def new_task(ex: Execution, name: str, moment: datetime, state: str = "idle") ->
         "handled": False,
         "joinFailed": False,
         "output": None,
+        "inContext": dict(ex.variables if context is None else context),
+        "published": {},
+        "result": None,
+        "rerunFailed": False,
+        "exprFailed": False,
     }
     ex.state["tasks"].append(task)
     return task
@@ -71,19 +84,28 @@ def after_pause(ex: Execution, task: dict[str, Any], moment: datetime) -> None:
 
 
 def start_attempt(ex: Execution, task: dict[str, Any], moment: datetime) -> None:
+    """One attempt of the action. After a failed attempt (``rerunFailed``: a policy retry or
+    an execution retry) only the items that did not succeed run again."""
     spec = ex.graph.tasks[task["name"]]
     task.update(phase="action", mistralState="running", mistralStateInfo=None, wakeAt=None)
     task["held"] = False
     task["startedAt"] = task["startedAt"] or iso(moment)
-    # The timeout is armed once, at the first start; policy retries do not re-arm it.
+    # The timeout is armed once, at the first start: a retried attempt has none left (in
+    # Mistral the timeout policy is set when the task starts, not when it is retried).
     if spec.timeout and not task["timeoutArmed"]:
         task["timeoutAt"] = iso(after(moment, spec.timeout, ex.speed))
         task["timeoutArmed"] = True
     task["attempts"] += 1
-    # Every attempt runs all its items again, with-items included (guess).
     task["outcome"] = None
     task["errorInfo"] = None
-    task["items"] = actions.plan_items(ex, task, moment)
+    rerun = task.get("rerunFailed") and task["items"]
+    task["rerunFailed"] = False
+    if rerun and not any(item.get("unplanned") for item in task["items"]):
+        for item in task["items"]:
+            if item["status"] != "success":
+                actions.reset_item(item)
+    else:
+        task["items"] = actions.plan_items(ex, task, moment)
     actions.fill_slots(ex, task, moment)
     if not task["items"]:  # with-items over an empty list succeeds at once
         attempt_done(ex, task, moment)
@@ -111,31 +133,64 @@ def on_clock(ex: Execution, task: dict[str, Any], moment: datetime) -> None:
         _time_out(ex, task, moment)
 
 
+# Mistral's state info of a with-items task some of whose actions failed.
+WITH_ITEMS_FAILED = "One or more actions had failed."
+
+
 def attempt_done(ex: Execution, task: dict[str, Any], moment: datetime) -> None:
+    spec = ex.graph.tasks[task["name"]]
     failed = [item for item in task["items"] if item["status"] != "success"]
     task["outcome"] = "error" if failed else "success"
-    task["errorInfo"] = failed[0].get("info") if failed else None
+    if not failed:
+        task["errorInfo"] = None
+    elif spec.with_items is not None and not failed[0].get("unplanned"):
+        task["errorInfo"] = WITH_ITEMS_FAILED
+    else:
+        task["errorInfo"] = failed[0].get("info")
+    task["result"] = actions.result_of(spec, task)
+    _after_attempt(ex, task, moment)
+
+
+def _after_attempt(ex: Execution, task: dict[str, Any], moment: datetime) -> None:
+    """The retry policy on an error; else wait-after (once, after the last attempt), then
+    the task completes."""
     spec = ex.graph.tasks[task["name"]]
+    if task["outcome"] == "error":
+        try:
+            again = _retry_wanted(ex, task)
+        except expressions.Unknown as error:
+            task.update(errorInfo=str(error), exprFailed=True)
+            again = False
+        if again:
+            task["retriesUsed"] += 1
+            task["rerunFailed"] = True
+            if spec.retry_delay > 0:
+                _delay(ex, task, "retry-delay", spec.retry_delay, moment, label="retry")
+            elif ex.paused:
+                _delay(ex, task, "retry-delay", 0, moment, label="retry")
+                task["held"] = True
+            else:
+                start_attempt(ex, task, moment)
+            return
     if spec.wait_after > 0:
         _delay(ex, task, "wait-after", spec.wait_after, moment)
         return
-    _after_action(ex, task, moment)
-
-
-def _after_action(ex: Execution, task: dict[str, Any], moment: datetime) -> None:
-    spec = ex.graph.tasks[task["name"]]
-    retry_left = task["retriesUsed"] < spec.retry_count
-    if task["outcome"] == "error" and retry_left and not task["timedOut"]:
-        task["retriesUsed"] += 1
-        if spec.retry_delay > 0:
-            _delay(ex, task, "retry-delay", spec.retry_delay, moment, label="retry")
-        elif ex.paused:
-            _delay(ex, task, "retry-delay", 0, moment, label="retry")
-            task["held"] = True
-        else:
-            start_attempt(ex, task, moment)
-        return
     finish(ex, task, task["outcome"], moment, task["errorInfo"])
+
+
+def _retry_wanted(ex: Execution, task: dict[str, Any]) -> bool:
+    """Retries left, ``break-on`` not true and ``continue-on`` (if given) true. Both are
+    evaluated on the task's context with ``task()`` showing this attempt (guess: Mistral's
+    view also holds what publish-on-error would publish)."""
+    spec = ex.graph.tasks[task["name"]]
+    if task["retriesUsed"] >= spec.retry_count:
+        return False
+    data, lookup = context.expression_scope(ex, task, "ERROR")
+    if spec.retry_break_on is not None and expressions.evaluate(spec.retry_break_on, data, lookup):
+        return False
+    if spec.retry_continue_on is not None:
+        return bool(expressions.evaluate(spec.retry_continue_on, data, lookup))
+    return True
 
 
 def _delay(
@@ -153,7 +208,7 @@ def _delay(
 
 def _wake(ex: Execution, task: dict[str, Any], moment: datetime) -> None:
     if task["phase"] == "wait-after":
-        _after_action(ex, task, moment)
+        finish(ex, task, task["outcome"], moment, task["errorInfo"])
     elif ex.paused:
         task["held"] = True  # starts again on resume
     else:
@@ -167,35 +222,61 @@ def release_held(ex: Execution, task: dict[str, Any], moment: datetime) -> None:
 
 
 def _time_out(ex: Execution, task: dict[str, Any], moment: datetime) -> None:
+    """The timeout completes the running attempt as an error; the retry policy then applies
+    to it as to any error. Firing between attempts (retry delay) it leaves the pending retry
+    alone, and during wait-after it ends the task in error (guess for both)."""
     spec = ex.graph.tasks[task["name"]]
-    actions.cancel_items(ex, task, moment)
     task["timedOut"] = True
-    finish(ex, task, "error", moment, f"Task timed out [timeout(s)={_number(spec.timeout)}].")
+    task["timeoutAt"] = None
+    info = f"Task timed out [timeout(s)={_number(spec.timeout)}]."
+    if task["phase"] == "action":
+        actions.cancel_items(ex, task, moment)
+        task.update(outcome="error", errorInfo=info)
+        task["result"] = actions.result_of(spec, task)
+        _after_attempt(ex, task, moment)
+    elif task["phase"] == "wait-after":
+        finish(ex, task, "error", moment, info)
 
 
 def finish(
     ex: Execution, task: dict[str, Any], outcome: str, moment: datetime, info: str | None
 ) -> None:
+    """The task completes: its state, then what it publishes (``publish`` on success,
+    ``publish-on-error`` on error), then its transitions. A publish that cannot be evaluated
+    makes the task an error that fires no transition."""
     task.update(mistralState=outcome, mistralStateInfo=info, phase="done")
     task.update(finishedAt=iso(moment), wakeAt=None, timeoutAt=None, held=False)
+    spec = ex.graph.tasks.get(task["name"])
+    clause = None
+    if spec is not None:
+        clause = spec.publish if outcome == "success" else spec.publish_on_error
+    if clause and not task.get("exprFailed"):
+        data, lookup = context.expression_scope(ex, task)
+        try:
+            task["published"] = expressions.evaluate(clause, data, lookup)
+        except expressions.Unknown as error:
+            task.update(mistralState="error", mistralStateInfo=str(error), exprFailed=True)
     ex.touch(moment)
     flow.task_finished(ex, task, moment)
 
 
 def cancel_task(ex: Execution, task: dict[str, Any], moment: datetime) -> None:
-    """Execution cancelled (or ended by an engine command): no transitions fire."""
+    """Execution cancelled (or ended by an engine command): no transitions fire, and the
+    task's state info (a delay, a pause-before...) no longer applies."""
     actions.cancel_items(ex, task, moment)
-    task.update(mistralState="cancelled", phase="done", finishedAt=iso(moment))
-    task.update(wakeAt=None, timeoutAt=None, held=False)
+    task.update(mistralState="cancelled", mistralStateInfo=None, phase="done")
+    task.update(finishedAt=iso(moment), wakeAt=None, timeoutAt=None, held=False)
 
 
 def rerun(ex: Execution, task: dict[str, Any], moment: datetime) -> None:
-    """Execution retry: the task runs again with a new run and a fresh retry counter.
-
-    The timeout is re-armed for the new run (guess: a manual retry is a fresh start)."""
+    """Execution retry: the task runs again as when it was first reached (pause-before,
+    wait-before), with a fresh retry counter, a re-armed timeout (guess: a manual retry is a
+    fresh start) and only its failed items (with-items)."""
     task.update(retriesUsed=0, handled=False, timedOut=False, joinFailed=False)
     task.update(timeoutAt=None, timeoutArmed=False, finishedAt=None, held=False)
-    start_attempt(ex, task, moment)
+    task.update(pausedOnce=False, rerunFailed=True, exprFailed=False, published={})
+    task.update(mistralState="idle", mistralStateInfo=None, phase="new")
+    begin(ex, task, moment)
 
 
 def next_due(task: dict[str, Any]) -> list[datetime]:

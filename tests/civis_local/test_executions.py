@@ -86,7 +86,9 @@ def test_retry_reruns_a_failed_task_and_refuses_a_running_execution(api, clock):
     workflow_id = create(api, FAILING)
     failed = api.post(f"/workflows/{workflow_id}/executions").json()
     assert failed["state"] == "failed"
-    assert failed["mistralStateInfo"] == "Failure caused by error in tasks: boom"
+    assert failed["mistralStateInfo"] == (
+        "Failure caused by error in tasks: boom\n\n  boom -> Fail action expected exception.\n"
+    )
     retried = api.post(f"/workflows/{workflow_id}/executions/{failed['id']}/retry")
     assert retried.status_code == 202
     assert retried.json()["state"] == "failed"  # std.fail fails again, at once

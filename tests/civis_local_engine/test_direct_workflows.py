@@ -103,7 +103,7 @@ def test_timeout_errors_the_task_and_cancels_its_run():
     assert state["mistralState"] == "error"
 
 
-def test_timeout_is_armed_once_and_not_retried():
+def test_timeout_is_armed_once_and_the_timed_out_attempt_is_retried():
     definition = workflow(
         """
         flaky:
@@ -113,13 +113,17 @@ def test_timeout_is_armed_once_and_not_retried():
         """
     )
     # Each attempt fails after 40 s; with 10 s delays the timeout (armed at 0) hits at 100
-    # during the third attempt, and is not retried although retries remain.
+    # as the third attempt starts: that attempt errors, and the retry policy goes on (no
+    # new timeout) until its 5 retries are used.
     state, h = start(definition, host(flaky=job(40, "fail")))
     engine.advance(state, at(1000), h)
     flaky = task(state, "flaky")
-    assert flaky["mistralStateInfo"] == "Task timed out [timeout(s)=100]."
-    assert flaky["finishedAt"] == iso_at(100)
-    assert [run["state"] for run in flaky["runs"]] == ["failed", "failed", "cancelled"]
+    assert [run["state"] for run in flaky["runs"]] == ["failed", "failed", "cancelled"] + [
+        "failed"
+    ] * 3
+    assert flaky["runs"][3]["startedAt"] == iso_at(110)
+    assert flaky["finishedAt"] == iso_at(250)
+    assert flaky["mistralState"] == "error"
 
 
 def test_wait_after_delays_the_finish():
@@ -213,7 +217,9 @@ def test_on_complete_alone_does_not_handle_an_error():
     state, _ = start(definition)
     assert states(state) == {"a": "error", "cleanup": "success"}
     assert state["mistralState"] == "error"
-    assert state["mistralStateInfo"] == "Failure caused by error in tasks: a"
+    assert state["mistralStateInfo"] == (
+        "Failure caused by error in tasks: a\n\n  a -> Fail action expected exception.\n"
+    )
 
 
 def test_on_success_then_on_complete_both_fire():
@@ -233,7 +239,7 @@ def test_on_success_then_on_complete_both_fire():
     assert [t["name"] for t in state["tasks"]] == ["a", "b", "c"]
 
 
-def test_trivial_guards_are_evaluated_and_others_count_as_true():
+def test_guards_are_evaluated_on_the_input():
     definition = workflow(
         """
         a:
@@ -241,17 +247,18 @@ def test_trivial_guards_are_evaluated_and_others_count_as_true():
           on-success:
             - yes_task: <% $.go = true %>
             - no_task: <% $.go = false %>
-            - unknown_task: <% len($.things) > 2 %>
+            - long_task: <% len($.things) > 2 %>
         yes_task:
           action: std.noop
         no_task:
           action: std.noop
-        unknown_task:
+        long_task:
           action: std.noop
-        """
+        """,
+        extra="  input: [go, {things: [1, 2, 3]}]\n",
     )
     state, _ = start(definition, input={"go": True})
-    assert set(states(state)) == {"a", "yes_task", "unknown_task"}
+    assert set(states(state)) == {"a", "yes_task", "long_task"}
 
 
 def test_engine_command_fail_ends_the_execution_in_error():
@@ -350,7 +357,11 @@ def test_join_all_fails_once_it_cannot_be_reached():
     assert merge["mistralState"] == "error"
     assert merge["mistralStateInfo"] == "Failed by tasks: ['b']"
     assert state["mistralState"] == "error"
-    assert state["mistralStateInfo"] == "Failure caused by error in tasks: b, merge"
+    assert state["mistralStateInfo"] == (
+        "Failure caused by error in tasks: b, merge\n"
+        f"\n  b -> {task(state, 'b')['mistralStateInfo']}\n"
+        "\n  merge -> Failed by tasks: ['b']\n"
+    )
 
 
 def test_join_n_starts_after_n_upstream_tasks():
@@ -384,7 +395,8 @@ def test_with_items_runs_at_most_concurrency_at_a_time_and_fails_if_any_item_fai
           with-items: table in <% $.tables %>
           action: civis.run_job job_id=<% $.table %>
           concurrency: 2
-        """
+        """,
+        extra="  input: [tables]\n",
     )
     h = host()
     h.fixtures = {1: job(10), 2: job(10), 3: job(10, "fail"), 4: job(10)}
@@ -396,6 +408,7 @@ def test_with_items_runs_at_most_concurrency_at_a_time_and_fails_if_any_item_fai
     assert task(state, "each")["runs"][2]["startedAt"] == iso_at(10)
     engine.advance(state, at(20), h)
     assert task(state, "each")["mistralState"] == "error"
+    assert task(state, "each")["mistralStateInfo"] == "One or more actions had failed."
     assert state["mistralState"] == "error"
 
 
@@ -418,24 +431,7 @@ def test_an_unhandled_error_does_not_stop_other_branches():
     assert task(state, "after_long")["mistralState"] == "success"
     assert state["mistralState"] == "error"
     assert state["finishedAt"] == iso_at(200)
-    assert state["mistralStateInfo"] == "Failure caused by error in tasks: broken"
-
-
-def test_a_task_reached_twice_runs_once():
-    definition = workflow(
-        """
-        a:
-          action: std.noop
-          on-success: [c]
-        b:
-          action: std.noop
-          on-success: [c]
-        c:
-          action: std.noop
-        """
-    )
-    state, _ = start(definition)
-    assert [t["name"] for t in state["tasks"]] == ["a", "b", "c"]
+    assert state["mistralStateInfo"].startswith("Failure caused by error in tasks: broken\n")
 
 
 def test_a_bad_definition_is_refused_with_422():
@@ -451,12 +447,13 @@ def test_with_items_over_an_empty_list_succeeds_and_an_unreadable_list_fails():
         each:
           with-items: x in <% $.xs %>
           action: civis.scripts.python3
-        """
+        """,
+        extra="  input: [{xs: []}, {ys: 3}]\n",
     )
     state, _ = start(definition, input={"xs": []})
     assert state["mistralState"] == "success"
-    state, _ = start(definition, input={})
-    assert task(state, "each")["mistralStateInfo"] == "Could not evaluate with-items: <% $.xs %>"
+    state, _ = start(definition.replace("$.xs", "$.ys"))
+    assert task(state, "each")["mistralStateInfo"] == "with-items did not give a list: <% $.ys %>"
     assert state["mistralState"] == "error"
 
 

@@ -1,14 +1,19 @@
-"""Seeds: `demo` (people, groups, about 60 workflows with histories) and `scale` (10,000
-workflows, 100,000 executions). Seeding happens only into an empty database, so a restart
-keeps whatever the previous run changed."""
+"""Seeds: `demo` (people, groups, about 60 workflows with histories), `scale` (10,000
+workflows, 100,000 executions) and `none` (the admin alone). Seeding happens only into an empty
+database, so a restart keeps whatever the previous run changed."""
 
+from ..levers import now
 from ..models import User
 
 
 def seed_if_empty(name: str) -> bool:
-    if name == "none" or User.objects.exists():
+    if User.objects.exists():
         return False
-    if name == "demo":
+    if name == "none":
+        from .people import seed_admin
+
+        seed_admin(now())
+    elif name == "demo":
         from .demo import seed_demo
 
         seed_demo()

@@ -40,12 +40,8 @@ def initials(name: str) -> str:
     return "".join(part[0] for part in name.split()[:2]).upper()
 
 
-def seed_people(at: datetime) -> tuple[User, list[User], list[Group]]:
-    """Create the admin, the staff and their groups; return (admin, staff, groups)."""
-    groups = [
-        Group.objects.create(name=n, slug=s, description=d, created_at=at, updated_at=at)
-        for n, s, d in GROUPS
-    ]
+def seed_admin(at: datetime) -> User:
+    """The admin every seed has (`--seed none` too), with the key CIVIS_LOCAL_ADMIN_KEY."""
     admin = User.objects.create(
         username="admin",
         name="Local Admin",
@@ -62,6 +58,16 @@ def seed_people(at: datetime) -> tuple[User, list[User], list[Group]]:
         created_at=at,
         expires_at=at + KEY_LIFETIME,
     )
+    return admin
+
+
+def seed_people(at: datetime) -> tuple[User, list[User], list[Group]]:
+    """Create the admin, the staff and their groups; return (admin, staff, groups)."""
+    groups = [
+        Group.objects.create(name=n, slug=s, description=d, created_at=at, updated_at=at)
+        for n, s, d in GROUPS
+    ]
+    admin = seed_admin(at)
     staff = []
     for username, name, group_indexes in PEOPLE:
         user = User.objects.create(

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from ..execution_host import tick_all
 from ..levers import LEVERS, now
-from ..models import OutboxMessage
+from ..middleware import authenticate
+from ..models import OutboxMessage, Workflow
 from ..wire import ApiError, error_response, json_response, read_body, timestamp
 from . import methods
 
@@ -128,6 +129,62 @@ def post_tick(request):
     return json_response({"advanced": tick_all(), "now": timestamp(now())})
 
 
+OUTCOMES = ("succeed", "fail", "fail_then_succeed")
+
+
+def _admin_only(request) -> None:
+    """The fault levers change how workflows run for everyone: the admin's key only."""
+    caller = authenticate(request)
+    if caller is None:
+        raise ApiError(401, "Invalid or missing API key.")
+    if not caller.is_admin:
+        raise ApiError(403, "Only an admin can set faults.")
+
+
+def get_faults(request):
+    _admin_only(request)
+    return json_response(LEVERS.describe_faults())
+
+
+def post_faults(request):
+    """{"workflow_id", "task" (else every task), "outcome": succeed | fail |
+    fail_then_succeed, "fail_times", "duration" (seconds)}: the jobs that task runs (run_job
+    or script) behave so in executions started or retried afterwards, whatever their own
+    fixture; "outcome": null removes the fault. Attempts are counted per task execution."""
+    _admin_only(request)
+    body = read_body(request)
+    workflow_id = body.get("workflow_id", body.get("workflowId"))
+    if not isinstance(workflow_id, int) or not Workflow.objects.filter(id=workflow_id).exists():
+        raise ApiError(404, f"No workflow {workflow_id!r}.")
+    task = body.get("task")
+    if task is not None and not isinstance(task, str):
+        raise ApiError(400, "task must be a task name.")
+    outcome = body.get("outcome", "fail")
+    if outcome is None:
+        LEVERS.set_fault(workflow_id, task, None)
+        return json_response(LEVERS.describe_faults())
+    if outcome not in OUTCOMES:
+        raise ApiError(400, f"outcome must be one of {', '.join(OUTCOMES)}.")
+    try:
+        fail_times = int(body.get("fail_times", body.get("failTimes", 1)))
+        duration = float(body.get("duration", 30))
+    except (TypeError, ValueError) as exc:
+        raise ApiError(400, f"Bad fault value: {exc}") from exc
+    if fail_times < 0 or duration < 0:
+        raise ApiError(400, "fail_times and duration must not be negative.")
+    fixture = {"outcome": outcome, "fail_times": fail_times, "duration": duration}
+    LEVERS.set_fault(workflow_id, task, fixture)
+    return json_response(LEVERS.describe_faults())
+
+
+def delete_faults(request):
+    """Remove every fault (or those of `?workflow_id=`)."""
+    _admin_only(request)
+    workflow_id = request.GET.get("workflow_id")
+    LEVERS.clear_faults(int(workflow_id) if workflow_id else None)
+    return json_response(LEVERS.describe_faults())
+
+
 def not_found(request, exception=None):
     return error_response(404, f"No route for {request.method} {request.path}.")
 
@@ -144,3 +201,4 @@ config = methods(GET=get_config, POST=post_config)
 clock = methods(GET=get_clock, POST=post_clock)
 outbox = methods(GET=get_outbox)
 tick = methods(POST=post_tick)
+faults = methods(GET=get_faults, POST=post_faults, DELETE=delete_faults)
