@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from django import forms
 
+from workflows_app.pickers.values import KINDS, parse_choice
 from workflows_app.words.access import LEVEL_CHOICES
 
-KINDS = ("user", "group")
 MAX_MESSAGE = 2000
 # Where an error in the summary takes you: the first control of each field on our pages.
 ERROR_ANCHORS = {
@@ -32,15 +32,6 @@ class ErrorLinks(forms.Form):
             if name != "__all__":
                 links += [(ERROR_ANCHORS.get(name, f"id_{name}"), str(e)) for e in errors]
         return links
-
-
-def parse_choice(value: str, kinds: tuple[str, ...] = KINDS) -> tuple[str, int] | None:
-    """`"user:7"` → `("user", 7)`; a bare number is a person. None when it is neither."""
-    kind, _, number = value.strip().rpartition(":")
-    kind = kind or "user"
-    if kind not in kinds or not number.isdigit():
-        return None
-    return kind, int(number)
 
 
 class GranteeChoiceField(forms.CharField):

@@ -14,16 +14,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from workflows_app.access.explain import WorkflowAccess, kind_words, load_access
-from workflows_app.access.forms import (
-    AddAccessForm,
-    ChooseOwnerForm,
-    TransferForm,
-    parse_choice,
-)
+from workflows_app.access.forms import AddAccessForm, ChooseOwnerForm, TransferForm
 from workflows_app.civis import CivisClient, Forbidden, Invalid, NotFound, gather
 from workflows_app.civis.types import Dependency, Workflow
 from workflows_app.core import accounts
 from workflows_app.core.accounts import signed_in
+from workflows_app.pickers.values import parse_choice
 from workflows_app.pickers.views import PickerResult, find, results_context
 from workflows_app.words.access import LEVEL_CHOICES, LEVEL_HINTS
 

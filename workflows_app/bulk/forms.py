@@ -3,21 +3,12 @@ the picker as `user:7` / `group:3`."""
 
 from __future__ import annotations
 
-import re
-
 from django import forms
 
+from workflows_app.pickers.values import parse_choice
 from workflows_app.words.access import LEVEL_CHOICES
 
-PICKED = re.compile(r"^(user|group):(\d{1,12})$")
 PER_PAGE = 25
-
-
-def parse_picked(value: str, kinds: tuple[str, ...]) -> tuple[str, int] | None:
-    match = PICKED.match((value or "").strip())
-    if not match or match.group(1) not in kinds:
-        return None
-    return match.group(1), int(match.group(2))
 
 
 class PickedField(forms.CharField):
@@ -32,7 +23,7 @@ class PickedField(forms.CharField):
         value = super().clean(value)
         if not value:
             return None
-        picked = parse_picked(value, self.kinds)
+        picked = parse_choice(value, self.kinds)
         if picked is None:
             raise forms.ValidationError("Choose someone from the list.")
         return picked

@@ -1,3 +1,5 @@
+import datetime
+
 from django import forms
 
 # A Civis API key is a short run of printable ASCII letters, digits and punctuation; anything
@@ -23,6 +25,21 @@ def key_form_problem(key: str) -> str | None:
     if not all("!" <= ch <= "~" for ch in key):
         return KEY_WRONG_CHARACTERS
     return None
+
+
+class DayField(forms.DateField):
+    """A day in a filter: only years a run can have, so a far date (9999-12-31, 0001-01-01)
+    gets a message instead of overflowing when a page adds a day or converts a time zone."""
+
+    FIRST = datetime.date(1970, 1, 1)
+    LAST = datetime.date(2199, 12, 31)
+
+    def validate(self, value):
+        super().validate(value)
+        if value and not self.FIRST <= value <= self.LAST:
+            raise forms.ValidationError(
+                f"Choose a day between {self.FIRST.year} and {self.LAST.year}", code="range"
+            )
 
 
 class SignInForm(forms.Form):
@@ -51,12 +68,10 @@ class AuditFilterForm(forms.Form):
     person = forms.CharField(required=False, label="Person")
     action = forms.ChoiceField(required=False, label="What they did", choices=())
     workflow = forms.CharField(required=False, label="Workflow ID")
-    date_from = forms.DateField(
+    date_from = DayField(
         required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
     )
-    date_to = forms.DateField(
-        required=False, label="To", widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_to = DayField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, **kwargs):
         from workflows_app.audit.record import ACTION_WORDS

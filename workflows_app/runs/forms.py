@@ -2,6 +2,7 @@
 
 from django import forms
 
+from workflows_app.core.forms import DayField
 from workflows_app.words.states import RUN_STATE_CHOICES
 
 
@@ -14,10 +15,10 @@ class ExecutionFilterForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    since = forms.DateField(
+    since = DayField(
         label="Started on or after", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    until = forms.DateField(
+    until = DayField(
         label="Started on or before", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
