@@ -52,7 +52,9 @@ RUN_STATE_CHOICES = [
     ("cancelled", "Cancelled"),
 ]
 WORKFLOW_STATE_CHOICES = [
-    *[(value, label) for value, label in RUN_STATE_CHOICES if value != "paused"],
+    ("running", "Running"),
+    ("paused", WAITING_FOR_APPROVAL),
+    *[(value, label) for value, label in RUN_STATE_CHOICES if value not in ("running", "paused")],
     ("scheduled", SCHEDULED.label),
     ("idle", NEVER_RUN.label),
 ]

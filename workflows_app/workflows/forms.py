@@ -11,7 +11,6 @@ from django import forms
 
 from workflows_app.civis.pagination import MAX_PER_PAGE
 from workflows_app.words.states import RUN_STATE_CHOICES, WORKFLOW_STATE_CHOICES
-from workflows_app.words.states import WAITING_FOR_APPROVAL
 from workflows_app.workflows.run_inputs import DeclaredInput, RunChoices, read_value
 
 PAGE_SIZES = (10, 20, 50)

@@ -14,22 +14,30 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any, Generic, TypeVar
 
 from django.core.cache import cache
 
+from workflows_app.civis import errors
 from workflows_app.civis.client import CivisClient
+from workflows_app.civis.concurrency import gather
 from workflows_app.civis.pagination import MAX_PER_PAGE, Page
 from workflows_app.civis.types import ExecutionSummary, WorkflowSummary
+from workflows_app.words.states import execution_state, workflow_state
 
 T = TypeVar("T")
 
 SEARCH_LIMIT = 1000
 HISTORY_LIMIT = 500
 WALK_SECONDS = 60
+# Civis says `running` for a workflow whose run is paused: the list asks each running
+# workflow on its page (at most this many) for its newest runs to tell the two apart.
+PAUSE_CHECKS = 20
+PAUSE_CHECK_RUNS = 5
+PAUSE_WALK_CHECKS = 100  # when the filter tells them apart, over the walked list
 
 
 @dataclass(frozen=True)
@@ -39,19 +47,71 @@ class Listing(Generic[T]):
     page: Page[T]
     looked_through: int | None = None  # how many were read to filter here (None: the API did)
     stopped_early: bool = False
+    paused: frozenset[int] = frozenset()  # workflows on the page whose live runs are all paused
 
 
 def list_workflows(
-    client: CivisClient, params: dict[str, Any], search: str, *, viewer_id: int
+    client: CivisClient,
+    params: dict[str, Any],
+    search: str,
+    *,
+    viewer_id: int,
+    shown_states: frozenset[str] = frozenset(),
 ) -> Listing[WorkflowSummary]:
     """A page of workflows for `params` (from `WorkflowFilterForm.api_params`), as the person
-    `viewer_id` (whose key `client` holds) sees them."""
-    if not search:
-        return Listing(client.list_workflows(**params))
+    `viewer_id` (whose key `client` holds) sees them.
+
+    `shown_states` are the last-run states asked for as the page shows them: when they tell
+    running and paused apart, the running workflows are walked and asked which is paused."""
+    refine = bool(shown_states & {"running", "paused"})
+    if not search and not refine:
+        listing = Listing(client.list_workflows(**params))
+        return _with_paused(listing, paused_workflows(client, listing.page.items))
     filters = {k: v for k, v in params.items() if k not in ("limit", "page_num")}
     walked = _remembered_walk(client, filters, viewer_id)
     needle = search.casefold()
-    return _filtered_page(iter(walked), SEARCH_LIMIT, lambda w: needle in w.name.casefold(), params)
+    paused = paused_workflows(client, walked, limit=PAUSE_WALK_CHECKS) if refine else frozenset()
+
+    def keep(workflow: WorkflowSummary) -> bool:
+        if needle not in workflow.name.casefold():
+            return False
+        if not refine:
+            return True
+        shown = "paused" if workflow.id in paused else (workflow.state or "").lower()
+        return shown in shown_states
+
+    listing = _filtered_page(iter(walked), SEARCH_LIMIT, keep, params)
+    if not refine:
+        paused = paused_workflows(client, listing.page.items)
+    return _with_paused(listing, paused)
+
+
+def _with_paused(listing: Listing[T], paused: frozenset[int]) -> Listing[T]:
+    ids = {getattr(item, "id", None) for item in listing.page.items}
+    return Listing(listing.page, listing.looked_through, listing.stopped_early, paused & ids)  # type: ignore[arg-type]
+
+
+def paused_workflows(
+    client: CivisClient, workflows: Iterable[WorkflowSummary], limit: int = PAUSE_CHECKS
+) -> frozenset[int]:
+    """The ids of those `workflows` Civis calls running whose live runs are all paused (one
+    call for each running workflow, concurrently, at most `limit` of them)."""
+    running = [w.id for w in workflows if (w.state or "").lower() == "running"][:limit]
+
+    def newest(workflow_id: int) -> tuple[ExecutionSummary, ...]:
+        try:
+            return client.list_executions(
+                workflow_id, limit=PAUSE_CHECK_RUNS, order="id", order_dir="desc"
+            ).items
+        except (errors.NotFound, errors.Forbidden):
+            return ()
+
+    found = gather(*(lambda wid=wid: newest(wid) for wid in running)) if running else ()
+    return frozenset(
+        wid
+        for wid, runs in zip(running, found, strict=True)
+        if workflow_state("running", runs) == "paused"
+    )
 
 
 def _remembered_walk(
@@ -84,7 +144,7 @@ def list_runs(
 
 
 def _run_state(run: ExecutionSummary) -> str:
-    return (run.state or "").lower()
+    return (execution_state(run.state, run.mistral_state) or "").lower()
 
 
 def _walk(fetch: Callable[[int], Page[T]]) -> Iterator[T]:
