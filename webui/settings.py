@@ -220,13 +220,14 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": env_int("EXECUTION_INDEX_REFRESH_SECONDS", 120),
     },
     # Bulk jobs: re-queue items of dead workers and restart jobs with work left.
-    "sweep-bulk-jobs": {"task": "bulk.sweep", "schedule": 30},
+    # Often enough that a silent bulk runner (20 s without a beat) is replaced within 30 s.
+    "sweep-bulk-jobs": {"task": "bulk.sweep", "schedule": 10},
     # Delete the stored keys of sessions that timed out.
     "purge-stale-keys": {"task": "accounts.purge_stale_keys", "schedule": 600},
 }
 # Bulk jobs: item calls at once per job, and how long a claimed item may go unrecorded.
 BULK_CONCURRENCY = env_int("BULK_CONCURRENCY", 12)
-BULK_CLAIM_TIMEOUT_SECONDS = env_int("BULK_CLAIM_TIMEOUT_SECONDS", 120)
+BULK_CLAIM_TIMEOUT_SECONDS = env_int("BULK_CLAIM_TIMEOUT_SECONDS", 20)
 
 LOGGING = {
     "version": 1,

@@ -13,7 +13,7 @@ import pytest
 import requests
 from django.contrib.auth import get_user_model
 
-from tests.conftest import ROOT, LocalApi, stop, worker_environment
+from tests.conftest import ROOT, LocalApi, stop, wait_for_http, worker_environment
 from workflows_app.civis.client import CivisClient
 from workflows_app.models import CivisAccount
 
@@ -47,6 +47,21 @@ class PrivateApi:
 
     def owner_of(self, workflow_id: int) -> int:
         return self.admin.get_workflow(workflow_id).owner.id
+
+    def restart(self, down_for: float) -> None:
+        """Stop the API (as a crash would), and start it again after `down_for` seconds on the
+        same port and database file."""
+        self.api.process.kill()
+        self.api.process.wait()
+        time.sleep(down_for)
+        cmd = [
+            sys.executable, "manage.py", "runlocalapi", "--addr", "127.0.0.1",
+            "--port", str(self.api.port), "--db", str(self.api.db), "--seed", "demo",
+        ]  # fmt: skip
+        self.api.process = subprocess.Popen(  # noqa: S603
+            cmd, cwd=ROOT, stdout=self.api.log.open("ab"), stderr=subprocess.STDOUT
+        )
+        wait_for_http(self.url + "_local/requests", seconds=120, process=self.api.process)
 
     def configure(self, **levers) -> None:
         requests.post(self.url + "_local/config", json=levers, timeout=5).raise_for_status()

@@ -35,17 +35,21 @@ class Pace:
         self._gate = threading.Lock()
         self._paused_until = 0.0
         self.narrow = False
+        # Why the latest pause: "rate" (a 429) or "unreachable" (no answer at all).
+        self.reason = ""
 
     def pause_left(self) -> float:
         """Seconds until calls may go again (0 when not paused)."""
         return max(0.0, self._paused_until - self._clock())
 
-    def pause(self, seconds: float) -> None:
-        """Hold every call of the job for `seconds` (a 429's Retry-After)."""
+    def pause(self, seconds: float, reason: str = "rate") -> None:
+        """Hold every call of the job for `seconds` (a 429's Retry-After, or a wait while the
+        platform does not answer); then calls go one at a time until one succeeds."""
         seconds = max(1.0, seconds)
         with self._lock:
             self._paused_until = max(self._paused_until, self._clock() + seconds)
             self.narrow = True
+            self.reason = reason
         if self._on_pause is not None:
             self._on_pause(seconds)
 
@@ -56,6 +60,14 @@ class Pace:
         low_water = max(self.width, math.ceil((info.limit or 0) * 0.05))
         with self._lock:
             self.narrow = info.remaining <= low_water
+
+    def answered(self) -> None:
+        """A call came back with an answer after the platform had not answered: calls may go
+        side by side again (a low budget narrows them again through `observe`)."""
+        with self._lock:
+            if self.reason == "unreachable":
+                self.reason = ""
+                self.narrow = False
 
     @contextmanager
     def call(self, deadline: float) -> Iterator[bool]:

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from workflows_app.bulk.runner import state_counts
+from workflows_app.bulk.runner import GIVE_UP_MINUTES, SILENT_AFTER, state_counts
 from workflows_app.models.bulk import BulkItem, BulkJob
+from workflows_app.words import bulk as bulk_words
 from workflows_app.words.states import (
     BULK_JOB_LOOKS,
     FINISHED_WITH_FAILURES,
@@ -32,6 +33,8 @@ class Progress:
     per_second: float | None
     seconds_left: float | None
     active: bool
+    # Why nothing moves right now, in words ("" when it is working or over).
+    waiting: str = ""
 
     @property
     def settled(self) -> int:
@@ -48,7 +51,7 @@ class Progress:
             words += f", {self.failed} failed"
         if self.skipped:
             words += f", {self.skipped} {NOT_STARTED.label.lower()}"
-        if self.active and self.seconds_left is not None:
+        if self.active and self.seconds_left is not None and not self.waiting:
             words += f", {time_left_words(self.seconds_left)}"
         return words
 
@@ -68,12 +71,22 @@ def progress_of(job: BulkJob, now: datetime | None = None) -> Progress:
     skipped = counts.get(Item.SKIPPED, 0)
     pending = counts.get(Item.PENDING, 0)
     running = counts.get(Item.RUNNING, 0)
-    worked = done + failed
+    now = now or timezone.now()
     per_second = seconds_left = None
-    if job.started_at and worked:
-        end = job.finished_at or now or timezone.now()
-        elapsed = max((end - job.started_at).total_seconds(), 0.001)
-        per_second = worked / elapsed
+    # The rate of the last minute (of the job's working life), not since its start: after
+    # a pause or a retry of failed items, the old pace says nothing about the new one.
+    end = job.finished_at or now
+    recent = BulkItem.objects.filter(
+        job_id=job.id,
+        state__in=[Item.DONE, Item.FAILED],
+        finished_at__gt=end - RECENT,
+        finished_at__lte=end,
+    ).values_list("finished_at", flat=True)
+    finish_times = [at for at in recent if at is not None]
+    if finish_times:
+        since = min(finish_times)
+        elapsed = max((end - since).total_seconds(), 1.0)
+        per_second = len(finish_times) / elapsed
         seconds_left = (pending + running) / per_second
     return Progress(
         total=job.total,
@@ -85,7 +98,23 @@ def progress_of(job: BulkJob, now: datetime | None = None) -> Progress:
         per_second=per_second,
         seconds_left=seconds_left,
         active=job.is_active,
+        waiting=waiting_words(job, now) if job.is_active else "",
     )
+
+
+RECENT = timedelta(minutes=1)
+
+
+def waiting_words(job: BulkJob, now: datetime) -> str:
+    """Why a running job is not moving, if it is not: no worker beating, or a pause."""
+    if job.paused_until and job.paused_until > now:
+        if job.pause_reason == "unreachable":
+            return bulk_words.PAUSED_UNREACHABLE.format(minutes=GIVE_UP_MINUTES)
+        return bulk_words.PAUSED_RATE
+    beat = job.heartbeat_at or job.created_at
+    if beat and now - beat > SILENT_AFTER:
+        return bulk_words.PAUSED_FOR_WORKER
+    return ""
 
 
 def time_left_words(seconds: float) -> str:

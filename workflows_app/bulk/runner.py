@@ -14,11 +14,16 @@ carries the token and exits when it is no longer the job's, and every slice says
 (`heartbeat_at`) when it starts, about once a second while it works, and when it schedules
 the next slice. Its items in flight get a fresh `claimed_at` with each beat.
 
-`sweep` is the safety net (Celery beat): items claimed longer ago than the claim timeout by a
-runner that stopped beating go back to pending, and a job with work left whose chain is dead
-(no beat for the claim timeout, and not waiting out a Retry-After) gets a new chain token and
-a new first slice; the old chain, if it was only slow, ends at its next step. Nothing is lost
-(every item ends done, failed or skipped) and nothing is stuck.
+`sweep` is the safety net (Celery beat, every few seconds): items claimed by a runner that
+stopped beating (no beat for `SILENT_AFTER`) go back to pending, and a job with work left whose
+chain is silent (not waiting out a Retry-After) gets a new chain token and a new first slice;
+the old chain, if it was only slow, ends at its next step. Nothing is lost (every item ends
+done, failed or skipped) and nothing is stuck.
+
+Transient failures (no answer, 5xx) are retried with a growing wait per item (`not_before`),
+and reported only after `GIVE_UP_AFTER` of trying. When the platform does not answer at all,
+the whole job pauses (written on the job row, so the page says so) and carries on by itself,
+one call at a time first, as soon as a call is answered.
 """
 
 from __future__ import annotations
@@ -37,21 +42,38 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import close_old_connections, connection, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from workflows_app.bulk import notify
 from workflows_app.bulk.kinds import ACTIONS, Work
 from workflows_app.bulk.pace import Pace
-from workflows_app.civis import CivisClient, CivisError, RateLimited, RetryPolicy, Unavailable
+from workflows_app.civis import (
+    CivisClient,
+    CivisError,
+    OutcomeUnknown,
+    RateLimited,
+    RetryPolicy,
+    Unavailable,
+)
 from workflows_app.core import crypto
 from workflows_app.models.bulk import BulkDraft, BulkItem, BulkJob
+from workflows_app.words import bulk as bulk_words
 
 logger = logging.getLogger(__name__)
 
 Item = BulkItem.State
-# Transient failures (5xx, timeouts) are retried this many times in all, then reported.
-MAX_ATTEMPTS = 8
+# Transient failures (5xx, timeouts, no answer) are retried, with these waits in seconds
+# (the last one repeating), until the item has been tried for GIVE_UP_AFTER; then reported.
+RETRY_WAITS = (1.0, 2.0, 4.0, 8.0, 15.0)
+GIVE_UP_AFTER = timedelta(minutes=10)
+# The whole job waits this long (growing while nothing answers, at most the last) when the
+# platform does not answer at all.
+OUTAGE_WAITS = (1.0, 2.0, 3.0, 5.0)
+# A runner that has not said it is alive for this long is taken for dead: its items go back to
+# pending and its job gets a new chain (the sweep runs every 10 s; see CELERY_BEAT_SCHEDULE).
+SILENT_AFTER = timedelta(seconds=20)
 # Answers that say the platform did nothing: a retry needs no look at what the last try did.
 NOTHING_DONE = frozenset({429, 503})
 SLICE_SECONDS = 60.0
@@ -66,7 +88,10 @@ ONE_SHOT = RetryPolicy("bulk", max_retries=0, max_wait=0.0, backoff=0.0)
 
 
 def claim_timeout() -> timedelta:
-    return timedelta(seconds=getattr(settings, "BULK_CLAIM_TIMEOUT_SECONDS", 120))
+    """How long a runner may stay silent before the sweeper takes its items and its job."""
+    return timedelta(
+        seconds=getattr(settings, "BULK_CLAIM_TIMEOUT_SECONDS", SILENT_AFTER.total_seconds())
+    )
 
 
 @dataclass(frozen=True)
@@ -90,13 +115,15 @@ def adopt_chain(job_id: int) -> str | None:
     return token if BulkJob.objects.filter(id=job_id, chain="").update(chain=token) else None
 
 
-def beat(job_id: int, chain: str | None) -> bool:
-    """Say the job's runner is alive; False when the job stopped running or `chain` is no
-    longer its chain (None: a direct call, e.g. a test's, which works under no chain)."""
+def beat(job_id: int, chain: str | None, *, ahead: float = 0.0) -> bool:
+    """Say the job's runner is alive (`ahead`: and will be for that many seconds more, as a
+    next slice scheduled with a countdown will); False when the job stopped running or
+    `chain` is no longer its chain (None: a direct call, e.g. a test's, under no chain)."""
     alive = BulkJob.objects.filter(id=job_id, state=BulkJob.State.RUNNING)
     if chain is not None:
         alive = alive.filter(chain=chain)
-    return alive.update(heartbeat_at=timezone.now()) == 1
+    at = timezone.now() + timedelta(seconds=ahead)
+    return alive.update(heartbeat_at=at) == 1
 
 
 def run_slice(
@@ -116,11 +143,11 @@ def run_slice(
 
     def remember_pause(seconds: float) -> None:
         until = timezone.now() + timedelta(seconds=seconds)
-        BulkJob.objects.filter(id=job.id).update(paused_until=until)
+        BulkJob.objects.filter(id=job.id).update(paused_until=until, pause_reason=pace.reason)
 
     pace = Pace(job.concurrency, on_pause=remember_pause)
     if job.paused_until and job.paused_until > timezone.now():
-        pace.pause((job.paused_until - timezone.now()).total_seconds())
+        pace.pause((job.paused_until - timezone.now()).total_seconds(), job.pause_reason)
     client = CivisClient(
         key,
         endpoint=job.parameters.get("endpoint") or None,
@@ -137,9 +164,11 @@ def _next_step(job_id: int, chain: str | None, pace: Pace) -> float | None:
     counts = state_counts(job_id)
     if BulkJob.objects.filter(id=job_id, state=BulkJob.State.RUNNING).exists():
         if counts.get(Item.PENDING):
-            # The beat says a next slice is on its way; without it, a slice waiting in the
-            # queue would look dead to the sweeper. A replaced chain schedules nothing.
-            return min(pace.pause_left(), MAX_NEXT_SLICE_WAIT) if beat(job_id, chain) else None
+            # The beat says a next slice is on its way (alive until its countdown is over);
+            # without it, a slice waiting in the queue would look dead to the sweeper. A
+            # replaced chain schedules nothing.
+            wait = min(max(pace.pause_left(), next_try_in(job_id) or 0.0), MAX_NEXT_SLICE_WAIT)
+            return wait if beat(job_id, chain, ahead=wait) else None
         if not counts.get(Item.RUNNING):
             finish_if_settled(job_id)
     return None
@@ -154,6 +183,7 @@ class _Result:
     message: str = ""
     status: int | None = None
     undo_attempt: bool = False
+    transient: bool = False  # put back after a transient failure: wait before the next try
 
 
 class _Slice:
@@ -178,6 +208,8 @@ class _Slice:
         self._beat_at = 0.0
         self._stopping = False  # cancelled, or the chain was replaced: claim nothing more
         self._cancelled = False
+        self._outages = 0  # calls in a row that got no answer at all
+        self._outage_lock = threading.Lock()
 
     def run(self) -> int:
         width = self.job.concurrency
@@ -201,7 +233,14 @@ class _Slice:
                     self._todo.put(claimed.popleft())
                     in_flight += 1
                 if not in_flight:
-                    break
+                    # Nothing in flight: wait for items that wait out a retry, within the
+                    # slice; end it when none are left (or the wait outlives it).
+                    wait = next_try_in(self.job.id) if not self._stopping else None
+                    if wait is None or time.monotonic() + wait >= self.deadline:
+                        break
+                    time.sleep(min(max(wait, 0.05), 1.0))
+                    self._heartbeat()
+                    continue
                 try:
                     # Beat while calls wait (a pause, the one-at-a-time gate), not only
                     # when they come back.
@@ -252,7 +291,13 @@ class _Slice:
         with transaction.atomic():
             for result in results:
                 if result.state is None:
-                    release(result.item, undo_attempt=result.undo_attempt, status=result.status)
+                    release(
+                        result.item,
+                        undo_attempt=result.undo_attempt,
+                        status=result.status,
+                        transient=result.transient,
+                        message=result.message,
+                    )
                 elif record(result.item, result.state, result.message, result.status):
                     worked += result.state == Item.DONE
         return worked
@@ -285,15 +330,53 @@ class _Slice:
                 self.pace.pause(exc.retry_after or 1.0)
                 return _Result(item, None, status=429, undo_attempt=True)
             except Unavailable as exc:
-                if item.attempts < MAX_ATTEMPTS:
-                    return _Result(item, None, status=exc.status)
+                if exc.status is None and not isinstance(exc, OutcomeUnknown):
+                    self._no_answer()
+                if not gave_up(item):
+                    return _Result(item, None, TRYING_AGAIN_WORDS, exc.status, transient=True)
                 return _Result(item, Item.FAILED, _failure_words(exc), exc.status)
             except CivisError as exc:
                 return _Result(item, Item.FAILED, _failure_words(exc), exc.status)
             except Exception:  # a bug must not leave the item claimed forever
                 logger.exception("bulk job %s: item %s", self.job.id, item.workflow_id)
                 return _Result(item, Item.FAILED, "Not changed: the console hit an error.")
+        self._answered()
         return _Result(item, Item.DONE, outcome.message, outcome.upstream_status)
+
+    def _no_answer(self) -> None:
+        """The platform did not answer at all: pause the whole job, longer while it goes on."""
+        with self._outage_lock:
+            wait = OUTAGE_WAITS[min(self._outages, len(OUTAGE_WAITS) - 1)]
+            self._outages += 1
+        if self.pace.pause_left() <= 0:
+            self.pace.pause(wait, "unreachable")
+
+    def _answered(self) -> None:
+        with self._outage_lock:
+            self._outages = 0
+        self.pace.answered()
+
+
+def gave_up(item: BulkItem) -> bool:
+    """True when the item has been tried for GIVE_UP_AFTER since its first transient failure."""
+    since = item.trying_since
+    return since is not None and timezone.now() - since >= GIVE_UP_AFTER
+
+
+def retry_wait(attempts: int) -> float:
+    return RETRY_WAITS[min(max(attempts, 1), len(RETRY_WAITS)) - 1]
+
+
+def next_try_in(job_id: int) -> float | None:
+    """Seconds until one of the job's pending items may be claimed (0: now); None when none
+    is pending."""
+    pending = BulkItem.objects.filter(job_id=job_id, state=Item.PENDING)
+    if pending.filter(Q(not_before__isnull=True) | Q(not_before__lte=timezone.now())).exists():
+        return 0.0
+    soonest = pending.order_by("not_before").values_list("not_before", flat=True).first()
+    if soonest is None:
+        return None
+    return max(0.0, (soonest - timezone.now()).total_seconds())
 
 
 def claim_batch(job_id: int, me: str, size: int) -> list[BulkItem]:
@@ -303,8 +386,9 @@ def claim_batch(job_id: int, me: str, size: int) -> list[BulkItem]:
     Candidates are the first pending items, fewest attempts first, so items that failed
     transiently wait behind fresh ones."""
     while True:
+        due = Q(not_before__isnull=True) | Q(not_before__lte=timezone.now())
         candidates = list(
-            BulkItem.objects.filter(job_id=job_id, state=Item.PENDING)
+            BulkItem.objects.filter(due, job_id=job_id, state=Item.PENDING)
             .order_by("attempts", "id")
             .values_list("id", flat=True)[:size]
         )
@@ -321,9 +405,17 @@ def claim_batch(job_id: int, me: str, size: int) -> list[BulkItem]:
             return list(BulkItem.objects.filter(claimed_by=token, state=Item.RUNNING))
 
 
-def release(item: BulkItem, *, undo_attempt: bool = False, status: int | None = None) -> None:
+def release(
+    item: BulkItem,
+    *,
+    undo_attempt: bool = False,
+    status: int | None = None,
+    transient: bool = False,
+    message: str = "",
+) -> None:
     """Put a claimed item back for a later attempt (`undo_attempt`: nothing was sent;
-    `status`: how the platform answered this attempt, None when it did not)."""
+    `status`: how the platform answered this attempt, None when it did not; `transient`: it
+    failed for now, so it waits a growing while and its time of trying starts, if not yet)."""
     changes: dict = {
         "state": Item.PENDING,
         "claimed_at": None,
@@ -332,6 +424,11 @@ def release(item: BulkItem, *, undo_attempt: bool = False, status: int | None = 
     }
     if undo_attempt:
         changes["attempts"] = F("attempts") - 1
+    if transient:
+        now = timezone.now()
+        changes["not_before"] = now + timedelta(seconds=retry_wait(item.attempts))
+        changes["trying_since"] = Coalesce(F("trying_since"), Value(now))
+        changes["outcome"] = message
     BulkItem.objects.filter(id=item.id, state=Item.RUNNING, claimed_by=item.claimed_by).update(
         **changes
     )
@@ -375,6 +472,7 @@ def finish_if_settled(job_id: int) -> bool:
         finished_at=timezone.now(),
         encrypted_key="",
         paused_until=None,
+        pause_reason="",
         **count_fields(counts),
     )
     if finished:
@@ -444,3 +542,5 @@ def _replace_chain(job: BulkJob) -> str | None:
 
 
 CANCELLED_WORDS = "Not changed: the job was cancelled before this one started."
+GIVE_UP_MINUTES = int(GIVE_UP_AFTER.total_seconds() // 60)
+TRYING_AGAIN_WORDS = bulk_words.trying_again(GIVE_UP_MINUTES)

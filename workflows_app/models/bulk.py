@@ -46,6 +46,9 @@ class BulkJob(models.Model):
     # Names the one chain of slices that may work the job: a slice carrying another token
     # exits, so a restarted chain never runs beside the one it replaced.
     chain = models.CharField(max_length=40, blank=True)
+    # Why calls wait until `paused_until`: "rate" (the platform asked to slow down) or
+    # "unreachable" (it did not answer at all); the page says which.
+    pause_reason = models.CharField(max_length=20, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -86,6 +89,11 @@ class BulkItem(models.Model):
     claimed_at = models.DateTimeField(null=True, blank=True)
     claimed_by = models.CharField(max_length=200, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # After a transient failure: not claimed again before this time (a growing wait).
+    not_before = models.DateTimeField(null=True, blank=True)
+    # When its first transient failure came: the item is reported failed only after trying
+    # for a stated time (runner.GIVE_UP_AFTER) from then.
+    trying_since = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["id"]

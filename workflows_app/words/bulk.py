@@ -1,0 +1,19 @@
+"""Words of a bulk job while it waits: why it is paused, and an item that will be tried again."""
+
+from __future__ import annotations
+
+PAUSED_FOR_WORKER = (
+    "Paused: waiting for a worker. The console starts one again by itself; nothing is lost."
+)
+PAUSED_UNREACHABLE = (
+    "Paused: Civis is not answering. The job carries on by itself as soon as it answers;"
+    " a workflow is reported as failed only after {minutes} minutes of trying."
+)
+PAUSED_RATE = "Paused: Civis asked the console to slow down. The job carries on by itself."
+
+
+def trying_again(minutes: int) -> str:
+    return (
+        "Civis did not answer this time. Trying again by itself"
+        f" (it gives up after {minutes} minutes of trying)."
+    )
