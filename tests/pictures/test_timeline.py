@@ -18,11 +18,23 @@ def at(minutes: float) -> dt.datetime:
     return T0 + dt.timedelta(minutes=minutes)
 
 
+def ran(name, state, started=None, finished=None):
+    """A task that ran once (its run's state and times), or, without a start, one that has not
+    run (the task's own state)."""
+    if started is None:
+        return Task(name=name, mistral_state=state)
+    return Task(
+        name=name,
+        mistral_state=state,
+        runs=(TaskRun(id=1, state=state, started_at=started, finished_at=finished),),
+    )
+
+
 def test_rows_sit_on_one_scale_from_the_first_start_to_the_last_finish():
     timeline = build_timeline(
         [
-            {"name": "load", "state": "succeeded", "startedAt": at(5), "finishedAt": at(10)},
-            {"name": "extract", "state": "succeeded", "startedAt": at(0), "finishedAt": at(5)},
+            ran("load", "succeeded", at(5), at(10)),
+            ran("extract", "succeeded", at(0), at(5)),
         ],
         now=at(20),
     )
@@ -35,8 +47,8 @@ def test_rows_sit_on_one_scale_from_the_first_start_to_the_last_finish():
 def test_a_run_still_going_ends_now_and_says_so():
     timeline = build_timeline(
         [
-            {"name": "a", "state": "succeeded", "started_at": at(0), "finished_at": at(2)},
-            {"name": "b", "state": "running", "started_at": at(2), "finished_at": None},
+            ran("a", "succeeded", at(0), at(2)),
+            ran("b", "running", at(2), None),
         ],
         now=at(4),
     )
@@ -49,9 +61,9 @@ def test_a_run_still_going_ends_now_and_says_so():
 def test_instant_runs_still_get_a_visible_bar_and_unstarted_tasks_come_last():
     timeline = build_timeline(
         [
-            {"name": "waiting", "state": "waiting"},
-            {"name": "quick", "state": "succeeded", "startedAt": at(0), "finishedAt": at(0)},
-            {"name": "long", "state": "failed", "startedAt": at(0), "finishedAt": at(60)},
+            ran("waiting", "waiting"),
+            ran("quick", "succeeded", at(0), at(0)),
+            ran("long", "failed", at(0), at(60)),
         ],
         now=at(90),
     )
@@ -86,14 +98,9 @@ def test_an_executions_tasks_spread_into_numbered_runs():
 def test_the_svg_draws_one_bar_per_started_run_with_escaped_labels():
     timeline = build_timeline(
         [
-            {
-                "name": "<script>alert(1)</script>",
-                "state": "failed",
-                "startedAt": at(0),
-                "finishedAt": at(1),
-            },
-            {"name": "b", "state": "succeeded", "startedAt": at(1), "finishedAt": at(3)},
-            {"name": "c", "state": "queued"},
+            ran("<script>alert(1)</script>", "failed", at(0), at(1)),
+            ran("b", "succeeded", at(1), at(3)),
+            ran("c", "queued"),
         ],
         now=at(5),
     )
@@ -114,7 +121,7 @@ def test_the_svg_draws_one_bar_per_started_run_with_escaped_labels():
 
 
 def test_nothing_to_draw_when_nothing_has_started():
-    timeline = build_timeline([{"name": "a", "state": "queued"}])
+    timeline = build_timeline([ran("a", "queued")])
     assert timeline.start is None
     assert render_timeline_svg(timeline) is None
     assert render_timeline_svg(build_timeline([])) is None

@@ -1,6 +1,5 @@
-"""Schedules as sentences, from API dicts, snake_case objects and the service's Schedule."""
-
-from dataclasses import dataclass
+"""Schedules as sentences, from the service module's Schedule (read from the API's camelCase
+or built in Python)."""
 
 import pytest
 
@@ -9,7 +8,8 @@ from workflows_app.words.schedules import describe_schedule, ordinal, zone_words
 
 
 def api(**keys):
-    return {"scheduled": True, **keys}
+    """A scheduled workflow's schedule as the client reads it from the API's JSON."""
+    return Schedule.from_json({"scheduled": True, **keys})
 
 
 @pytest.mark.parametrize(
@@ -86,7 +86,10 @@ def test_schedules_read_as_sentences(schedule, zone, sentence):
     assert describe_schedule(schedule, zone) == sentence
 
 
-@pytest.mark.parametrize("schedule", [None, {}, {"scheduled": False, "scheduledHours": [3]}])
+@pytest.mark.parametrize(
+    "schedule",
+    [None, Schedule(), Schedule.from_json({"scheduled": False, "scheduledHours": [3]})],
+)
 def test_unscheduled_workflows_say_so(schedule):
     assert describe_schedule(schedule, "UTC") == "Not scheduled"
 
@@ -97,26 +100,18 @@ def test_a_schedule_without_hours_says_it_does_not_run():
     assert describe_schedule(schedule, "UTC") == expected
 
 
-def test_the_service_schedule_dataclass_reads_the_same_as_the_api_dict():
-    raw = api(scheduledDays=[1, 2, 3, 4, 5], scheduledHours=[6, 18], scheduledMinutes=[0])
-    typed = Schedule.from_json(raw)
-    assert describe_schedule(typed, "America/Chicago") == describe_schedule(raw, "America/Chicago")
-
-
-def test_objects_with_snake_case_schedule_fields_are_read():
-    @dataclass(frozen=True)
-    class SnakeSchedule:
-        scheduled: bool
-        scheduled_days: tuple[int, ...]
-        scheduled_hours: tuple[int, ...]
-        scheduled_minutes: tuple[int, ...]
-
-    schedule = SnakeSchedule(True, (1, 3, 5), (9,), (0,))
+def test_a_schedule_built_in_python_reads_the_same_as_one_from_the_api():
+    read = api(scheduledDays=[1, 2, 3, 4, 5], scheduledHours=[6, 18], scheduledMinutes=[0])
+    built = Schedule(scheduled=True, days=(1, 2, 3, 4, 5), hours=(6, 18), minutes=(0,))
+    assert describe_schedule(built, "America/Chicago") == describe_schedule(read, "America/Chicago")
+    schedule = Schedule(scheduled=True, days=(1, 3, 5), hours=(9,), minutes=(0,))
     assert describe_schedule(schedule, "UTC") == "Every Monday, Wednesday and Friday at 09:00 (UTC)"
 
 
 def test_junk_values_in_a_schedule_are_ignored_rather_than_crashing():
-    schedule = api(scheduledDays=[1, "x", 9, None], scheduledHours=["6", 99], scheduledMinutes=None)
+    schedule = api(
+        scheduledDays=[1, "x", 9, None], scheduledHours=[6, "x", 99], scheduledMinutes=None
+    )
     assert describe_schedule(schedule, "UTC") == "Every Monday at 06:00 (UTC)"
 
 

@@ -2,6 +2,7 @@
 
 import pytest
 
+from workflows_app.civis.types import Execution
 from workflows_app.words.states import describe_state, execution_state, task_states
 
 
@@ -45,11 +46,16 @@ def test_paused_wins_over_the_civis_running_word():
 
 
 def test_task_states_come_from_tasks_or_a_mapping():
-    tasks = [
-        {"name": "a", "mistralState": "success"},
-        {"name": "b", "mistralState": None},
-        {"name": "c", "mistralState": "error"},
-    ]
-    assert task_states(tasks) == {"a": "success", "c": "error"}
+    execution = Execution.model_validate(
+        {
+            "id": 1,
+            "tasks": [
+                {"name": "a", "mistralState": "success"},
+                {"name": "b", "mistralState": None},
+                {"name": "c", "mistralState": "error"},
+            ],
+        }
+    )
+    assert task_states(execution.tasks) == {"a": "success", "c": "error"}
     assert task_states({"x": "running"}) == {"x": "running"}
     assert task_states(None) == {}

@@ -7,7 +7,7 @@ from django.template import Context, Template
 from django.test import SimpleTestCase
 from django.utils import timezone
 
-from workflows_app.civis.types import Task, TaskRun
+from workflows_app.civis.types import Execution, Schedule, Task, TaskRun
 
 DEFINITION = """
 version: '2.0'
@@ -37,7 +37,9 @@ class StatusTagTests(SimpleTestCase):
         self.assertIn("Not started", render("{% status_tag 'idle' 'task' %}"))
 
     def test_a_paused_execution_shows_as_paused_not_running(self):
-        execution = {"state": "running", "mistralState": "paused"}
+        execution = Execution.model_validate(
+            {"id": 1, "state": "running", "mistralState": "paused"}
+        )
         html = render('{% status_tag execution|shown_state "execution" %}', execution=execution)
         self.assertIn("Paused: waiting for someone to resume it", html)
 
@@ -54,12 +56,14 @@ class WordTagTests(SimpleTestCase):
             "{{ 1|count:'workflow' }}|{{ 24|count:'workflow' }}|{{ 2|count:'person,people' }}|"
             "{{ 252|duration }}",
             level="write",
-            schedule={
-                "scheduled": True,
-                "scheduledDays": [1, 2, 3, 4, 5],
-                "scheduledHours": [6, 18],
-                "scheduledMinutes": [0],
-            },
+            schedule=Schedule.from_json(
+                {
+                    "scheduled": True,
+                    "scheduledDays": [1, 2, 3, 4, 5],
+                    "scheduledHours": [6, 18],
+                    "scheduledMinutes": [0],
+                }
+            ),
             zone="America/Chicago",
         )
         self.assertEqual(
@@ -92,7 +96,9 @@ class TimeTagTests(SimpleTestCase):
 
     def test_far_moments_show_the_exact_time_and_missing_ones_nothing(self):
         with timezone.override(ZoneInfo("UTC")):
-            html = render("{% time_tag moment %}", moment="2020-01-02T03:04:05Z")
+            html = render(
+                "{% time_tag moment %}", moment=dt.datetime(2020, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
+            )
         self.assertIn(">Thu 2 Jan 2020, 03:04 UTC</time>", html)
         self.assertEqual(render("{% time_tag moment %}", moment=None), "")
 

@@ -6,14 +6,13 @@ chart is its text equivalent, so the picture is never the only way to read the n
 """
 
 from collections.abc import Iterable
-from typing import Any
 
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from workflows_app.civis.types import Execution, ExecutionSummary
 from workflows_app.pictures.graph_svg import PALETTE, TONE_COLOURS, join_markup
 from workflows_app.words.counts import plural
-from workflows_app.words.fields import field
 from workflows_app.words.states import (
     CANCELLED,
     FAILED,
@@ -21,7 +20,9 @@ from workflows_app.words.states import (
     describe_state,
     execution_state,
 )
-from workflows_app.words.times import as_datetime, duration_words
+from workflows_app.words.times import duration_words
+
+Run = ExecutionSummary | Execution
 
 VIEW_WIDTH = 720
 PLOT_LEFT = 30
@@ -31,19 +32,18 @@ AXIS_HEIGHT = 30
 MAX_BAR_WIDTH = 40
 
 
-def _finished(runs: Iterable[Any]) -> list[tuple[Any, float]]:
+def _finished(runs: Iterable[Run]) -> list[tuple[Run, float]]:
     """(run, seconds) for runs with a start and a finish, oldest first."""
     timed = []
     for run in runs:
-        started = as_datetime(field(run, "started_at"))
-        finished = as_datetime(field(run, "finished_at"))
+        started, finished = run.started_at, run.finished_at
         if started and finished and finished >= started:
             timed.append((run, (finished - started).total_seconds(), started))
     timed.sort(key=lambda entry: entry[2])
     return [(run, seconds) for run, seconds, _ in timed]
 
 
-def render_duration_chart(runs: Iterable[Any], described_by: str = "") -> SafeString | None:
+def render_duration_chart(runs: Iterable[Run], described_by: str = "") -> SafeString | None:
     """The chart as an SVG image, or None when no listed run has finished."""
     timed = _finished(runs)
     if not timed:
@@ -54,9 +54,7 @@ def render_duration_chart(runs: Iterable[Any], described_by: str = "") -> SafeSt
     bar_width = min(MAX_BAR_WIDTH, max(slot * 0.7, 1.0))
     parts: list[SafeString] = []
     for index, (run, seconds) in enumerate(timed):
-        look = describe_state(
-            execution_state(field(run, "state"), field(run, "mistral_state")), "execution"
-        )
+        look = describe_state(execution_state(run.state, run.mistral_state), "execution")
         fill, outline = TONE_COLOURS[look.tone]
         height = max(seconds / longest * PLOT_HEIGHT, 2.0)
         x = PLOT_LEFT + index * slot + (slot - bar_width) / 2
@@ -71,7 +69,7 @@ def render_duration_chart(runs: Iterable[Any], described_by: str = "") -> SafeSt
                 f"{height:.1f}",
                 PALETTE[fill],
                 PALETTE[outline],
-                field(run, "id"),
+                run.id,
                 look.label,
                 duration_words(seconds),
             )
@@ -121,13 +119,11 @@ def render_duration_chart(runs: Iterable[Any], described_by: str = "") -> SafeSt
     )
 
 
-def success_rate(runs: Iterable[Any]) -> tuple[int, int]:
+def success_rate(runs: Iterable[Run]) -> tuple[int, int]:
     """(succeeded, finished) among the runs: the rate of what is listed."""
     finished = succeeded = 0
     for run in runs:
-        look = describe_state(
-            execution_state(field(run, "state"), field(run, "mistral_state")), "execution"
-        )
+        look = describe_state(execution_state(run.state, run.mistral_state), "execution")
         if look in (SUCCEEDED, FAILED, CANCELLED):
             finished += 1
             succeeded += look == SUCCEEDED

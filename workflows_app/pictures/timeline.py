@@ -1,6 +1,7 @@
 """A timeline (Gantt) of the task runs of one execution.
 
-`build_timeline` turns runs into rows with left% / width% on a shared time scale; the SVG is
+`build_timeline` turns an execution's tasks (the service module's `Task`, with their runs and
+child executions) into rows with left% / width% on a shared time scale; the SVG is
 drawn with x / width attributes because the CSP forbids the inline styles that sized divs would
 need. Each row says its task, state (icon and word) and duration in text, so the bars are never
 the only way to read it; the partial adds the same facts as a table.
@@ -9,17 +10,16 @@ the only way to read it; the partial adds the same facts as a table.
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from workflows_app.civis.types import ChildExecution, Task, TaskRun
 from workflows_app.pictures.graph_svg import PALETTE, TONE_COLOURS, join_markup
 from workflows_app.words.counts import plural
-from workflows_app.words.fields import field
 from workflows_app.words.states import StateLook, describe_state
-from workflows_app.words.times import as_datetime, duration_words
+from workflows_app.words.times import duration_words
 
 MIN_WIDTH_PCT = 0.6
 VIEW_WIDTH = 800
@@ -50,52 +50,35 @@ class Timeline:
     end: dt.datetime | None
 
 
-def _label(run: Any) -> str:
-    for name in ("label", "task_name", "name"):
-        value = field(run, name)
-        if value:
-            return str(value)
-    return "Task"
+Entry = tuple[str, str | None, dt.datetime | None, dt.datetime | None]
+NOT_STARTED_LAST = dt.datetime.max.replace(tzinfo=dt.UTC)
 
 
-def _entries(items: Iterable[Any]) -> list[tuple[str, str | None, Any, Any]]:
+def _entries(tasks: Iterable[Task]) -> list[Entry]:
     """(label, state, started, finished) per run. An execution's tasks (with `runs` and child
     `executions`) are spread into one entry per run, numbered when a task ran more than once;
     a task with neither gets one entry without times (it has not started)."""
-    entries = []
-    for item in items:
-        runs = list(field(item, "runs") or ()) + list(field(item, "executions") or ())
-        if field(item, "runs") is None and field(item, "executions") is None:
-            state = field(item, "state") or field(item, "mistral_state")
-            entries.append(
-                (_label(item), state, field(item, "started_at"), field(item, "finished_at"))
-            )
-            continue
-        name = _label(item)
+    entries: list[Entry] = []
+    for task in tasks:
+        name = task.name or "Task"
+        runs: list[TaskRun | ChildExecution] = [*task.runs, *task.executions]
         if not runs:
-            entries.append((name, field(item, "mistral_state"), None, None))
+            entries.append((name, task.mistral_state, None, None))
             continue
-        runs.sort(
-            key=lambda run: (
-                as_datetime(field(run, "started_at")) or dt.datetime.max.replace(tzinfo=dt.UTC)
-            )
-        )
+        runs.sort(key=lambda run: run.started_at or NOT_STARTED_LAST)
         for number, run in enumerate(runs, start=1):
             label = name if len(runs) == 1 else f"{name} (run {number} of {len(runs)})"
-            entries.append(
-                (label, field(run, "state"), field(run, "started_at"), field(run, "finished_at"))
-            )
+            entries.append((label, run.state, run.started_at, run.finished_at))
     return entries
 
 
-def build_timeline(runs: Iterable[Any], now: dt.datetime | None = None) -> Timeline:
-    """Rows in start order (runs not started yet last). Items are an execution's tasks, or runs
-    as dicts or objects with a label / task_name / name, a state, started_at and finished_at;
-    runs not finished yet end now."""
+def build_timeline(tasks: Iterable[Task], now: dt.datetime | None = None) -> Timeline:
+    """Rows in start order (runs not started yet last) for an execution's tasks; runs not
+    finished yet end now."""
     now = now or timezone.now()
     items = [
-        (label, describe_state(state, "task"), as_datetime(started), as_datetime(finished))
-        for label, state, started, finished in _entries(runs)
+        (label, describe_state(state, "task"), started, finished)
+        for label, state, started, finished in _entries(tasks)
     ]
     timed = [(s, f or max(now, s)) for _, _, s, f in items if s is not None]
     if not timed:

@@ -4,23 +4,23 @@ Thin wrappers over `workflows_app.words` and `workflows_app.pictures`; times use
 current time zone, which the console activates for each person.
 """
 
+import datetime as dt
 from typing import Any
 
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from workflows_app.civis.types import Execution, ExecutionSummary, Schedule, Task
 from workflows_app.pictures.graph_svg import render_task_graph_svg
 from workflows_app.pictures.highlight import highlight_yaml
 from workflows_app.pictures.task_graph import TaskGraphError, parse_task_graph
 from workflows_app.pictures.timeline import build_timeline, render_timeline_svg
 from workflows_app.words.access import describe_access
 from workflows_app.words.counts import plural
-from workflows_app.words.fields import field
 from workflows_app.words.schedules import describe_schedule, zone_words
 from workflows_app.words.states import describe_state, execution_state, task_states
 from workflows_app.words.times import (
-    as_datetime,
     duration_between,
     duration_words,
     exact_time,
@@ -37,10 +37,10 @@ def status_tag(state: str | None, kind: str | None = None) -> dict[str, Any]:
 
 
 @register.filter
-def shown_state(execution: Any) -> str | None:
+def shown_state(execution: ExecutionSummary | Execution) -> str | None:
     """`{% status_tag execution|shown_state "execution" %}`: Civis calls a paused execution
     running; Mistral's word says it is waiting for someone."""
-    return execution_state(field(execution, "state"), field(execution, "mistral_state"))
+    return execution_state(execution.state, execution.mistral_state)
 
 
 @register.filter
@@ -55,7 +55,7 @@ def access_words(level: str | None) -> str:
 
 
 @register.simple_tag
-def schedule_sentence(schedule: Any, time_zone: str | None = None) -> str:
+def schedule_sentence(schedule: Schedule | None, time_zone: str | None = None) -> str:
     return describe_schedule(schedule, time_zone)
 
 
@@ -65,13 +65,14 @@ def zone_name(time_zone: str | None) -> str:
 
 
 @register.simple_tag
-def time_tag(moment: Any, show: str = "relative") -> SafeString | str:
+def time_tag(moment: dt.datetime | None, show: str = "relative") -> SafeString | str:
     """A `<time>` element. show="relative": "12 minutes ago" with the exact time as its title;
     show="both": "12 minutes ago (Sat 28 Nov 2026, 16:17 CST)" so nothing is only on hover;
-    show="exact": the exact time alone. Far-off moments always show the exact time."""
-    value = as_datetime(moment)
-    if value is None:
+    show="exact": the exact time alone. Far-off moments always show the exact time. Nothing
+    for a missing moment (None, or "" for a variable the template does not have)."""
+    if not isinstance(moment, dt.datetime):
         return ""
+    value = moment
     exact = exact_time(value)
     relative = relative_time(value)
     if show == "exact" or relative is None:
@@ -90,7 +91,7 @@ def duration(value: Any) -> str:
 
 
 @register.simple_tag
-def duration_from(start: Any, finish: Any = None) -> str:
+def duration_from(start: dt.datetime | None, finish: dt.datetime | None = None) -> str:
     """How long from start to finish (or until now, when not finished)."""
     return duration_between(start, finish)
 
@@ -130,8 +131,9 @@ def task_graph(definition: str | None, tasks: Any = None) -> dict[str, Any]:
 
 
 @register.inclusion_tag("partials/_task_timeline.html")
-def task_timeline(runs: Any) -> dict[str, Any]:
-    timeline = build_timeline(runs or ())
+def task_timeline(tasks: tuple[Task, ...] | None) -> dict[str, Any]:
+    """An execution's tasks as a timeline picture and a table of the same runs."""
+    timeline = build_timeline(tasks or ())
     return {"timeline": timeline, "svg": render_timeline_svg(timeline)}
 
 

@@ -1,14 +1,12 @@
 """Schedules as sentences: "Every weekday at 06:00 and 18:00 (Chicago time)".
 
-Input is the workflow's `schedule` (a dict with camelCase keys from the API, an object with
-snake_case fields, or the service module's `Schedule`) and its IANA time zone. Days of the week
-count from 0 = Sunday; `scheduledMinutes` are minutes of the hour (SIMULATOR.md).
+Input is the workflow's `schedule` (the service module's `Schedule`) and its IANA time zone.
+Days of the week count from 0 = Sunday; `minutes` are minutes of the hour (SIMULATOR.md).
 """
 
 from collections.abc import Iterable
-from typing import Any
 
-from workflows_app.words.fields import field
+from workflows_app.civis.types import Schedule
 
 DAY_NAMES = ("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")
 WEEK_ORDER = (1, 2, 3, 4, 5, 6, 0)  # people read weeks from Monday
@@ -48,24 +46,10 @@ def zone_words(time_zone: str | None) -> str:
     return f"{place} time"
 
 
-def _part(schedule: Any, name: str) -> Any:
-    """`scheduledDays` in API dicts, `scheduled_days` in snake_case objects, and `days` on the
-    service module's Schedule dataclass."""
-    value = field(schedule, f"scheduled_{name}")
-    return field(schedule, name) if value is None else value
-
-
-def _numbers(values: Any, low: int, high: int) -> list[int]:
-    """Sorted unique ints within [low, high]; the API may send null, strings or duplicates."""
-    result: set[int] = set()
-    for value in values or ():
-        try:
-            number = int(value)
-        except (TypeError, ValueError):
-            continue
-        if low <= number <= high:
-            result.add(number)
-    return sorted(result)
+def _numbers(values: Iterable[int | None], low: int, high: int) -> list[int]:
+    """Sorted unique ints within [low, high]; the API may send duplicates or numbers out of
+    range (the client has already dropped nulls and what is not a number)."""
+    return sorted({value for value in values if value is not None and low <= value <= high})
 
 
 def _days_phrases(days: list[int], days_of_month: list[int]) -> tuple[str, str] | None:
@@ -122,15 +106,15 @@ def _times_phrase(hours: list[int], minutes: list[int]) -> str:
     return f"at {_past_the_hour(minutes)} past each of these hours: {hour_list}"
 
 
-def describe_schedule(schedule: Any, time_zone: str | None = None) -> str:
+def describe_schedule(schedule: Schedule | None, time_zone: str | None = None) -> str:
     """The schedule as one sentence in plain words, ending with the zone it is kept in."""
-    if not schedule or not field(schedule, "scheduled", False):
+    if schedule is None or not schedule.scheduled:
         return "Not scheduled"
-    days = _numbers(_part(schedule, "days"), 0, 6)
-    days_of_month = _numbers(_part(schedule, "days_of_month"), 1, 31)
-    hours = _numbers(_part(schedule, "hours"), 0, 23)
-    minutes = _numbers(_part(schedule, "minutes"), 0, 59)
-    runs = _numbers([_part(schedule, "runs_per_hour")], 1, 60)
+    days = _numbers(schedule.days, 0, 6)
+    days_of_month = _numbers(schedule.days_of_month, 1, 31)
+    hours = _numbers(schedule.hours, 0, 23)
+    minutes = _numbers(schedule.minutes, 0, 59)
+    runs = _numbers([schedule.runs_per_hour], 1, 60)
     if not hours:
         return NO_HOURS
     times = _times_phrase(hours, _minutes(minutes, runs[0] if runs else None))

@@ -6,9 +6,9 @@ never run, a task that is `idle` has not started yet. Callers say which kind of 
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
-from workflows_app.words.fields import field
+from workflows_app.civis.types import Execution, ExecutionSummary, Task
 
 Kind = Literal["workflow", "execution", "task", "run"]
 TONES = ("good", "bad", "warn", "info", "neutral")
@@ -125,29 +125,30 @@ def execution_state(state: str | None, mistral_state: str | None = None) -> str 
 LIVE_STATES = frozenset({"running", "queued"})
 
 
-def workflow_state(state: str | None, runs: Iterable[Any] = ()) -> str | None:
+def workflow_state(
+    state: str | None, runs: Iterable[ExecutionSummary | Execution] = ()
+) -> str | None:
     """The state to show for a workflow: Civis says `running` while a run of it is paused, so
     when every live run among `runs` (its newest, any order) is paused, it shows as paused."""
     if (state or "").lower() != "running":
         return state
     live = [
-        execution_state(field(run, "state"), field(run, "mistral_state"))
+        execution_state(run.state, run.mistral_state)
         for run in runs
-        if (field(run, "state") or "").lower() in LIVE_STATES
+        if (run.state or "").lower() in LIVE_STATES
     ]
     return "paused" if live and all(shown == "paused" for shown in live) else state
 
 
-def task_states(tasks: Mapping[str, str] | Iterable[Any] | None) -> dict[str, str]:
-    """{task name: state} from an execution's tasks (objects or API dicts with `name` and
-    `mistral_state`), or a mapping passed through; for colouring the task graph."""
+def task_states(tasks: Mapping[str, str] | Iterable[Task] | None) -> dict[str, str]:
+    """{task name: state} from an execution's tasks (the service module's `Task`), or a
+    {task name: state} mapping passed through; for colouring the task graph."""
     if tasks is None:
         return {}
     if isinstance(tasks, Mapping):
         return {str(name): str(state) for name, state in tasks.items() if state}
     states = {}
     for task in tasks:
-        name, state = field(task, "name"), field(task, "mistral_state")
-        if name and state:
-            states[str(name)] = str(state)
+        if task.name and task.mistral_state:
+            states[task.name] = task.mistral_state
     return states

@@ -6,10 +6,8 @@ and near future only, beyond which the exact date says more.
 """
 
 import datetime as dt
-from typing import Any
 
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
 from workflows_app.words.counts import plural
 
@@ -25,23 +23,6 @@ def _nearest_unit(seconds: float) -> tuple[int, str]:
     if hours < 24:
         return hours, "hour"
     return int(seconds / 86400 + 0.5), "day"
-
-
-def as_datetime(value: Any) -> dt.datetime | None:
-    """An aware datetime from a datetime or an ISO string; naive values are taken as UTC,
-    which is what the API sends."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, str):
-        parsed = parse_datetime(value.strip())
-        if parsed is None:
-            return None
-        value = parsed
-    if not isinstance(value, dt.datetime):
-        return None
-    if timezone.is_naive(value):
-        value = value.replace(tzinfo=dt.UTC)
-    return value
 
 
 def relative_time(moment: dt.datetime, now: dt.datetime | None = None) -> str | None:
@@ -87,10 +68,12 @@ def duration_words(value: dt.timedelta | float | int | None) -> str:
     return " ".join(part for part in parts if part)
 
 
-def duration_between(start: Any, finish: Any, now: dt.datetime | None = None) -> str:
-    """How long something took, or has taken so far when it has not finished."""
-    began = as_datetime(start)
-    if began is None:
+def duration_between(
+    start: dt.datetime | None, finish: dt.datetime | None, now: dt.datetime | None = None
+) -> str:
+    """How long something took, or has taken so far when it has not finished (aware datetimes,
+    as the service module's objects and the console's models hold them)."""
+    if not isinstance(start, dt.datetime):
         return ""
-    ended = as_datetime(finish) or now or timezone.now()
-    return duration_words(ended - began)
+    ended = finish if isinstance(finish, dt.datetime) else now or timezone.now()
+    return duration_words(ended - start)
