@@ -28,6 +28,10 @@ class Step:
     job_id: int | None = None
     child_workflow_id: int | None = None
     duration: float = 60.0
+    handler: str | None = None  # an on-error task: its failure is handled, the run succeeds
+    retries: int = 0  # retry count: a failing step fails that many more times first
+    retry_delay: float = 0.0
+    items: int = 0  # with-items: one run per item, two at a time
 
 
 @dataclass
@@ -102,6 +106,26 @@ def write_execution(
             at = end
             break
         fails = index == failing
+        if fails and step.job_id and step.items:
+            error = rng.choice(ERRORS)
+            for item in range(step.items):  # two at a time; the last item fails
+                start = at + duration * (item // 2)
+                last = item == step.items - 1
+                state, why = ("failed", error) if last else ("succeeded", None)
+                end = start + duration
+                task["runs"].append(_run(ids, history, step.job_id, state, start, end, why))
+            task["runs"].reverse()
+            task.update(mistralState="error", mistralStateInfo="One or more actions had failed.")
+            tasks.append(task)
+            at += duration * ((step.items + 1) // 2)
+            error_task = step.name
+            break
+        if fails and step.job_id and step.retries:
+            for _ in range(step.retries):  # the retry policy's attempts fail the same way
+                end = at + duration
+                task["runs"].append(_run(ids, history, step.job_id, "failed", at, end,
+                                         rng.choice(ERRORS)))  # fmt: skip
+                at = end + timedelta(seconds=step.retry_delay)
         if step.job_id and outcome == "succeeded_retry" and index == 0:
             end = at + duration
             task["runs"].append(_run(ids, history, step.job_id, "failed", at, end,
@@ -119,18 +143,26 @@ def write_execution(
             task["executions"].append(child_summary(child))
         task["runs"].reverse()  # the wire lists runs in descending order by id
         task["mistralState"] = "error" if fails else "success"
-        if fails:
-            task["mistralStateInfo"] = error if step.job_id else "Child execution failed"
-            error_task = step.name
+        if fails and step.job_id:
+            task["mistralStateInfo"] = error
+        elif fails:  # the engine's wording for a failed child execution
+            task["mistralStateInfo"] = f"Workflow execution {task['executions'][0]['id']} failed"
         tasks.append(task)
         at = end
+        if fails and step.handler:  # on-error handles it: the handler runs, the run succeeds
+            tasks.append({"name": step.handler, "mistralState": "success",
+                          "mistralStateInfo": None, "runs": [], "executions": []})  # fmt: skip
+            outcome = "succeeded"
+            break
         if fails:
+            error_task = step.name
             break
     state = {"succeeded_retry": "succeeded"}.get(outcome, outcome)
     mistral = {"succeeded": "success", "failed": "error", "cancelled": "cancelled"}[state]
+    failed_task = next((t for t in tasks if t["name"] == error_task), None)
     info = {
         "success": None,
-        "error": f"Failure caused by error in tasks: {error_task}",
+        "error": failure_info(error_task, failed_task["mistralStateInfo"] if failed_task else ""),
         "cancelled": "Cancelled by user",
     }[mistral]
     execution = Execution(
@@ -162,7 +194,7 @@ def write_child(step: Step, start, end, fails: bool, ids: Ids) -> Execution:
         user_id=child_workflow.user_id,
         state="failed" if fails else "succeeded",
         mistral_state="error" if fails else "success",
-        mistral_state_info="Failure caused by error in tasks: load" if fails else None,
+        mistral_state_info=failure_info("load", "Simulated failure") if fails else None,
         definition=child_workflow.definition,
         tasks=[],
         started_at=start,
@@ -170,6 +202,11 @@ def write_child(step: Step, start, end, fails: bool, ids: Ids) -> Execution:
         created_at=start,
         updated_at=end,
     )
+
+
+def failure_info(task: str | None, task_info: str | None) -> str:
+    """The engine's (Mistral's) wording for an execution failed by one task."""
+    return f"Failure caused by error in tasks: {task}\n\n  {task} -> {task_info}\n"
 
 
 def child_summary(child: Execution) -> dict:

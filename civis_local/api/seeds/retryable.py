@@ -14,6 +14,7 @@ from typing import Any
 
 from civis_local import engine
 from civis_local.engine import InMemoryHost, JobFixture
+from civis_local.engine.flow import failure_info
 
 from ..execution_host import execution_columns, run_columns
 from ..models import Execution, Job, JobRun, Workflow
@@ -120,13 +121,18 @@ def _candidates(steps: list[Step], failed: str) -> Iterator[int]:
 
 def _say_why(state: dict[str, Any], error: str) -> None:
     """The written history's error text on the failed runs and tasks, not the engine's
-    placeholder."""
+    placeholder (a with-items task keeps "One or more actions had failed."); the execution's
+    failure message is written again with it."""
     for task in state["tasks"]:
         failed = [run for run in task["runs"] if run["plannedState"] == "failed"]
         for run in failed:
             run["error"] = error
-        if failed and task["mistralState"] == "error":
+        info = task["mistralStateInfo"] or ""
+        if failed and task["mistralState"] == "error" and info.startswith("Run "):
             task["mistralStateInfo"] = error
+    unhandled = [t for t in state["tasks"] if t["mistralState"] == "error" and not t["handled"]]
+    if unhandled:
+        state["mistralStateInfo"] = failure_info(unhandled)
 
 
 def _time(text: str) -> datetime:

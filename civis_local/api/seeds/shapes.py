@@ -59,7 +59,7 @@ def handled(make_job: JobMaker, child_id: int | None = None) -> tuple[str, list[
         + "    alert_team:\n      action: std.echo\n      input:\n        output: scoring failed\n"
     )  # fmt: skip
     steps = [
-        Step("score_universe", score, duration=900),
+        Step("score_universe", score, duration=900, handler="alert_team"),
         Step("publish_scores", publish, duration=120),
     ]
     return _doc("score_with_alert", tasks), steps
@@ -92,7 +92,7 @@ def retrying(make_job: JobMaker, child_id: int | None = None) -> tuple[str, list
         + "    load_vendor_file:\n" + _run_job(load)
     )  # fmt: skip
     steps = [
-        Step("fetch_vendor_file", fetch, duration=150),
+        Step("fetch_vendor_file", fetch, duration=150, retries=2, retry_delay=60),
         Step("load_vendor_file", load, duration=200),
     ]
     return _doc("vendor_import", tasks), steps
@@ -121,7 +121,7 @@ def items(make_job: JobMaker, child_id: int | None = None) -> tuple[str, list[St
     definition = _doc("per_state_exports", tasks).replace(
         "  tasks:\n", "  input:\n    - states: ['IA', 'NH', 'NV', 'SC']\n  tasks:\n", 1
     )  # the states are an input with a default, which the engine can read
-    return definition, [Step("export_state", export, duration=400)]
+    return definition, [Step("export_state", export, duration=180, items=4)]
 
 
 def reverse(make_job: JobMaker, child_id: int | None = None) -> tuple[str, list[Step]]:

@@ -117,19 +117,22 @@ def patch_git(request, id):
 
 
 def list_commits(request, id):
-    """The head commit of the attached branch (the spec's response is one commit object)."""
+    """The commits on the attached branch, as an array (the real service answers an array,
+    though the published spec says one object). Newest first is a guess: the order is not
+    documented."""
     workflow, _ = get_workflow(request.caller, id, READ)
     _attachment(workflow)
-    head = head_commit(workflow)
-    if head is None:
-        raise ApiError(404, "No commits on this branch.")
+    commits = GitCommit.objects.filter(workflow=workflow).order_by("-date", "-id")
     return json_response(
-        {
-            "commitHash": head.commit_hash,
-            "authorName": head.author_name,
-            "date": timestamp(head.date),
-            "message": head.message,
-        }
+        [
+            {
+                "commitHash": commit.commit_hash,
+                "authorName": commit.author_name,
+                "date": timestamp(commit.date),
+                "message": commit.message,
+            }
+            for commit in commits
+        ]
     )
 
 
