@@ -54,7 +54,7 @@ def test_paused_shows_as_paused_though_civis_says_running():
             "The workflow pauses before this task until someone resumes it.",
         ),
         ("Blocked by tasks: ['a', 'b']", "Waiting for these tasks first: ['a', 'b']."),
-        ("Run 7 of job 3 failed", "Its job (run 7 of job 3) failed. Its log below says why."),
+        ("Run 7 of job 3 failed", "Its job (run 7 of job 3) failed."),
     ],
 )
 def test_known_state_info_in_plain_words(info, words):

@@ -163,16 +163,26 @@ def test_find_recent_runs_across_workflows_and_filter_them(live_server, page, ow
     owner.api.post_executions_cancel(running.workflow_id, running.id)
 
 
-def test_a_task_page_with_runs_and_logs(live_server, page, admin_api, local_api):
+def test_what_went_wrong_shows_the_logs_end_and_links_the_whole_log(
+    live_server, page, admin_api, local_api
+):
+    """Issue 10, item 2: the failed job run's error and last log lines are right there."""
     execution, task = seeded_execution(
         admin_api, lambda t: t.runs and t.mistral_state == "error", state=["failed"]
     )
+    newest = task.runs[0]
+    error = admin_api.get_job_run(newest.job_id, newest.id).error
+    last_line = admin_api.list_job_run_logs(newest.job_id, newest.id)[-1].message
     sign_in_page(page, live_server.url, local_api.admin_key)
     open_run(page, live_server.url, execution)
+    failure = page.locator(".failure", has=page.get_by_role("link", name=task.name, exact=True))
+    if error:
+        expect(failure.locator(".failure__error")).to_contain_text(error)
+    expect(failure.locator(".run-log")).to_contain_text(last_line)
     page.screenshot(path=f"{SHOTS}/execution_seeded.png", full_page=True)
-    page.locator(".failure__task").get_by_role("link", name=task.name).click()
+    failure.get_by_role("link", name="Read the whole log").click()
     expect(page.get_by_role("heading", name=task.name, level=1)).to_be_visible()
-    expect(page.locator(".run-log").first).to_be_visible()
+    expect(page.locator(".run-log").first).to_contain_text(last_line)
     page.screenshot(path=f"{SHOTS}/execution_task.png", full_page=True)
 
 

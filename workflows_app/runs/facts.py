@@ -81,7 +81,7 @@ _PLAIN: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     (
         re.compile(r"^Run (?P<run>\d+) of job (?P<job>\d+) failed$"),
-        "Its job (run {run} of job {job}) failed. Its log below says why.",
+        "Its job (run {run} of job {job}) failed.",
     ),
     (
         re.compile(r"^Failed by 'fail' command in task (?P<x>.+)$"),

@@ -8,6 +8,8 @@ that execution keeps fresh (see `live_status`). Both answers carry `Vary: HX-Req
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.paginator import Paginator
@@ -21,7 +23,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from workflows_app.civis import errors
 from workflows_app.civis.concurrency import gather
-from workflows_app.civis.types import Execution
+from workflows_app.civis.types import Execution, RunLog, TaskRun
 from workflows_app.core import accounts
 from workflows_app.core.rendering import page_or_fragment, wants_fragment
 from workflows_app.models import SessionKey
@@ -33,6 +35,8 @@ from workflows_app.runs.tasks import sweep_person
 
 LEVEL_SECONDS = 10 * 60
 MAX_LOGGED_RUNS = 10
+LAST_LOG_LINES = 10  # "What went wrong" shows this many of a failed run's last log lines
+MAX_FAILURE_LOGS = 5  # and reads the logs of at most this many failed tasks
 ACTION_WORDS = {
     "cancel": {
         "title": "Cancel this run?",
@@ -143,6 +147,49 @@ def _live_context(request, workflow_id: int, execution: Execution, level: str | 
     }
 
 
+@dataclass(frozen=True)
+class FailureLog:
+    """The end of a failed task's newest job run: its error and its last log lines."""
+
+    run: TaskRun
+    error: str | None
+    lines: tuple[RunLog, ...]
+    more: bool  # lines before these were left out
+
+
+def _add_failure_logs(client, context: dict) -> None:
+    """Give each failure of a finished run the end of its newest job run's log (one run and
+    one log read per failed task, concurrently, at most MAX_FAILURE_LOGS). A log the viewer
+    may not read, or that is gone, is left out: the page links to the task instead."""
+    if not context["execution"].is_terminal:
+        return  # read once the run has finished, not on every live refresh
+    wanted = []
+    for failure in context["failures"][:MAX_FAILURE_LOGS]:
+        runs = [run for run in failure["task"].runs if run.job_id is not None]
+        if runs:
+            wanted.append((failure, runs[0]))
+
+    def read(run: TaskRun) -> FailureLog | None:
+        try:
+            job_run, lines = gather(
+                lambda: client.get_job_run(run.job_id, run.id),
+                lambda: client.list_job_run_logs(run.job_id, run.id),
+            )
+        except (errors.NotFound, errors.Forbidden):
+            return None
+        ordered = sorted(lines, key=lambda line: line.id)
+        return FailureLog(
+            run,
+            job_run.error,
+            tuple(ordered[-LAST_LOG_LINES:]),
+            more=len(ordered) > LAST_LOG_LINES,
+        )
+
+    found = gather(*(lambda run=run: read(run) for _, run in wanted)) if wanted else ()
+    for (failure, _), log in zip(wanted, found, strict=True):
+        failure["log"] = log
+
+
 def _retry_one_words(task_name: str) -> dict[str, str]:
     return {
         **ACTION_WORDS["retry"],
@@ -172,6 +219,7 @@ def _render_live(request, workflow_id: int, execution_id: int, *, with_messages:
     if not execution.is_terminal and (session_key_id := _session_key_id(request)):
         live_status.ensure_poller(workflow_id, execution_id, session_key_id)
     context = _live_context(request, workflow_id, execution, level, snapshot.fetched_at)
+    _add_failure_logs(accounts.client_for(request), context)
     context["with_messages"] = with_messages
     return render(request, "runs/_execution_live.html", context)
 
@@ -196,6 +244,7 @@ def execution_detail(request, workflow_id: int, execution_id: int):
     context = _live_context(
         request, workflow_id, execution, workflow.my_permission_level, timezone.now()
     )
+    _add_failure_logs(client, context)
     context.update(workflow=workflow)
     return render(request, "runs/execution_detail.html", context)
 
