@@ -4,18 +4,18 @@ A definition is YAML: `version: '2.0'` and one workflow, either under its name o
 at the top level. Direct workflows link tasks with `on-success` / `on-error` / `on-complete`
 (a name, a list of names, or a list of `{name: guard}`); reverse workflows with `requires`.
 Engine commands (`fail`, `succeed`, `pause`, `noop`) end or hold the workflow and are not tasks.
-Upstream YAML is untrusted: it is only ever loaded with `yaml.safe_load` and read, never run.
+Upstream YAML is untrusted: it is only ever read through `definition.parse_definition` (the safe
+loader, bounded in size and alias expansion), never run.
 """
 
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
+from workflows_app.pictures.definition import DefinitionError, parse_definition
 
 TRANSITIONS = (("on-success", "success"), ("on-error", "error"), ("on-complete", "complete"))
 ENGINE_COMMANDS = frozenset({"fail", "succeed", "pause", "noop"})
 WORKFLOW_KEYS = frozenset({"tasks", "type"})
-MAX_DEFINITION_CHARS = 500_000
 
 
 class TaskGraphError(ValueError):
@@ -139,12 +139,10 @@ def parse_task_graph(definition: str) -> TaskGraph:
 
     Raises TaskGraphError when the text is not YAML or holds no workflow with tasks.
     """
-    if not isinstance(definition, str) or len(definition) > MAX_DEFINITION_CHARS:
-        raise TaskGraphError("The definition is missing or too long to draw.")
     try:
-        document = yaml.safe_load(definition)
-    except yaml.YAMLError as error:
-        raise TaskGraphError(f"The definition is not valid YAML: {error}") from error
+        document = parse_definition(definition)
+    except DefinitionError as error:
+        raise TaskGraphError(str(error)) from error
     name, workflow = _find_workflow(document)
     tasks = workflow.get("tasks")
     if not isinstance(tasks, dict) or not tasks:

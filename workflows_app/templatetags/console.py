@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from workflows_app.civis.types import Execution, ExecutionSummary, Schedule, Task
+from workflows_app.pictures.definition import DefinitionRefused
 from workflows_app.pictures.graph_svg import render_task_graph_svg
 from workflows_app.pictures.highlight import highlight_yaml
 from workflows_app.pictures.task_graph import TaskGraphError, parse_task_graph
@@ -120,8 +121,9 @@ def task_graph(definition: str | None, tasks: Any = None) -> dict[str, Any]:
     execution's tasks, or a {task name: state} mapping."""
     try:
         graph = parse_task_graph(definition or "")
-    except TaskGraphError:
-        return {"graph": None, "svg": None}
+    except TaskGraphError as error:
+        refused = isinstance(error.__cause__, DefinitionRefused)
+        return {"graph": None, "svg": None, "problem": str(error) if refused else ""}
     states = task_states(tasks)
     return {
         "graph": graph,

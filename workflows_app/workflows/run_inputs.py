@@ -1,6 +1,6 @@
 """What a run of a workflow can be given, read from its definition: the declared `input`
 (names and defaults), its task names, and whether it is a reverse workflow (which runs
-towards a target task). Untrusted YAML: loaded with `safe_load`, only read."""
+towards a target task). Untrusted YAML: read through `parse_definition`, only read."""
 
 from __future__ import annotations
 
@@ -8,8 +8,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
-
+from workflows_app.pictures.definition import DefinitionError, DefinitionRefused, parse_definition
 from workflows_app.pictures.task_graph import TaskGraphError, parse_task_graph
 
 NO_DEFAULT = object()
@@ -39,15 +38,18 @@ class RunChoices:
     inputs: tuple[DeclaredInput, ...] = ()
     task_names: tuple[str, ...] = ()
     reverse: bool = False
+    # Why the definition could not be read safely (too long, alias bomb), for the page.
+    problem: str = ""
 
 
 def run_choices(definition: str | None) -> RunChoices:
     """The choices a run form offers; an unreadable definition offers none (runs as it is)."""
     try:
         graph = parse_task_graph(definition or "")
-        document = yaml.safe_load(definition or "")
-    except (TaskGraphError, yaml.YAMLError):
-        return RunChoices()
+        document = parse_definition(definition or "")
+    except (TaskGraphError, DefinitionError) as error:
+        refused = isinstance(error.__cause__ or error, DefinitionRefused)
+        return RunChoices(problem=str(error) if refused else "")
     return RunChoices(
         inputs=_declared_inputs(_workflow_body(document)),
         task_names=tuple(node.name for node in graph.nodes),
@@ -86,7 +88,7 @@ def read_value(text: str, declared: DeclaredInput) -> Any:
     numbers, true/false and [lists] are read as YAML (`ValueError` when that fails)."""
     if isinstance(declared.default, str):
         return text
-    try:
-        return yaml.safe_load(text) if text.strip() else None
-    except yaml.YAMLError as exc:
+    try:  # bounded like a definition: a typed value is untrusted YAML too
+        return parse_definition(text) if text.strip() else None
+    except DefinitionError as exc:
         raise ValueError("Enter a number, true or false, a [list], or plain text") from exc

@@ -168,7 +168,8 @@ def run_workflow(request, workflow_id: int):
         context = {"workflow": workflow}
         return render(request, "workflows/workflow_run_refused.html", context, status=403)
     bound = request.POST if request.method == "POST" else None
-    form = RunWorkflowForm(run_choices(workflow.definition), bound)
+    choices = run_choices(workflow.definition)
+    form = RunWorkflowForm(choices, bound)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -180,6 +181,9 @@ def run_workflow(request, workflow_id: int):
                 messages.success(request, "The run has started.")
                 return redirect(execution_path(workflow_id, execution.id))
         status = 400
-    return render(
-        request, "workflows/workflow_run.html", {"workflow": workflow, "form": form}, status=status
-    )
+    context: dict[str, object] = {
+        "workflow": workflow,
+        "form": form,
+        "definition_problem": choices.problem,
+    }
+    return render(request, "workflows/workflow_run.html", context, status=status)
