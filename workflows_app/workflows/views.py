@@ -181,9 +181,5 @@ def run_workflow(request, workflow_id: int):
                 messages.success(request, "The run has started.")
                 return redirect(execution_path(workflow_id, execution.id))
         status = 400
-    context: dict[str, object] = {
-        "workflow": workflow,
-        "form": form,
-        "definition_problem": choices.problem,
-    }
-    return render(request, "workflows/workflow_run.html", context, status=status)
+    page = {"workflow": workflow, "form": form, "definition_problem": choices.problem}
+    return render(request, "workflows/workflow_run.html", page, status=status)
