@@ -64,3 +64,19 @@ def test_known_state_info_in_plain_words(info, words):
 @pytest.mark.parametrize("info", [None, "", 'Redshift: relation "x" does not exist'])
 def test_unknown_state_info_is_left_to_the_platform_s_words(info):
     assert plain_words(info) is None
+
+
+def test_a_failure_as_the_engine_writes_it_is_in_words_task_by_task():
+    from civis_local.engine.flow import failure_info
+
+    info = failure_info(
+        [
+            {"name": "load", "mistralStateInfo": "Task timed out [timeout(s)=30]."},
+            {"name": "extract", "mistralStateInfo": "Run 3300 of job 82 failed"},
+        ]
+    )
+
+    assert plain_words(info) == (
+        "These tasks failed: extract, load. extract: Its job (run 3300 of job 82) failed."
+        " load: It ran longer than its limit of 30 seconds, so it was stopped."
+    )

@@ -93,8 +93,20 @@ _PLAIN: tuple[tuple[re.Pattern[str], str], ...] = (
 
 def plain_words(info: str | None) -> str | None:
     """Mistral's state info in plain words, or None when we have no better words for it (the
-    page then shows the platform's text as it is)."""
-    text = (info or "").strip()
+    page then shows the platform's text as it is). A failure names its tasks on the first line
+    and then gives one line per task (`  load -> Task timed out ...`): each in words too."""
+    head, _, rest = (info or "").strip().partition("\n")
+    said = _plain_line(head.strip())
+    if said is None:
+        return None
+    for line in rest.splitlines():
+        task, arrow, task_info = line.strip().partition(" -> ")
+        if arrow:
+            said += f" {task}: {_plain_line(task_info.strip()) or task_info.strip()}"
+    return said
+
+
+def _plain_line(text: str) -> str | None:
     for pattern, words in _PLAIN:
         match = pattern.match(text)
         if match:
