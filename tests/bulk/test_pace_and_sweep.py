@@ -53,8 +53,21 @@ def test_calls_go_one_at_a_time_while_the_remaining_budget_is_low():
     assert pace.narrow
     pace.observe(headers(remaining=7, limit=50))  # fewer left than calls at once
     assert pace.narrow
-    pace.observe(headers(remaining=45, limit=50))
+    pace.observe(headers(remaining=49, limit=50))
     assert not pace.narrow
+
+
+def test_a_job_leaves_a_fifth_of_the_budget_to_people():
+    clock = FakeClock()
+    pace = Pace(4, clock=clock, sleep=clock.sleep)
+    pace.observe(headers(remaining=21, limit=100))
+    assert pace.pause_left() == 0 and pace.narrow  # close: one call at a time
+    pace.observe(headers(remaining=20, limit=100))  # a fifth left: hold, people first
+    assert pace.pause_left() > 0
+    started = clock.now
+    with pace.call(deadline=clock.now + 10) as may_call:
+        assert may_call
+    assert clock.now >= started + 1.0
 
 
 def test_the_sweeper_requeues_a_dead_runners_items_and_restarts_the_job(bulk_api, console_admin):

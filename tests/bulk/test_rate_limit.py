@@ -26,8 +26,8 @@ def test_a_500_item_job_under_a_request_budget_finishes_with_no_failures(
     routes = bulk_api.requests_by_route()
     transfers = routes["PUT /workflows/{id}/transfer"]
     refused = transfers - 500
-    assert refused >= 1, "the budget should have been reached at least once"
-    # Paced, not hammering: far fewer refusals than calls.
+    # Paced, not hammering: a fifth of the budget is left to people (bulk/pace.py), so the
+    # job is refused rarely if ever.
     assert refused <= 100, routes
     assert not BulkItem.objects.filter(job=job, upstream_status=429).exists()
     bulk_api.configure(rate_limit=None)

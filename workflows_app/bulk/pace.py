@@ -17,6 +17,11 @@ from contextlib import contextmanager
 
 from workflows_app.civis import RateLimit
 
+# The share of the platform's request budget (X-RateLimit-Limit) a bulk job leaves to people:
+# while no more than this is left, the job holds its calls for a moment at a time.
+HEADROOM = 0.2
+HEADROOM_HOLD = 1.0
+
 
 class Pace:
     def __init__(
@@ -57,9 +62,14 @@ class Pace:
         """The rate-limit headers of an answer (the client's `on_rate_limit` hook)."""
         if info.remaining is None:
             return
-        low_water = max(self.width, math.ceil((info.limit or 0) * 0.05))
+        reserve = math.ceil((info.limit or 0) * HEADROOM)
+        low_water = max(self.width, math.ceil((info.limit or 0) * 0.05)) + reserve
         with self._lock:
             self.narrow = info.remaining <= low_water
+            if info.limit and info.remaining <= reserve:
+                # Leave the last requests of the window to people's own pages: hold (quietly:
+                # this is the job being polite, not the platform refusing) and go one at a time.
+                self._paused_until = max(self._paused_until, self._clock() + HEADROOM_HOLD)
 
     def answered(self) -> None:
         """A call came back with an answer after the platform had not answered: calls may go
