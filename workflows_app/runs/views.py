@@ -32,6 +32,7 @@ from workflows_app.runs import live_status
 from workflows_app.runs.facts import allowed_actions, failed_tasks, plain_words, shown_state
 from workflows_app.runs.forms import ExecutionFilterForm, RetryForm
 from workflows_app.runs.tasks import sweep_person
+from workflows_app.workflows.input_values import as_typed
 
 LEVEL_SECONDS = 10 * 60
 MAX_LOGGED_RUNS = 10
@@ -124,6 +125,7 @@ def _live_context(request, workflow_id: int, execution: Execution, level: str | 
         "execution": execution,
         "state": shown_state(execution),
         "state_words": plain_words(execution.mistral_state_info),
+        "inputs": [(name, as_typed(value)) for name, value in execution.input.items()],
         "actions": allowed_actions(execution, level),
         "failures": [
             {

@@ -11,7 +11,8 @@ from django import forms
 
 from workflows_app.civis.pagination import MAX_PER_PAGE
 from workflows_app.words.states import RUN_STATE_CHOICES, WORKFLOW_STATE_CHOICES
-from workflows_app.workflows.run_inputs import DeclaredInput, RunChoices, read_value
+from workflows_app.workflows.input_values import as_typed, hint_for, read_as, typed
+from workflows_app.workflows.run_inputs import DeclaredInput, RunChoices
 
 PAGE_SIZES = (10, 20, 50)
 DEFAULT_PAGE_SIZE = 20
@@ -165,9 +166,11 @@ class RunWorkflowForm(forms.Form):
             self.fields[name] = forms.CharField(
                 label=declared.name,
                 required=declared.required,
-                initial=declared.default_text,
+                initial="" if declared.required else as_typed(declared.default),
                 strip=False,
-                help_text="Needed: it has no default." if declared.required else "",
+                help_text="Needed: it has no default."
+                if declared.required
+                else hint_for(declared.default),
                 error_messages={"required": f"Enter a value for {declared.name}"},
             )
             self.input_fields.append((name, declared))
@@ -198,8 +201,11 @@ class RunWorkflowForm(forms.Form):
         for name, declared in self.input_fields:
             if name not in data:
                 continue
+            text = data[name]
+            if typed(declared.default) and not text.strip():
+                continue  # empty: the platform uses the default written in the workflow
             try:
-                values[declared.name] = read_value(data[name], declared)
+                values[declared.name] = read_as(text, declared.default)
             except ValueError as exc:
                 self.add_error(name, str(exc))
         data["input_values"] = values
