@@ -24,7 +24,7 @@ from django.core.cache import cache
 from workflows_app.civis import errors
 from workflows_app.civis.client import CivisClient
 from workflows_app.civis.concurrency import gather
-from workflows_app.civis.pagination import MAX_PER_PAGE, Page
+from workflows_app.civis.pagination import MAX_PER_PAGE, Page, iterate_pages
 from workflows_app.civis.types import ExecutionSummary, WorkflowSummary
 from workflows_app.words.states import execution_state, workflow_state
 
@@ -127,7 +127,9 @@ def _remembered_walk(
     key = f"workflows:walk:{viewer_id}:{digest}"
     walked = cache.get(key)
     if walked is None:
-        pages = _walk(lambda n: client.list_workflows(**filters, limit=MAX_PER_PAGE, page_num=n))
+        pages = iterate_pages(
+            lambda n: client.list_workflows(**filters, limit=MAX_PER_PAGE, page_num=n)
+        )
         walked = list(islice(pages, SEARCH_LIMIT + 1))
         cache.set(key, walked, WALK_SECONDS)
     return walked
@@ -139,22 +141,14 @@ def list_runs(
     """A page of a workflow's runs, newest first, optionally of one state only."""
     if not state:
         return Listing(client.list_executions(workflow_id, **params))
-    walked = _walk(lambda n: client.list_executions(workflow_id, limit=MAX_PER_PAGE, page_num=n))
+    walked = iterate_pages(
+        lambda n: client.list_executions(workflow_id, limit=MAX_PER_PAGE, page_num=n)
+    )
     return _filtered_page(walked, HISTORY_LIMIT, lambda run: _run_state(run) == state, params)
 
 
 def _run_state(run: ExecutionSummary) -> str:
     return (execution_state(run.state, run.mistral_state) or "").lower()
-
-
-def _walk(fetch: Callable[[int], Page[T]]) -> Iterator[T]:
-    page_num = 1
-    while True:
-        page = fetch(page_num)
-        yield from page.items
-        if not page.items or page.page_num >= page.total_pages:
-            return
-        page_num += 1
 
 
 def _filtered_page(
