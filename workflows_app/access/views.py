@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from workflows_app.access import levels
 from workflows_app.access.explain import WorkflowAccess, kind_words, load_access
 from workflows_app.access.forms import AddAccessForm, ChooseOwnerForm, TransferForm
 from workflows_app.civis import CivisClient, Forbidden, Invalid, NotFound, gather
@@ -148,6 +149,7 @@ def remove_access(request, workflow_id: int, kind: str, grantee_id: int):
     if request.method == "POST":
         if person:
             client.delete_shares_users(workflow_id, grantee_id)
+            levels.forget(grantee_id, workflow_id)  # their live views re-check at once
         else:
             client.delete_shares_groups(workflow_id, grantee_id)
         messages.success(request, f"Removed {name}'s access to “{access.workflow.name}”.")

@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -19,12 +18,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
-from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
+from workflows_app.access import levels
 from workflows_app.civis import errors
 from workflows_app.civis.concurrency import gather
 from workflows_app.civis.types import Execution, RunLog, TaskRun
 from workflows_app.core import accounts
+from workflows_app.core.middleware import UPSTREAM_MESSAGES
 from workflows_app.core.rendering import page_or_fragment, wants_fragment
 from workflows_app.models import SessionKey
 from workflows_app.runs import index as execution_index
@@ -34,7 +35,7 @@ from workflows_app.runs.forms import ExecutionFilterForm, RetryForm
 from workflows_app.runs.tasks import sweep_person
 from workflows_app.workflows.input_values import as_typed
 
-LEVEL_SECONDS = 10 * 60
+NO_MORE_POLLING = 286  # htmx stops an `every` trigger on this status
 MAX_LOGGED_RUNS = 10
 LAST_LOG_LINES = 10  # "What went wrong" shows this many of a failed run's last log lines
 MAX_FAILURE_LOGS = 5  # and reads the logs of at most this many failed tasks
@@ -83,22 +84,28 @@ def _session_key_id(request) -> int | None:
     )
 
 
-def _level_key(request, workflow_id: int) -> str:
-    return f"live:level:{request.user.pk}:{workflow_id}"
-
-
 def _remember_level(request, workflow) -> None:
-    cache.set(_level_key(request, workflow.id), workflow.my_permission_level or "", LEVEL_SECONDS)
+    if account := _account(request):
+        levels.remember(account.civis_user_id, workflow.id, workflow.my_permission_level)
 
 
 def _viewer_level(request, workflow_id: int) -> str | None:
-    """The viewer's access to the workflow: remembered from the full page, asked otherwise."""
-    level = cache.get(_level_key(request, workflow_id))
-    if level is None:
+    """The viewer's access to the workflow now: read within `levels.FRESH_SECONDS` (by their
+    own page load or an earlier refresh), asked again otherwise. None when they cannot open
+    it any more (remembered as well, so their next refreshes cost no call)."""
+    account = _account(request)
+    if account is not None:
+        known, level = levels.fresh(account.civis_user_id, workflow_id)
+        if known:
+            return level
+    try:
         workflow = accounts.client_for(request).get_workflow(workflow_id)
-        _remember_level(request, workflow)
-        level = workflow.my_permission_level
-    return level or None
+    except (errors.Forbidden, errors.NotFound):
+        if account is not None:
+            levels.remember(account.civis_user_id, workflow_id, None)
+        return None
+    _remember_level(request, workflow)
+    return workflow.my_permission_level or None
 
 
 def _account(request):
@@ -202,13 +209,25 @@ def _retry_one_words(task_name: str) -> dict[str, str]:
     }
 
 
+def _no_access(request):
+    """The calm "no access" message in the messages area, with status 286 so the browser
+    stops refreshing the run (htmx cancels an `every` trigger on 286)."""
+    _, title, advice = UPSTREAM_MESSAGES[errors.Forbidden]
+    context = {"title": title, "advice": advice, "detail": ""}
+    response = render(request, "partials/_upstream_error.html", context, status=NO_MORE_POLLING)
+    return reswap(retarget(response, "#messages"), "innerHTML")
+
+
 def _render_live(request, workflow_id: int, execution_id: int, *, with_messages: bool = False):
     """The live fragment from the shared cache (reading the platform only when nobody has).
 
     The snapshot was read with someone's key, maybe not this viewer's: their own access to the
     workflow is checked first (asked upstream, or remembered from their own page load for
-    LEVEL_SECONDS), so nobody sees a run they could not open themselves."""
+    `levels.FRESH_SECONDS`), so nobody sees a run they could not open themselves; someone who
+    lost access gets the calm "no access" message instead, which also stops their polling."""
     level = _viewer_level(request, workflow_id)
+    if level is None:
+        return _no_access(request)
     snapshot = live_status.read_snapshot(execution_id)
     if (
         snapshot is None

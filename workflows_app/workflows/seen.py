@@ -1,10 +1,10 @@
 """What the list can say about each row without a call per row.
 
 `GET /workflows` tells neither the viewer's access nor when each workflow last ran. The
-detail and history pages fetch both anyway: they note the viewer's level here (in the shared
-cache) and the runs in the per-person execution index (`execution_index`, which a periodic
-task also keeps fresh for people signed in). The list reads both back for its page of rows:
-one cache round trip and one database query.
+detail and history pages fetch both anyway: they note the viewer's level (in the one store of
+levels, `access.levels`) and the runs in the per-person execution index (`execution_index`,
+which a periodic task also keeps fresh for people signed in). The list reads both back for its
+page of rows: one cache round trip and one database query.
 """
 
 from __future__ import annotations
@@ -14,16 +14,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.core.cache import cache
 from django.db.models import Max
 from django.db.models.functions import Coalesce
 
+from workflows_app.access import levels
 from workflows_app.civis.types import Workflow
 from workflows_app.models import CivisAccount
 from workflows_app.models.runs import IndexedExecution
 from workflows_app.runs import index as execution_index
-
-REMEMBER_SECONDS = 7 * 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -32,23 +30,16 @@ class Seen:
     last_run_at: datetime | None
 
 
-def _key(person_id: int, workflow_id: int) -> str:
-    return f"seen-workflow-level:{person_id}:{workflow_id}"
-
-
 def remember(account: CivisAccount, workflow: Workflow, runs: Sequence[Any]) -> None:
     """Note the viewer's level on `workflow` and the runs a page fetched of it."""
-    cache.set(
-        _key(account.civis_user_id, workflow.id), workflow.my_permission_level, REMEMBER_SECONDS
-    )
+    levels.remember(account.civis_user_id, workflow.id, workflow.my_permission_level)
     execution_index.index_executions(account, workflow, runs)
 
 
 def recall(account: CivisAccount, workflow_ids: Iterable[int]) -> dict[int, Seen]:
     """What is known of these workflows, by id (those never seen are left out)."""
     ids = list(workflow_ids)
-    keys = {_key(account.civis_user_id, wid): wid for wid in ids}
-    levels = {keys[key]: level for key, level in cache.get_many(list(keys)).items()}
+    known = levels.recall_many(account.civis_user_id, ids)
     last_runs = dict(
         IndexedExecution.objects.filter(account=account, workflow_id__in=ids)
         .values("workflow_id")
@@ -56,7 +47,7 @@ def recall(account: CivisAccount, workflow_ids: Iterable[int]) -> dict[int, Seen
         .values_list("workflow_id", "last")
     )
     return {
-        wid: Seen(levels.get(wid), last_runs.get(wid))
+        wid: Seen(known.get(wid), last_runs.get(wid))
         for wid in ids
-        if wid in levels or last_runs.get(wid)
+        if wid in known or last_runs.get(wid)
     }
