@@ -1,4 +1,8 @@
-"""GET /healthz: is every part the console needs answering? 200 only when all are."""
+"""Health for load balancers and people.
+
+GET /healthz/live: the process answers (no dependency is asked; for a liveness probe).
+GET /healthz/ready (and /healthz): is every part the console needs answering (the database,
+Redis, a Celery worker on each queue, the upstream API)? 200 only when all are."""
 
 import time
 
@@ -32,16 +36,32 @@ def _check_redis() -> tuple[bool, str]:
         return False, f"Redis did not answer: {type(exc).__name__}"
 
 
-def _check_worker() -> tuple[bool, str]:
+def _check_workers() -> dict[str, tuple[bool, str]]:
+    """A ping through each queue (`live`, `bulk`), sent at once and awaited together."""
     started = time.monotonic()
-    try:
-        result = ping.apply_async(args=["healthz"], retry=False)
-        answer = result.get(timeout=5)
-    except Exception as exc:  # timeout, broker error: either way no worker answered
-        return False, f"no Celery worker answered: {type(exc).__name__}"
-    if answer != "healthz":
-        return False, "a Celery worker answered wrongly"
-    return True, f"ok in {int((time.monotonic() - started) * 1000)} ms"
+    sent = {}
+    answers: dict[str, tuple[bool, str]] = {}
+    for queue in _queues():
+        try:
+            sent[queue] = ping.apply_async(args=["healthz"], queue=queue, retry=False)
+        except Exception as exc:  # broker error: no worker can be reached
+            answers[queue] = (False, f"no Celery worker answered: {type(exc).__name__}")
+    for queue, result in sent.items():
+        left = max(0.1, 5 - (time.monotonic() - started))
+        try:
+            answer = result.get(timeout=left)
+        except Exception:  # timeout, broker error: either way no worker answered
+            answers[queue] = (False, f"no Celery worker on the {queue} queue answered")
+            continue
+        if answer != "healthz":
+            answers[queue] = (False, "a Celery worker answered wrongly")
+        else:
+            answers[queue] = (True, f"ok in {int((time.monotonic() - started) * 1000)} ms")
+    return {f"worker_{queue}": answers[queue] for queue in _queues()}
+
+
+def _queues() -> tuple[str, str]:
+    return settings.LIVE_QUEUE, settings.BULK_QUEUE
 
 
 def _check_upstream() -> tuple[bool, str]:
@@ -58,7 +78,14 @@ _last: dict[str, object] = {"at": 0.0, "answer": None}
 
 
 @never_cache
-def healthz(request):
+def live(request):
+    """The process answers: nothing else is asked, so a slow dependency never gets a healthy
+    web process restarted."""
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+def ready(request):
     """Anyone may ask, so the answer is reused for HEALTHZ_CACHE_SECONDS: a flood of probes costs
     one round of checks (and one Celery task) per interval, not one per request."""
     now = time.monotonic()
@@ -73,9 +100,10 @@ def healthz(request):
 def _check_all() -> tuple[dict, int]:
     checks = {"database": _check_database(), "redis": _check_redis()}
     if checks["redis"][0]:
-        checks["worker"] = _check_worker()
+        checks.update(_check_workers())
     else:
-        checks["worker"] = (False, "skipped: Redis is down, so no worker can be reached")
+        skipped = (False, "skipped: Redis is down, so no worker can be reached")
+        checks.update({f"worker_{queue}": skipped for queue in _queues()})
     checks["upstream"] = _check_upstream()
     healthy = all(ok for ok, _ in checks.values())
     body = {

@@ -7,6 +7,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONCE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Exchange, Queue
 
 from .env import env_bool, env_int, env_list, env_str
 
@@ -63,7 +64,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "workflows_app.core.context_processors.shell",
-                "workflows_app.bulk.notify.notifications",
+                "workflows_app.notifications.inbox.notifications",
             ],
         },
     }
@@ -180,8 +181,22 @@ STORAGES = {
     },
 }
 
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Mail (bulk summaries, notifications): SMTP when EMAIL_HOST is set, else printed to the log.
+EMAIL_HOST = env_str("EMAIL_HOST", "")
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)  # STARTTLS on EMAIL_PORT
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)  # TLS from the first byte (usually port 465)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "workflows-console@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Celery: JSON only, late acks with one task prefetched, so a killed worker's task is redelivered.
 CELERY_BROKER_URL = REDIS_URL
@@ -192,8 +207,21 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_SOFT_TIME_LIMIT = 240
-CELERY_TASK_TIME_LIMIT = 300
+# Enforced by the prefork pool (`make serve`, `make run`): past the soft limit a task gets
+# SoftTimeLimitExceeded and stops cleanly; past the hard limit its process is killed.
+CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 240)
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 300)
+# Two queues, so neither starves the other: `live` (polls, refreshes, everything else) and
+# `bulk` (bulk jobs). The one routing definition: a worker started without -Q takes both.
+LIVE_QUEUE = "live"
+BULK_QUEUE = "bulk"
+CELERY_TASK_DEFAULT_QUEUE = LIVE_QUEUE
+CELERY_TASK_QUEUES = [
+    Queue(LIVE_QUEUE, Exchange(LIVE_QUEUE), routing_key=LIVE_QUEUE),
+    Queue(BULK_QUEUE, Exchange(BULK_QUEUE), routing_key=BULK_QUEUE),
+]
+# The sweeper stays on `live`, so it runs while every bulk worker is busy.
+CELERY_TASK_ROUTES = {"bulk.run_job": {"queue": BULK_QUEUE}}
 # Longer than any task may run (time limit above), so Redis never redelivers a live task.
 # A lost broker connection is noticed within seconds (health checks) and retried for ever:
 # the worker outlives a Redis restart (celery is pinned below 5.7, whose consumer dies
@@ -224,7 +252,21 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "sweep-bulk-jobs": {"task": "bulk.sweep", "schedule": 10},
     # Delete the stored keys of sessions that timed out.
     "purge-stale-keys": {"task": "accounts.purge_stale_keys", "schedule": 600},
+    # Triage: read the watched workflows that are due (each once per interval, see below).
+    "triage-refresh": {"task": "triage.refresh", "schedule": env_int("TRIAGE_TICK_SECONDS", 5)},
+    # Daily digests whose time has come, in each person's zone.
+    "notification-digests": {"task": "notifications.send_digests", "schedule": 60},
 }
+# Triage refresh engine: a watched workflow is read once per TRIAGE_REFRESH_SECONDS, or once per
+# TRIAGE_RUNNING_REFRESH_SECONDS while a run is in progress, however many people watch it; a
+# schedule counts as "did not start" TRIAGE_LATE_GRACE_SECONDS after its due time.
+TRIAGE_REFRESH_SECONDS = env_int("TRIAGE_REFRESH_SECONDS", 60)
+TRIAGE_RUNNING_REFRESH_SECONDS = env_int("TRIAGE_RUNNING_REFRESH_SECONDS", 15)
+TRIAGE_LATE_GRACE_SECONDS = env_int("TRIAGE_LATE_GRACE_SECONDS", 300)
+# How often an open page asks for the unread count in the navigation.
+NOTIFICATION_COUNT_POLL_SECONDS = env_int("NOTIFICATION_COUNT_POLL_SECONDS", 30)
+# The console's address as people reach it: emails link back with absolute addresses.
+CONSOLE_BASE_URL = env_str("CONSOLE_BASE_URL", "http://127.0.0.1:8000/")
 # Bulk jobs: item calls at once per job, and how long a claimed item may go unrecorded.
 BULK_CONCURRENCY = env_int("BULK_CONCURRENCY", 12)
 BULK_CLAIM_TIMEOUT_SECONDS = env_int("BULK_CLAIM_TIMEOUT_SECONDS", 20)
