@@ -36,8 +36,8 @@ def test_an_empty_key_is_asked_for(client, use_local_api):
 
 
 def test_the_eleventh_rapid_wrong_attempt_is_refused(client, use_local_api, demo_person):
-    for _ in range(10):
-        assert client.post("/sign-in/", {"api_key": "wrong"}).status_code == 400
+    for number in range(10):  # ten different wrong keys (the same one is stopped after five)
+        assert client.post("/sign-in/", {"api_key": f"wrong-{number}"}).status_code == 400
 
     refused = client.post("/sign-in/", {"api_key": demo_person[1]})
 

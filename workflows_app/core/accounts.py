@@ -3,10 +3,13 @@
 The key is checked with GET /users/me, kept only server-side (encrypted, bound to the session)
 and deleted at sign-out. It never goes to the browser, a log line or a Celery message."""
 
+import hashlib
+import hmac
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model, login, logout
+from django.core.cache import cache
 from django.db import transaction
 from django.views.decorators.debug import sensitive_variables
 
@@ -19,7 +22,14 @@ from workflows_app.models import CivisAccount, SessionKey
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
 # Ten wrong keys per address in fifteen minutes; the eleventh attempt is refused unchecked.
+# Counted before the key is checked (add-then-check), so parallel attempts cannot overtake it.
+# Behind a proxy many people share one address (TRUSTED_PROXY_COUNT names the real one): a key
+# that signed in lately is not held back by its address, so one person typing wrong keys does
+# not lock out everyone behind the same proxy.
 failures_by_address = Limiter("signin-address", limit=10, window_seconds=15 * 60)
+# The same wrong key, from any address: five tries, then it is refused without asking upstream.
+failures_by_key = Limiter("signin-key", limit=5, window_seconds=15 * 60)
+KNOWN_GOOD_SECONDS = 24 * 3600
 # A wrong key names no account, so per account we bound sign-ins themselves.
 signins_by_account = Limiter("signin-account", limit=20, window_seconds=15 * 60)
 
@@ -40,15 +50,28 @@ def client_address(request) -> str:
 
 
 @sensitive_variables("api_key")
+def key_fingerprint(api_key: str) -> str:
+    """A name for a key in the rate-limit counters: keyed with SECRET_KEY, so the counters in
+    Redis give no way to test guesses offline."""
+    return hmac.new(settings.SECRET_KEY.encode(), api_key.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def signed_in_lately(fingerprint: str) -> bool:
+    return bool(cache.get(f"signin-known:{fingerprint}"))
+
+
+def note_signed_in(fingerprint: str) -> None:
+    cache.set(f"signin-known:{fingerprint}", True, KNOWN_GOOD_SECONDS)
+
+
 def sign_in(request, api_key: str) -> CivisAccount:
     """Check the key upstream, then log the person in on a fresh session id.
 
     Raises Unauthorized for a key the platform does not accept, other CivisErrors when the
     platform cannot be asked."""
     me = CivisClient(api_key).users_me()
-    if signins_by_account.is_blocked(str(me.id)):
+    if not signins_by_account.take(str(me.id)):
         raise TooManySignIns
-    signins_by_account.hit(str(me.id))
     with transaction.atomic():
         user, _ = get_user_model().objects.get_or_create(username=f"civis-{me.id}")
         account, _ = CivisAccount.objects.update_or_create(

@@ -22,5 +22,19 @@ class Limiter:
             cache.set(key, 1, timeout=self.window)
             return 1
 
+    def take(self, subject: str) -> bool:
+        """Count an attempt first, then say whether it is within the limit: atomic (Redis
+        INCR), so forty attempts at once let at most `limit` through, where checking before
+        counting let every one of them through."""
+        return self.hit(subject) <= self.limit
+
+    def give_back(self, subject: str) -> None:
+        """Undo one `take` (an attempt that turned out not to count, like a right key)."""
+        try:
+            if cache.decr(self._key(subject)) < 0:
+                cache.delete(self._key(subject))
+        except ValueError:  # the window ended meanwhile
+            pass
+
     def reset(self, subject: str) -> None:
         cache.delete(self._key(subject))

@@ -19,9 +19,35 @@ def _next_url(request) -> str:
     return "/"
 
 
-def _refused(request) -> bool:
-    address = accounts.client_address(request)
-    return accounts.failures_by_address.is_blocked(address)
+TOO_MANY_FROM_HERE = "Too many attempts from here. Wait 15 minutes and try again."
+TOO_MANY_WITH_KEY = "This key was not accepted several times. Wait 15 minutes and try again."
+
+
+class _Attempt:
+    """One sign-in attempt, counted before the key is checked (add-then-check), per key
+    fingerprint and per address; `refusal` says why it is refused unchecked."""
+
+    def __init__(self, request, key: str):
+        self.address = accounts.client_address(request)
+        self.fingerprint = accounts.key_fingerprint(key)
+        self.by_address = not accounts.signed_in_lately(self.fingerprint)
+        self.refusal = None
+        if not accounts.failures_by_key.take(self.fingerprint):
+            self.refusal = TOO_MANY_WITH_KEY
+        elif self.by_address and not accounts.failures_by_address.take(self.address):
+            self.refusal = TOO_MANY_FROM_HERE
+
+    def succeeded(self) -> None:
+        accounts.failures_by_key.reset(self.fingerprint)
+        if self.by_address:
+            accounts.failures_by_address.give_back(self.address)
+        accounts.note_signed_in(self.fingerprint)
+
+    def not_checked(self) -> None:
+        """The platform could not be asked: the attempt does not count."""
+        accounts.failures_by_key.give_back(self.fingerprint)
+        if self.by_address:
+            accounts.failures_by_address.give_back(self.address)
 
 
 @sensitive_post_parameters("api_key")
@@ -31,21 +57,24 @@ def sign_in(request):
     form = SignInForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        if _refused(request):
-            form.is_valid()
-            form.add_error(None, "Too many attempts from here. Wait 15 minutes and try again.")
+        attempt = _Attempt(request, form.cleaned_data["api_key"]) if form.is_valid() else None
+        if attempt is None:
+            status = 400
+        elif attempt.refusal:
+            form.add_error(None, attempt.refusal)
             status = 429
-        elif form.is_valid():
+        else:
             try:
                 accounts.sign_in(request, form.cleaned_data["api_key"])
             except errors.Unauthorized:
-                accounts.failures_by_address.hit(accounts.client_address(request))
                 form.add_error("api_key", "This key was not accepted by the platform")
                 status = 400
             except accounts.TooManySignIns:
+                attempt.succeeded()  # a right key: not a guess
                 form.add_error(None, "Too many sign-ins for this person. Wait 15 minutes.")
                 status = 429
             except errors.CivisError:
+                attempt.not_checked()
                 form.add_error(
                     None,
                     "The platform did not answer, so we could not check your key. "
@@ -53,9 +82,8 @@ def sign_in(request):
                 )
                 status = 503
             else:
+                attempt.succeeded()
                 return redirect(_next_url(request))
-        else:
-            status = 400
     context = {
         "form": form,
         "next": _next_url(request),
@@ -85,4 +113,7 @@ def sign_out(request):
 
 
 def home(request):
-    return render(request, "core/home.html")
+    """The front page lives with triage (what needs you); signed out, the way in."""
+    from workflows_app.triage.views import front_page
+
+    return front_page(request)
