@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from urllib.parse import urljoin
 
+from django.core.cache import cache
 from django.core.mail import send_mail
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +18,7 @@ from workflows_app.models.bulk import BulkItem, BulkJob, Notification
 from workflows_app.words.states import NOT_STARTED
 
 logger = logging.getLogger(__name__)
+SENDING_SECONDS = 120
 
 
 def summary_words(job: BulkJob, counts: dict[str, int]) -> str:
@@ -33,25 +35,48 @@ def summary_words(job: BulkJob, counts: dict[str, int]) -> str:
 
 
 def send_summary(job_id: int) -> bool:
-    """Send the job's summary once (whoever marks it sent first sends it)."""
+    """Send the job's summary: one sender at a time (a short lock), and marked sent only once
+    the email went, so a mail outage leaves it for the sweeper to send again (the notification
+    is made once however often that happens). Returns whether it was sent now."""
+    lock = f"bulk-summary-sending:{job_id}"
+    if not cache.add(lock, True, SENDING_SECONDS):  # someone is sending it right now
+        return False
+    try:
+        return _send_summary(job_id)
+    finally:
+        cache.delete(lock)
+
+
+def mail_subject(title: str) -> str:
+    """A header value: a job's title names people, and a name may hold a line break, which
+    no mail header may (Django refuses the whole email)."""
+    return " ".join(f"Workflows Console: {title}".split())[:200]
+
+
+def _send_summary(job_id: int) -> bool:
     from workflows_app.bulk.runner import state_counts
 
-    claimed = BulkJob.objects.filter(id=job_id, summary_sent_at__isnull=True).update(
-        summary_sent_at=timezone.now()
+    job = (
+        BulkJob.objects.select_related("started_by")
+        .filter(id=job_id, summary_sent_at__isnull=True)
+        .first()
     )
-    if not claimed:
+    if job is None:
         return False
-    job = BulkJob.objects.select_related("started_by").get(id=job_id)
     counts = state_counts(job_id)
     words = summary_words(job, counts)
     failed = counts.get(BulkItem.State.FAILED, 0)
     link = reverse("bulk:detail", args=[job.id])
-    Notification.objects.create(
-        user=job.started_by,
-        level=Notification.Level.WARNING if failed else Notification.Level.SUCCESS,
-        text=words,
-        link=link,
-    )
+    since = job.finished_at or job.created_at  # a retried job ends (and is summed up) again
+    if not Notification.objects.filter(
+        user=job.started_by, link=link, created_at__gte=since
+    ).exists():
+        Notification.objects.create(
+            user=job.started_by,
+            level=Notification.Level.WARNING if failed else Notification.Level.SUCCESS,
+            text=words,
+            link=link,
+        )
     account = CivisAccount.objects.filter(user=job.started_by).first()
     if account and account.email:
         page = urljoin(job.parameters.get("console_url") or "", link)
@@ -59,9 +84,11 @@ def send_summary(job_id: int) -> bool:
         if failed:
             body += "You can retry the failed ones from that page.\n"
         try:
-            send_mail(f"Workflows Console: {job.title}", body, None, [account.email])
-        except Exception:  # a mail outage must not undo a finished job
+            send_mail(mail_subject(job.title), body, None, [account.email])
+        except Exception:  # a mail outage must not undo a finished job: try again later
             logger.exception("could not email the summary of bulk job %s", job.id)
+            return False
+    BulkJob.objects.filter(id=job_id).update(summary_sent_at=timezone.now())
     return True
 
 

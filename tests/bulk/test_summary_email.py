@@ -1,0 +1,58 @@
+"""The bulk summary email survives a name with a line break and a mail outage (issue 10,
+item 17): the subject is one line, and the job is marked sent only once the email went."""
+
+import socket
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.utils import timezone
+
+from workflows_app.bulk import notify
+from workflows_app.models import CivisAccount
+from workflows_app.models.bulk import BulkJob, Notification
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def finished_job():
+    user = get_user_model().objects.create(username="civis-9901")
+    CivisAccount.objects.create(user=user, civis_user_id=9901, name="Ada", email="ada@example.org")
+    return BulkJob.objects.create(
+        kind="transfer",
+        started_by=user,
+        title="Move Marcus\nWebb's workflows to Ada",
+        state=BulkJob.State.FINISHED,
+        finished_at=timezone.now(),
+    )
+
+
+def test_a_title_with_a_line_break_is_emailed_on_one_line(finished_job, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+    assert notify.send_summary(finished_job.id)
+
+    (sent,) = mail.outbox
+    assert "\n" not in sent.subject and "Marcus Webb's workflows" in sent.subject
+    finished_job.refresh_from_db()
+    assert finished_job.summary_sent_at is not None
+    assert not notify.send_summary(finished_job.id)  # once
+    assert len(mail.outbox) == 1
+
+
+def test_a_mail_outage_leaves_the_summary_to_send_again_and_notifies_once(finished_job, settings):
+    with socket.socket() as closed:  # a port nothing listens on: a real refused connection
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", port, 2
+
+    assert not notify.send_summary(finished_job.id)
+    finished_job.refresh_from_db()
+    assert finished_job.summary_sent_at is None
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert notify.send_summary(finished_job.id)
+    assert len(mail.outbox) == 1
+    assert Notification.objects.filter(user=finished_job.started_by).count() == 1
