@@ -1,6 +1,6 @@
 """Process-wide test levers: the simulated clock, injected latency and failures, a request
-budget and the request log. They live in memory (one server process) and change at run time
-through /_local/* so that tests and benches can share one server."""
+budget per person (guess) and the request log. They live in memory (one server process) and
+change at run time through /_local/* so that tests and benches can share one server."""
 
 import math
 import random
@@ -47,8 +47,10 @@ class Levers:
     faults: dict = field(default_factory=dict)
     queries: Counter = field(default_factory=Counter)  # SQL data statements by route
     writes: Counter = field(default_factory=Counter)  # of which INSERT / UPDATE / DELETE
-    _window_start: float = field(default_factory=time.monotonic)
-    _window_count: int = 0
+    # (guess) the budget is per person, as a platform's would be: each user's API keys share
+    # one window, another person's requests never spend it. Requests without a known key
+    # share one window of their own (key None).
+    _windows: dict = field(default_factory=dict)  # person -> [window start, count]
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _random: random.Random = field(default_factory=lambda: random.Random(1))  # noqa: S311
 
@@ -84,18 +86,20 @@ class Levers:
                 for route, count in self.counts.items()
             }
 
-    def take_budget(self) -> tuple[bool, int, int, int]:
-        """Count one request against the budget: (allowed, limit, remaining, retry_after_s)."""
+    def take_budget(self, person: int | None = None) -> tuple[bool, int, int, int]:
+        """Count one request against `person`'s budget (a user id; None for requests without
+        a known key): (allowed, limit, remaining, retry_after_s)."""
         with self._lock:
             limit, seconds = self.rate_limit or (NOMINAL_RATE_LIMIT, 60.0)
             now = time.monotonic()
-            if now - self._window_start >= seconds:
-                self._window_start, self._window_count = now, 0
-            retry_after = max(1, math.ceil(seconds - (now - self._window_start)))
-            if self.rate_limit and self._window_count >= limit:
+            window = self._windows.setdefault(person, [now, 0])
+            if now - window[0] >= seconds:
+                window[0], window[1] = now, 0
+            retry_after = max(1, math.ceil(seconds - (now - window[0])))
+            if self.rate_limit and window[1] >= limit:
                 return False, limit, 0, retry_after
-            self._window_count += 1
-            return True, limit, max(0, limit - self._window_count), retry_after
+            window[1] += 1
+            return True, limit, max(0, limit - window[1]), retry_after
 
     def should_fail(self) -> bool:
         with self._lock:
@@ -115,7 +119,7 @@ class Levers:
                     raise ValueError("speed must be positive")
             if "rate_limit" in changes:
                 self.rate_limit = parse_rate_limit(changes["rate_limit"])
-                self._window_start, self._window_count = time.monotonic(), 0
+                self._windows.clear()
 
     def set_fault(self, workflow_id: int, task: str | None, fixture: dict | None) -> None:
         """Make the jobs a workflow's task runs (every task when `task` is None) behave as

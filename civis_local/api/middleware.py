@@ -1,7 +1,7 @@
 """One middleware for everything around the views: trailing slashes, the request log (with
-the SQL statements each route runs), the request budget (429 + Retry-After), injected failures
-and latency, authentication by API key (Bearer, or HTTP Basic with the key as user name),
-rate-limit headers and JSON errors."""
+the SQL statements each route runs), the request budget per person (429 + Retry-After;
+guess), injected failures and latency, authentication by API key (Bearer, or HTTP Basic with
+the key as user name), rate-limit headers and JSON errors."""
 
 import base64
 import re
@@ -65,6 +65,14 @@ def api_key_from(request) -> str | None:
     return None
 
 
+def person_of(request) -> int | None:
+    """Whose request budget a request spends: its key's user (guess: a platform counts per
+    person, so every key of one user shares a budget), None without a known key."""
+    token = api_key_from(request)
+    key = KEYS.get(token) if token else None
+    return key.caller.user.id if key is not None else None
+
+
 def authenticate(request) -> Caller | None:
     token = api_key_from(request)
     if not token:
@@ -88,7 +96,7 @@ class LocalApiMiddleware:
         if path.startswith(LOCAL_PREFIX) or path == LOCAL_PREFIX.rstrip("/"):
             return self.get_response(request)
 
-        allowed, limit, remaining, retry_after = LEVERS.take_budget()
+        allowed, limit, remaining, retry_after = LEVERS.take_budget(person_of(request))
         statements = StatementCount()
         with connection.execute_wrapper(statements):
             response = self._answer(request, allowed, retry_after)

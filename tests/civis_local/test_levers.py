@@ -8,7 +8,7 @@ import civis
 import pytest
 import requests
 
-from .helpers import DEFINITION, Api
+from .helpers import DEFINITION, Api, demo_key
 
 
 @pytest.fixture
@@ -60,6 +60,24 @@ def test_over_budget_answers_429_with_retry_after(private_api, levers):
         "errorDescription": "Rate limit exceeded. Retry later.",
         "code": 429,
     }
+
+
+def test_the_budget_is_per_person(private_api, levers):
+    """(guess) Each person has a budget of their own: one person spending theirs to zero
+    leaves another person's untouched, and every key of one person spends the same budget."""
+    admin = Api(private_api.url, private_api.admin_key)
+    other = Api(private_api.url, demo_key("dvolkov"))
+    second_key = admin.post("/users/me/api_keys", json={"name": "second", "expires_in": 3600})
+    admin_again = Api(private_api.url, second_key.json()["token"])
+    levers(rate_limit="3/30")
+    assert [admin.get("/users/me", check=False).status_code for _ in range(2)] == [200, 200]
+    assert admin_again.get("/users/me", check=False).status_code == 200  # the third, same person
+    assert admin.get("/users/me", check=False).status_code == 429
+    assert admin_again.get("/users/me", check=False).status_code == 429
+    answers = [other.get("/users/me", check=False) for _ in range(3)]
+    assert [a.status_code for a in answers] == [200, 200, 200]
+    assert [a.headers["X-RateLimit-Remaining"] for a in answers] == ["2", "1", "0"]
+    assert requests.get(private_api.url + "users/me", timeout=5).status_code == 401  # anyone's
 
 
 def test_official_client_retries_through_the_budget(private_api, levers, monkeypatch):
