@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("workflows_app.runs.urls")),
     path("audit/", include("workflows_app.audit.urls")),
     path("workflows/", include("workflows_app.workflows.urls")),
+    path("workflows/", include("workflows_app.editing.urls")),
     path("workflows/<int:workflow_id>/", include("workflows_app.access.urls")),
     path("transfers/", include("workflows_app.bulk.urls")),
 ]

@@ -2,6 +2,7 @@
 
 from workflows_app.civis import audit as civis_audit
 from workflows_app.models import AuditEntry, CivisAccount
+from workflows_app.words.changes import audit_change
 
 # What each audited API method did, in the words of the people who read the log.
 ACTION_WORDS = {
@@ -34,6 +35,22 @@ def action_words(action: str) -> str:
     return ACTION_WORDS.get(action, action.replace("_", " ").capitalize())
 
 
+# Edits whose detail names the changed fields: said in words, not as a list of API names.
+WORKFLOW_WRITES = ("post", "put", "patch")
+
+
+def detail_words(action: str, detail) -> str:
+    """The audit row's detail: a sentence for a workflow write, `name: value` pairs otherwise."""
+    detail = dict(detail)
+    parts = []
+    if action in WORKFLOW_WRITES and "fields" in detail:
+        parts.append(audit_change(action, detail.pop("fields") or []))
+    if action in WORKFLOW_WRITES and "error" in detail:
+        parts.append(f"the platform refused it ({detail.pop('error')})")
+    parts += [f"{name}: {value}" for name, value in sorted(detail.items())]
+    return ", ".join(parts)
+
+
 OUTCOMES = {"success": AuditEntry.Outcome.SUCCEEDED, "failure": AuditEntry.Outcome.FAILED}
 
 
@@ -52,7 +69,7 @@ def write_entry(event: civis_audit.AuditEvent) -> None:
         object_id="" if event.object_id is None else str(event.object_id),
         outcome=OUTCOMES[event.outcome],
         upstream_status=event.upstream_status,
-        detail=", ".join(f"{name}: {value}" for name, value in sorted(event.detail.items()))[:2000],
+        detail=detail_words(event.action, event.detail)[:2000],
     )
 
 

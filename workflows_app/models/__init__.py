@@ -68,4 +68,5 @@ class AuditEntry(models.Model):
 
 
 from workflows_app.models.bulk import BulkDraft, BulkItem, BulkJob, Notification  # noqa: E402, F401
+from workflows_app.models.revisions import WorkflowRevision  # noqa: E402, F401
 from workflows_app.models.runs import ExecutionIndexSweep, IndexedExecution  # noqa: E402, F401
