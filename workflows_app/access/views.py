@@ -269,12 +269,16 @@ def _do_transfer(request, client: CivisClient, workflow: Workflow):
 @signed_in
 @require_GET
 def transfer_done(request, workflow_id: int):
-    """The confirmation panel: who owns it now and what was shared (kept for one showing)."""
+    """The confirmation panel: who owns it now and what was shared (kept for one showing).
+    Shown again, it says who owns it now; with no transfer to show and no workflow the viewer
+    can open, it claims nothing and goes to the workflow's page (which says why)."""
     result = request.session.pop(f"transfer:{workflow_id}", None)
     try:
         workflow = accounts.client_for(request).get_workflow(workflow_id)
     except (Forbidden, NotFound):  # handing it over may have taken the viewer's access
         workflow = None
+    if result is None and workflow is None:
+        return redirect(workflow_url(workflow_id))
     context = {
         "workflow": workflow,
         "result": result,

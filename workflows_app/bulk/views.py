@@ -8,8 +8,10 @@ pages, the choices), so paging, back and refresh lose nothing and the URL names 
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -158,6 +160,23 @@ def _draft_for(request, draft_id: int) -> BulkDraft:
     return get_object_or_404(BulkDraft, id=draft_id, owner=request.user)
 
 
+STARTED_SECONDS = 24 * 3600  # how long a confirmed draft still leads to its job
+
+
+def _started_key(request, draft_id: int) -> str:
+    return f"bulk-draft-started:{request.user.pk}:{draft_id}"
+
+
+def _already_started(request, draft_id: int):
+    """A draft is gone once its job starts: a second confirm (a double click, the back button)
+    is told so and taken to the job, not given a 404."""
+    job_id = cache.get(_started_key(request, draft_id))
+    messages.info(request, "This job has already been started. Here it is.")
+    if job_id is None:
+        return redirect("bulk:list")
+    return redirect("bulk:detail", job_id=job_id)
+
+
 @signed_in
 @require_http_methods(["GET", "POST"])
 def transfer_select(request, draft_id: int):
@@ -273,6 +292,10 @@ def _title(draft: BulkDraft, count: int) -> str:
 def transfer_check(request, draft_id: int):
     """Step 4: check your choices; confirming starts the job (once, however often it is
     submitted). While suggested owners are being worked out, the page polls for them."""
+    if not BulkDraft.objects.filter(id=draft_id, owner=request.user).exists():
+        if cache.get(_started_key(request, draft_id)) is None:
+            raise Http404
+        return _already_started(request, draft_id)
     draft = _draft_for(request, draft_id)
     if not draft.selected or not draft.choices.get("who_id"):
         return redirect("bulk:choices", draft_id=draft.id)
@@ -292,8 +315,7 @@ def transfer_check(request, draft_id: int):
             # Whoever deletes the draft starts the job: a second submission finds it gone.
             deleted, _ = BulkDraft.objects.filter(id=draft.id).delete()
             if deleted != 1:
-                messages.info(request, "This job has already been started. It is listed here.")
-                return redirect("bulk:list")
+                return _already_started(request, draft.id)
             job = jobs.start_job(
                 kind=draft.kind if draft.kind == "transfer" else choices["action"],
                 user=request.user,
@@ -304,6 +326,7 @@ def transfer_check(request, draft_id: int):
                 items=[_item_spec(draft, row) for row in plan],
                 console_url=request.build_absolute_uri("/"),
             )
+        cache.set(_started_key(request, draft.id), job.id, STARTED_SECONDS)
         return redirect("bulk:detail", job_id=job.id)
     context = {
         "draft": draft,
