@@ -16,7 +16,7 @@ from workflows_app.models.bulk import BulkJob
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_confirming_again_leads_to_the_job_already_started(admin_browser, bulk_api, enqueued):
+def test_confirming_again_leads_to_the_job_already_started(admin_browser, bulk_api, enqueued):  # noqa: F811
     owner, target = bulk_api.people["dvolkov"], bulk_api.people["imoreau"]
     ids = bulk_api.make_workflows(owner.username, 1, "Confirm twice")
     draft = start_wizard(admin_browser, owner)
