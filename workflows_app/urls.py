@@ -10,5 +10,6 @@ urlpatterns = [
     path("workflows/", include("workflows_app.workflows.urls")),
     path("workflows/", include("workflows_app.editing.urls")),
     path("workflows/<int:workflow_id>/", include("workflows_app.access.urls")),
+    path("workflows/<int:workflow_id>/", include("workflows_app.schedules.urls")),
     path("transfers/", include("workflows_app.bulk.urls")),
 ]

@@ -87,7 +87,7 @@ def test_every_reference_method_answers_in_the_spec_shape(client, local_api):
          git_repo_url="https://github.com/example-org/wf.git", git_ref_type="branch")  # fmt: skip
     call("patch_git", workflow_id, git_path="flows/wf.yml")
     assert call("list_git", workflow_id).json()["gitPath"] == "flows/wf.yml"
-    head = call("list_git_commits", workflow_id).json()
+    (head,) = call("list_git_commits", workflow_id).json()
     first = call("get_git_commits", workflow_id, head["commitHash"][:8]).json()
     new_content = DEFINITION.replace("std.noop", "std.echo")
     committed = call("post_git_commits", workflow_id, new_content, "Echo", first["fileHash"])

@@ -47,7 +47,7 @@ def prepare(owner: Api, actor: Api, admin: Api, method: str) -> Case:
         case.execution_id = owner.post(path + "/executions").json()["id"]
     if "git" in method:
         owner.put(path + "/git", json={"git_branch": "main", "git_path": "wf.yml"})
-        head = owner.get(path + "/git/commits").json()
+        (head,) = owner.get(path + "/git/commits").json()
         case.commit = head["commitHash"]
         case.file_hash = owner.get(path + f"/git/commits/{case.commit}").json()["fileHash"]
     if method in {"put_projects", "delete_projects"}:

@@ -541,10 +541,9 @@ class CivisClient:
         return _parse(GitMetadata.from_json, answer.data)
 
     def list_git_commits(self, id: int) -> tuple[GitCommit, ...]:
-        """`GET /workflows/{id}/git/commits` (reference `list_git_commits`). The spec answers
-        with one object (the head of the branch); a list is accepted too."""
-        data = self._get(f"workflows/{id}/git/commits")
-        return _parse_list(GitCommit.from_json, [data] if isinstance(data, dict) else data)
+        """`GET /workflows/{id}/git/commits` (reference `list_git_commits`): the commits on
+        the branch. The real service answers an array (the published spec said one object)."""
+        return _parse_list(GitCommit.from_json, self._get(f"workflows/{id}/git/commits"))
 
     def get_git_commits(self, id: int, commit_hash: str) -> GitFileContent:
         """`GET /workflows/{id}/git/commits/{commit_hash}` (reference `get_git_commits`):

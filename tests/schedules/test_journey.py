@@ -1,0 +1,57 @@
+"""Chromium: change a schedule to every weekday at 07:00 Chicago time and see the next five
+runs, a clock change included, in Chicago time and the viewer's (London); at 320 px wide."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.changing import new_workflow
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def sign_in_page(page, base: str, key: str) -> None:
+    page.goto(base + "/sign-in/")
+    page.get_by_label("Your Civis API key").fill(key)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+
+def test_every_weekday_at_seven_chicago_with_a_clock_change(live_server, page, actor):
+    ada = actor("aokafor")
+    workflow = new_workflow(ada, label="Monday report", time_zone="America/New_York")
+    sign_in_page(page, live_server.url, ada.key)
+    page.goto(f"{live_server.url}/workflows/{workflow.id}/")
+    page.get_by_role("link", name="Change the schedule").click()
+    expect(page.get_by_role("heading", name="When it runs")).to_be_visible()
+
+    page.set_viewport_size({"width": 320, "height": 800})
+    page.get_by_label("Every weekday (Monday to Friday)").check()
+    page.get_by_label("At what times?").fill("07:00")
+    page.get_by_label("Whose clock? Type a city").fill("Chicago")
+    page.get_by_role("button", name="Show the next runs").click()
+    preview = page.locator("#preview")
+    expect(preview.get_by_text("Every weekday at 07:00 (Chicago time)")).to_be_visible()
+    expect(preview.locator("tbody tr")).to_have_count(5)
+    preview.get_by_role("button", name="See the runs around that change").click()
+    preview = page.locator("#preview")
+    rows = preview.locator("tbody tr")
+    expect(rows).to_have_count(5)
+    expect(rows.nth(0)).to_contain_text("Thu 11 Mar 2027")
+    expect(rows.nth(0)).to_contain_text("07:00 CST")
+    expect(rows.nth(0)).to_contain_text("13:00 GMT")  # the viewer is in London
+    expect(rows.nth(2)).to_contain_text("Mon 15 Mar 2027")
+    expect(rows.nth(2)).to_contain_text("07:00 CDT")
+    expect(rows.nth(2)).to_contain_text("12:00 GMT")
+    expect(rows.nth(2)).to_contain_text("The clocks in Chicago changed before this run")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    page.screenshot(path="/tmp/schedule-320.png", full_page=True)
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.get_by_role("button", name=re.compile("Save")).click()
+    expect(
+        page.get_by_text("Schedule saved: Every weekday at 07:00 (Chicago time).")
+    ).to_be_visible()
+    saved = ada.api.get_workflow(workflow.id)
+    assert saved.time_zone == "America/Chicago" and saved.schedule.days == (1, 2, 3, 4, 5)

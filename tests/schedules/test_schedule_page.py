@@ -1,0 +1,127 @@
+"""The schedule page over a live civis_local: it writes the platform's own schedule fields with
+`patch`, refuses a viewer before any change call, warns of a run due within the hour, and
+pauses and resumes with one button; bad input changes nothing."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from tests.changing import changes, new_workflow, share
+from workflows_app.models import AuditEntry
+
+pytestmark = pytest.mark.django_db
+
+WEEKDAYS_7 = {"pattern": "weekdays", "times": "07:00", "time_zone": "Chicago", "action": "save"}
+
+
+def test_saving_every_weekday_at_seven_chicago_writes_the_platform_fields(
+    actor, sign_in, client, console_calls
+):
+    ada = actor("aokafor")
+    workflow = new_workflow(ada, time_zone="UTC")
+    sign_in(client, ada)
+    page = f"/workflows/{workflow.id}/schedule/"
+    assert "Not scheduled" in client.get(page).content.decode()
+
+    preview = client.post(page, {**WEEKDAYS_7, "action": "preview"}).content.decode()
+    assert "Every weekday at 07:00 (Chicago time)" in preview
+    assert "The next five runs with this change" in preview
+    assert changes(console_calls, workflow.id) == []
+
+    answer = client.post(page, WEEKDAYS_7)
+    assert answer.status_code == 302 and answer["Location"] == f"/workflows/{workflow.id}/"
+    saved = ada.api.get_workflow(workflow.id)
+    assert saved.time_zone == "America/Chicago"
+    assert (saved.schedule.scheduled, saved.schedule.days, saved.schedule.hours) == (
+        True, (1, 2, 3, 4, 5), (7,))  # fmt: skip
+    assert saved.next_execution_at is not None
+    assert changes(console_calls, workflow.id) == [("PATCH", f"/workflows/{workflow.id}")]
+    entry = AuditEntry.objects.get(action="patch", object_id=str(workflow.id))
+    assert entry.action_words == "Changed a workflow" and "schedule" in entry.detail
+    detail = client.get(f"/workflows/{workflow.id}/").content.decode()
+    assert "Every weekday at 07:00 (Chicago time)" in detail
+    assert f'href="/workflows/{workflow.id}/schedule/"' in detail
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"pattern": "monthly", "days_of_month": "1, 32"}, "There is no 32nd day of a month"),
+        ({"time_zone": "Atlantis"}, "We don&#x27;t know a time zone for “Atlantis”"),
+    ],
+)
+def test_bad_input_is_explained_and_nothing_changes(
+    actor, sign_in, client, console_calls, data, message
+):
+    ada = actor("aokafor")
+    workflow = new_workflow(ada)
+    sign_in(client, ada)
+    answer = client.post(f"/workflows/{workflow.id}/schedule/", {**WEEKDAYS_7, **data})
+    assert answer.status_code == 400
+    assert message in answer.content.decode()
+    assert changes(console_calls, workflow.id) == []
+    assert ada.api.get_workflow(workflow.id).schedule.scheduled is False
+
+
+def test_a_change_that_moves_a_run_due_within_the_hour_asks_first(
+    actor, sign_in, client, console_calls
+):
+    ada = actor("aokafor")
+    soon = timezone.now().astimezone(dt.UTC) + dt.timedelta(minutes=30)
+    schedule = {"scheduled": True, "scheduled_hours": [soon.hour],
+                "scheduled_minutes": [soon.minute]}  # fmt: skip
+    workflow = new_workflow(ada, time_zone="UTC", schedule=schedule)
+    sign_in(client, ada)
+    later = (soon + dt.timedelta(hours=3)).strftime("%H:%M")
+    data = {"pattern": "daily", "times": later, "time_zone": "UTC", "action": "save"}
+    page = f"/workflows/{workflow.id}/schedule/"
+
+    warned = client.post(page, data).content.decode()
+    assert "This moves a run due within the hour" in warned and "will not happen" in warned
+    assert "Save anyway" in warned
+    assert changes(console_calls, workflow.id) == []
+
+    assert client.post(page, {**data, "confirm_soon": "yes"}).status_code == 302
+    assert ada.api.get_workflow(workflow.id).schedule.minutes == (soon.minute,)  # same minute
+    assert ada.api.get_workflow(workflow.id).schedule.hours == ((soon.hour + 3) % 24,)
+
+
+def test_pause_and_resume_is_one_button(actor, sign_in, client):
+    ada = actor("aokafor")
+    schedule = {"scheduled": True, "scheduled_days": [1], "scheduled_hours": [6],
+                "scheduled_minutes": [0]}  # fmt: skip
+    workflow = new_workflow(ada, time_zone="America/Chicago", schedule=schedule)
+    sign_in(client, ada)
+    page = f"/workflows/{workflow.id}/schedule/"
+    assert "Pause the schedule" in client.get(page).content.decode()
+
+    client.post(page + "pause/", {"expect": "pause"})
+    paused = ada.api.get_workflow(workflow.id)
+    assert paused.schedule.scheduled is False and paused.schedule.hours == (6,)
+    html = client.get(page).content.decode()
+    assert "Paused. When resumed: Every Monday at 06:00 (Chicago time)" in html
+    assert "Resume the schedule" in html
+
+    client.post(page + "pause/", {"expect": "pause"})  # a second click of the old button
+    assert ada.api.get_workflow(workflow.id).schedule.scheduled is False
+    client.post(page + "pause/", {"expect": "resume"})
+    assert ada.api.get_workflow(workflow.id).schedule.scheduled is True
+
+
+def test_a_viewer_sees_no_change_link_and_is_refused_before_any_change_call(
+    actor, sign_in, client, console_calls
+):
+    ada, chiara = actor("aokafor"), actor("cbellini")
+    workflow = new_workflow(ada)
+    share(ada, workflow, chiara, "read")
+    sign_in(client, chiara)
+    console_calls.clear()
+    detail = client.get(f"/workflows/{workflow.id}/").content.decode()
+    assert f"/workflows/{workflow.id}/schedule/" not in detail
+    page = f"/workflows/{workflow.id}/schedule/"
+    for answer in (client.get(page), client.post(page, WEEKDAYS_7),
+                   client.post(page + "pause/", {"expect": "resume"})):  # fmt: skip
+        assert answer.status_code == 403
+        assert "You can't change this" in answer.content.decode()
+    assert changes(console_calls, workflow.id) == []
