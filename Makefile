@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 EXTRAS := postgres,test,dev
 
-.PHONY: install run test test-fast lint format bench migrate clean
+.PHONY: install run serve test test-fast lint format bench migrate clean
 
 install: $(STAMP)
 
@@ -20,6 +20,11 @@ migrate: install
 
 run: install migrate
 	$(BIN)/python -m webui.run_console
+
+# The production profile: gunicorn, prefork workers (live and bulk queues), one beat, against
+# the DATABASE_URL, REDIS_URL and CIVIS_API_ENDPOINT of the environment (see the README).
+serve: install
+	$(BIN)/python -m webui.serve
 
 test: install
 	$(BIN)/python -m webui.embedded_redis exec -- $(BIN)/pytest $(PYTEST_ARGS)
