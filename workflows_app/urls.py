@@ -12,4 +12,6 @@ urlpatterns = [
     path("workflows/<int:workflow_id>/", include("workflows_app.access.urls")),
     path("workflows/<int:workflow_id>/", include("workflows_app.schedules.urls")),
     path("transfers/", include("workflows_app.bulk.urls")),
+    path("", include("workflows_app.triage.urls")),
+    path("notifications/", include("workflows_app.notifications.urls")),
 ]

@@ -7,6 +7,6 @@ summary for the person who started it when it ends.
 - `runner`: claiming items, writing outcomes, finishing, and recovering from dead workers.
 - `jobs`: starting, cancelling and retrying jobs (what views call).
 - `candidates`: what a person owns and who could own it next (the wizard's look-ups).
-- `notify`: the summary notification and email, and the context processor that shows it.
+- `notify`: the summary notification (in the notification centre) and email.
 - `tasks`: the Celery tasks (thin: plain ids in, service functions do the work).
 """

@@ -1,6 +1,6 @@
-"""The one summary a bulk job sends when it ends: a notification shown on the starter's next
-page, and an email through Django's mail backend. Also the context processor that shows
-unseen notifications (marked seen as they are shown)."""
+"""The one summary a bulk job sends when it ends: a notification in the starter's notification
+centre (`workflows_app/notifications`, which also shows it once on their next page), and an
+email through Django's mail backend."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from django.core.cache import cache
 from django.core.mail import send_mail
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import SimpleLazyObject
 
 from workflows_app.models import CivisAccount
 from workflows_app.models.bulk import BulkItem, BulkJob, Notification
@@ -76,6 +75,8 @@ def _send_summary(job_id: int) -> bool:
             level=Notification.Level.WARNING if failed else Notification.Level.SUCCESS,
             text=words,
             link=link,
+            reason=Notification.Reason.TRANSFER,
+            toast=True,
         )
     account = CivisAccount.objects.filter(user=job.started_by).first()
     if account and account.email:
@@ -90,19 +91,3 @@ def _send_summary(job_id: int) -> bool:
             return False
     BulkJob.objects.filter(id=job_id).update(summary_sent_at=timezone.now())
     return True
-
-
-def _unseen(user) -> list[Notification]:
-    found = list(Notification.objects.filter(user=user, seen_at__isnull=True)[:5])
-    if found:
-        Notification.objects.filter(id__in=[n.id for n in found]).update(seen_at=timezone.now())
-    return found
-
-
-def notifications(request) -> dict:
-    """Context processor: `console_notifications`, fetched (and marked seen) only when a
-    template shows them, so htmx fragments never swallow one."""
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return {"console_notifications": ()}
-    return {"console_notifications": SimpleLazyObject(lambda: _unseen(user))}

@@ -70,3 +70,10 @@ class AuditEntry(models.Model):
 from workflows_app.models.bulk import BulkDraft, BulkItem, BulkJob, Notification  # noqa: E402, F401
 from workflows_app.models.revisions import WorkflowRevision  # noqa: E402, F401
 from workflows_app.models.runs import ExecutionIndexSweep, IndexedExecution  # noqa: E402, F401
+from workflows_app.models.triage import (  # noqa: E402, F401
+    FailureEpisode,
+    NotificationSettings,
+    TrackedRun,
+    TrackedWorkflow,
+    Watch,
+)

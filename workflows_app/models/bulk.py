@@ -5,6 +5,8 @@ as they go and pages read them, so nothing anyone needs lives only in a Celery r
 from django.conf import settings
 from django.db import models
 
+from workflows_app.words.triage import REASONS
+
 
 class BulkJob(models.Model):
     """One bulk action over many workflows, acting with its starter's own key.
@@ -127,7 +129,19 @@ class BulkDraft(models.Model):
 
 
 class Notification(models.Model):
-    """A message for one person, shown once on their next page (bulk job summaries)."""
+    """A message for one person in their notification centre (`workflows_app/notifications`):
+    bulk job summaries (also shown once on their next page) and what happened to the
+    workflows they watch. `reason` says which (words in words/notifications.py)."""
+
+    class Reason(models.TextChoices):
+        FAILED = "failed", REASONS["failed"]
+        RECOVERED = "recovered", REASONS["recovered"]
+        FINISHED = "finished", REASONS["finished"]
+        WAITING = "waiting", REASONS["waiting"]
+        DID_NOT_START = "did_not_start", REASONS["did_not_start"]
+        RUNNING_LONG = "running_long", REASONS["running_long"]
+        TRANSFER = "transfer", REASONS["transfer"]
+        SHARED = "shared", REASONS["shared"]
 
     class Level(models.TextChoices):
         SUCCESS = "success", "Success"
@@ -143,9 +157,22 @@ class Notification(models.Model):
     link = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     seen_at = models.DateTimeField(null=True, blank=True)
+    reason = models.CharField(max_length=20, choices=Reason.choices, default=Reason.TRANSFER)
+    read_at = models.DateTimeField(null=True, blank=True)
+    workflow_id = models.BigIntegerField(null=True, blank=True)
+    execution_id = models.BigIntegerField(null=True, blank=True)
+    episode = models.ForeignKey(
+        "workflows_app.FailureEpisode", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    # Toasts are shown once on the next page (bulk summaries); the others live in the inbox.
+    toast = models.BooleanField(default=True)
+    # Email: wanted for this notice (by its reason), and when sent (at once or in a digest).
+    email_wanted = models.BooleanField(default=False)
+    emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["user", "read_at"])]
 
     def __str__(self) -> str:
         return self.text
