@@ -1,0 +1,156 @@
+"""The lists of the front page for one person, from the console's own tables (what the refresh
+engine last read) plus ONE round of concurrent reads as the viewer: their own access level for
+each workflow the lists would show (so a run waiting for approval is shown only to people who
+can resume it, and nothing is shown about a workflow they can no longer open), and, now and
+then, their own workflows (watched by default)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils import timezone
+
+from workflows_app.civis import errors
+from workflows_app.civis.client import CivisClient
+from workflows_app.civis.concurrency import gather
+from workflows_app.models import (
+    CivisAccount,
+    FailureEpisode,
+    NotificationSettings,
+    TrackedRun,
+    TrackedWorkflow,
+    Watch,
+)
+from workflows_app.triage import engine, episodes
+from workflows_app.triage import watch as watching
+from workflows_app.words.access import at_least
+
+MAX_CHECKED = 20  # workflows whose access is checked per view (one concurrent round)
+RECENT = 10
+_REFUSED = (errors.NotFound, errors.Forbidden)
+
+
+@dataclass
+class EpisodeItem:
+    episode: FailureEpisode
+    words: str
+
+
+@dataclass
+class FrontPage:
+    episodes: list[EpisodeItem] = field(default_factory=list)
+    acknowledged: list[FailureEpisode] = field(default_factory=list)
+    waiting: list[TrackedRun] = field(default_factory=list)
+    did_not_start: list[TrackedWorkflow] = field(default_factory=list)
+    running_long: list[TrackedRun] = field(default_factory=list)
+    recent: list[TrackedRun] = field(default_factory=list)
+    names: dict[int, str] = field(default_factory=dict)
+    watching: int = 0
+
+    @property
+    def needs_attention(self) -> bool:
+        return bool(self.episodes or self.waiting or self.did_not_start or self.running_long)
+
+
+def _safe(call):
+    def run():
+        try:
+            return call()
+        except errors.CivisError as exc:
+            return exc
+
+    return run
+
+
+def _owned_stale(account: CivisAccount, now: dt.datetime) -> bool:
+    chosen = NotificationSettings.objects.filter(account=account).first()
+    listed = chosen.owned_listed_at if chosen else None
+    return listed is None or now - listed > dt.timedelta(seconds=watching.OWNED_RELIST_SECONDS)
+
+
+def _levels(
+    client: CivisClient, account: CivisAccount, workflow_ids: list[int], now: dt.datetime
+) -> dict[int, str | None]:
+    """The viewer's level per workflow (None: could not ask); refusals mark the watch."""
+    list_owned = _owned_stale(account, now)
+    calls: list[Any] = [_safe(lambda w=w: client.get_workflow(w)) for w in workflow_ids]
+    if list_owned:
+        calls.append(_safe(lambda: watching.list_owned(client, account)))
+    results = gather(*calls) if calls else ()
+    levels: dict[int, str | None] = {}
+    for workflow_id, found in zip(workflow_ids, results, strict=False):
+        if isinstance(found, _REFUSED):
+            Watch.objects.filter(account=account, workflow_id=workflow_id).update(
+                access_lost_at=now, access_checked_at=now
+            )
+            levels[workflow_id] = ""
+        elif isinstance(found, errors.CivisError):
+            levels[workflow_id] = None
+        else:
+            levels[workflow_id] = found.my_permission_level or "read"
+            Watch.objects.filter(account=account, workflow_id=workflow_id).update(
+                level=levels[workflow_id], access_checked_at=now
+            )
+    if list_owned and results and not isinstance(results[-1], errors.CivisError):
+        watching.watch_owned(account, results[-1])
+        NotificationSettings.objects.update_or_create(
+            account=account, defaults={"owned_listed_at": now}
+        )
+    return levels
+
+
+def front_page(account: CivisAccount, client: CivisClient) -> FrontPage:
+    now = timezone.now()
+    ids = watching.watched_ids(account)
+    page = FrontPage(watching=len(ids))
+    tracked = {t.workflow_id: t for t in TrackedWorkflow.objects.filter(workflow_id__in=ids)}
+    page.names = {w: t.name for w, t in tracked.items() if t.name}
+    for watch in Watch.objects.filter(account=account, workflow_id__in=ids):
+        page.names.setdefault(watch.workflow_id, watch.workflow_name)
+    open_episodes = list(
+        FailureEpisode.objects.filter(workflow_id__in=ids, closed_at__isnull=True).select_related(
+            "acknowledged_by"
+        )
+    )
+    paused = list(TrackedRun.objects.filter(workflow_id__in=ids, state="paused"))
+    missed = [t for t in tracked.values() if t.missed_at is not None]
+    running = TrackedRun.objects.filter(workflow_id__in=ids, state="running")
+    long = [
+        r
+        for r in running
+        if engine.running_long(r.started_at, tracked[r.workflow_id].median_seconds, now)
+    ]
+    shown = {e.workflow_id for e in open_episodes} | {r.workflow_id for r in paused + long}
+    shown |= {t.workflow_id for t in missed}
+    levels = _levels(client, account, sorted(shown)[:MAX_CHECKED], now)
+    stored = dict(
+        Watch.objects.filter(account=account, workflow_id__in=shown).values_list(
+            "workflow_id", "level"
+        )
+    )
+
+    def can_open(workflow_id: int) -> bool:
+        return levels.get(workflow_id) != ""
+
+    def can_resume(workflow_id: int) -> bool:
+        level = levels.get(workflow_id)
+        return at_least(level if level is not None else stored.get(workflow_id), "write")
+
+    for episode in sorted(open_episodes, key=lambda e: e.opened_at, reverse=True):
+        if not can_open(episode.workflow_id):
+            continue
+        if episode.acknowledged:
+            page.acknowledged.append(episode)
+        else:
+            page.episodes.append(EpisodeItem(episode, episodes.error_in_words(episode.error)))
+    page.waiting = [r for r in paused if can_resume(r.workflow_id)]
+    page.did_not_start = [t for t in missed if can_open(t.workflow_id)]
+    page.running_long = [r for r in long if can_open(r.workflow_id)]
+    page.recent = list(
+        TrackedRun.objects.filter(workflow_id__in=ids, state__in=engine.FINISHED)
+        .exclude(finished_at__isnull=True)
+        .order_by("-finished_at")[:RECENT]
+    )
+    return page
