@@ -11,6 +11,7 @@ urlpatterns = [
     path("workflows/", include("workflows_app.editing.urls")),
     path("workflows/<int:workflow_id>/", include("workflows_app.access.urls")),
     path("workflows/<int:workflow_id>/", include("workflows_app.schedules.urls")),
+    path("workflows/<int:workflow_id>/", include("workflows_app.emails.urls")),
     path("transfers/", include("workflows_app.bulk.urls")),
     path("", include("workflows_app.triage.urls")),
     path("notifications/", include("workflows_app.notifications.urls")),

@@ -1,0 +1,90 @@
+"""Who gets a workflow's emails, over a live civis_local: typed addresses and a person from the
+picker are saved with `patch` (the web addresses kept), someone who cannot open the workflow
+is flagged, a wrong address changes nothing, and a viewer is refused before any change call."""
+
+import pytest
+
+from tests.changing import changes, new_workflow, share
+
+pytestmark = pytest.mark.django_db
+
+
+def saved(**fields):
+    base = {"failure_on": "on", "failure_addresses": "", "stall_warning_minutes": "",
+            "success_addresses": "", "success_email_subject": "", "success_email_body": "",
+            "action": "save"}  # fmt: skip
+    return {**base, **fields}
+
+
+def test_typed_addresses_and_a_person_from_the_picker_are_saved(
+    actor, sign_in, client, console_calls
+):
+    ada, jamal = actor("aokafor"), actor("jwashington")
+    workflow = new_workflow(ada, notifications={"urls": ["https://hooks.example.org/x"]})
+    share(ada, workflow, jamal, "read")
+    sign_in(client, ada)
+    console_calls.clear()
+    page = f"/workflows/{workflow.id}/notifications/"
+    assert "Find a person" in client.get(page).content.decode()
+    found = client.get(page + "?q=Washing").content.decode()
+    assert f'value="user:{jamal.person.id}"' in found
+
+    added = client.post(page, {**saved(failure_addresses="ops@example.org"),
+                               "action": "add_person", "person": f"user:{jamal.person.id}",
+                               "add_to": "both"}).content.decode()  # fmt: skip
+    assert f"Added Jamal Washington ({jamal.person.email})" in added
+    assert changes(console_calls, workflow.id) == []
+
+    answer = client.post(page, saved(
+        failure_addresses=f"ops@example.org\n{jamal.person.email}", stall_warning_minutes="45",
+        success_on="on", success_addresses=jamal.person.email, success_email_subject="Done",
+    ))  # fmt: skip
+    assert answer.status_code == 302
+    kept = ada.api.get_workflow(workflow.id).notifications
+    assert kept.failure_email_addresses == ("ops@example.org", jamal.person.email)
+    assert kept.success_email_addresses == (jamal.person.email,)
+    assert (kept.stall_warning_minutes, kept.success_on, kept.failure_on) == (45, True, True)
+    assert kept.success_email_subject == "Done"
+    assert kept.urls == ("https://hooks.example.org/x",)
+    assert changes(console_calls, workflow.id) == [("PATCH", f"/workflows/{workflow.id}")]
+    detail = client.get(f"/workflows/{workflow.id}/").content.decode()
+    assert "When a run fails, it emails 2 addresses." in detail
+
+
+def test_an_address_of_someone_without_access_is_flagged(actor, sign_in, client):
+    ada, chiara = actor("aokafor"), actor("cbellini")
+    addresses = [chiara.person.email, "outside@example.org"]
+    workflow = new_workflow(ada, notifications={"failure_email_addresses": addresses})
+    sign_in(client, ada)
+    html = client.get(f"/workflows/{workflow.id}/notifications/").content.decode()
+    assert "Some of these people can't open this workflow" in html
+    assert f"{chiara.person.email}</span>: Chiara Bellini no longer has access" in html
+    assert "outside@example.org</span>" not in html
+
+    share(ada, workflow, chiara, "read")
+    html = client.get(f"/workflows/{workflow.id}/notifications/").content.decode()
+    assert "no longer has access" not in html
+
+
+def test_a_wrong_address_is_explained_and_nothing_changes(actor, sign_in, client, console_calls):
+    ada = actor("aokafor")
+    workflow = new_workflow(ada)
+    sign_in(client, ada)
+    answer = client.post(f"/workflows/{workflow.id}/notifications/",
+                         saved(failure_addresses="ops@example.org\nnot an address"))  # fmt: skip
+    assert answer.status_code == 400
+    assert "These are not email addresses: “not”, “an”, “address”." in answer.content.decode()
+    assert changes(console_calls, workflow.id) == []
+
+
+def test_a_viewer_sees_no_change_link_and_is_refused(actor, sign_in, client, console_calls):
+    ada, chiara = actor("aokafor"), actor("cbellini")
+    workflow = new_workflow(ada)
+    share(ada, workflow, chiara, "read")
+    sign_in(client, chiara)
+    console_calls.clear()
+    page = f"/workflows/{workflow.id}/notifications/"
+    assert page not in client.get(f"/workflows/{workflow.id}/").content.decode()
+    for answer in (client.get(page), client.post(page, saved(failure_addresses="a@b.org"))):
+        assert answer.status_code == 403
+    assert changes(console_calls, workflow.id) == []
