@@ -21,6 +21,8 @@ from collections.abc import Iterable
 
 from django.core.cache import cache
 
+from workflows_app.core import caching
+
 KEEP_SECONDS = 7 * 24 * 3600
 FRESH_SECONDS = 15
 
@@ -30,7 +32,7 @@ def _key(person_id: int, workflow_id: int) -> str:
 
 
 def remember(person_id: int, workflow_id: int, level: str | None) -> None:
-    cache.set(_key(person_id, workflow_id), (level or "", time.time()), KEEP_SECONDS)
+    caching.set(_key(person_id, workflow_id), (level or "", time.time()), KEEP_SECONDS)
 
 
 def forget(person_id: int, workflow_id: int) -> None:
@@ -39,7 +41,7 @@ def forget(person_id: int, workflow_id: int) -> None:
 
 def fresh(person_id: int, workflow_id: int) -> tuple[bool, str | None]:
     """(known, level): known when read within FRESH_SECONDS; level None for no access."""
-    value = cache.get(_key(person_id, workflow_id))
+    value = caching.get(_key(person_id, workflow_id))  # without the cache: not known, ask
     if not isinstance(value, tuple) or time.time() - value[1] > FRESH_SECONDS:
         return False, None
     return True, value[0] or None
@@ -48,5 +50,5 @@ def fresh(person_id: int, workflow_id: int) -> tuple[bool, str | None]:
 def recall_many(person_id: int, workflow_ids: Iterable[int]) -> dict[int, str | None]:
     """Levels noted for these workflows, however old, by id (never noted: left out)."""
     keys = {_key(person_id, wid): wid for wid in workflow_ids}
-    found = cache.get_many(list(keys))
+    found = caching.get_many(list(keys))
     return {keys[k]: (v[0] or None) for k, v in found.items() if isinstance(v, tuple)}

@@ -1,11 +1,14 @@
 """Sign-in, sign-out and the one-click demo sign-in (development against civis_local only)."""
 
+import logging
+
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
+from redis.exceptions import RedisError
 
 from workflows_app.civis import errors
 from workflows_app.core import accounts, demo
@@ -19,8 +22,16 @@ def _next_url(request) -> str:
     return "/"
 
 
+logger = logging.getLogger(__name__)
+
 TOO_MANY_FROM_HERE = "Too many attempts from here. Wait 15 minutes and try again."
 TOO_MANY_WITH_KEY = "This key was not accepted several times. Wait 15 minutes and try again."
+# Sign-in counts attempts in the shared cache (the limits against guessing keys): without it,
+# nobody is let in unchecked.
+SIGN_IN_UNAVAILABLE = (
+    "Signing in is not possible right now: a part of the console that checks sign-in "
+    "attempts is not answering. Your key was not checked. Try again in a few minutes."
+)
 
 
 class _Attempt:
@@ -52,6 +63,20 @@ class _Attempt:
 
 @sensitive_post_parameters("api_key")
 def sign_in(request):
+    try:
+        return _sign_in(request)
+    except RedisError as error:
+        logger.warning("sign-in refused: the cache is unavailable (%s)", type(error).__name__)
+        if request.method == "POST" and request.user.is_authenticated:
+            accounts.sign_out(request)  # never half signed in
+        form = SignInForm(request.POST)  # bound (add_error needs it); the key is not shown
+        form.is_valid()
+        form.add_error(None, SIGN_IN_UNAVAILABLE)
+        context = {"form": form, "next": _next_url(request), "demo_people": None}
+        return render(request, "core/sign_in.html", context, status=503)
+
+
+def _sign_in(request):
     if request.user.is_authenticated and request.method == "GET":
         return redirect(_next_url(request))
     form = SignInForm(request.POST or None)

@@ -19,13 +19,12 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import Any, Generic, TypeVar
 
-from django.core.cache import cache
-
 from workflows_app.civis import errors
 from workflows_app.civis.client import CivisClient
 from workflows_app.civis.concurrency import gather
 from workflows_app.civis.pagination import MAX_PER_PAGE, Page, iterate_pages
 from workflows_app.civis.types import ExecutionSummary, WorkflowSummary
+from workflows_app.core import caching
 from workflows_app.words.states import execution_state, workflow_state
 
 T = TypeVar("T")
@@ -125,13 +124,13 @@ def _remembered_walk(
     described = json.dumps([client.endpoint, filters], sort_keys=True, default=str)
     digest = hashlib.sha256(described.encode()).hexdigest()[:32]
     key = f"workflows:walk:{viewer_id}:{digest}"
-    walked = cache.get(key)
+    walked = caching.get(key)
     if walked is None:
         pages = iterate_pages(
             lambda n: client.list_workflows(**filters, limit=MAX_PER_PAGE, page_num=n)
         )
         walked = list(islice(pages, SEARCH_LIMIT + 1))
-        cache.set(key, walked, WALK_SECONDS)
+        caching.set(key, walked, WALK_SECONDS)
     return walked
 
 
