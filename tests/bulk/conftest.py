@@ -101,17 +101,17 @@ def console_admin(transactional_db, private_api):
 
 
 class BulkWorker:
-    """A real `celery worker` (threads pool, like `make run`) on its own queue, sharing the
-    test database, that a test may kill with SIGKILL."""
+    """A real `celery worker` (threads pool unless `pool` says prefork, as `make serve` runs)
+    on its own queue, sharing the test database, that a test may kill with SIGKILL."""
 
-    def __init__(self, queue: str, name: str, **env_extra: str) -> None:
+    def __init__(self, queue: str, name: str, pool: str = "threads", **env_extra: str) -> None:
         self.log = ROOT / "var" / f"test-bulk-worker-{name}.log"
         env = worker_environment(**env_extra)
         self.broker = env_extra.get("REDIS_URL")
         self.process = subprocess.Popen(  # noqa: S603
             [
                 sys.executable, "-m", "celery", "-A", "webui", "worker",
-                "--pool", "threads", "--concurrency", "4", "--loglevel", "INFO",
+                "--pool", pool, "--concurrency", "4", "--loglevel", "INFO",
                 "--without-gossip", "--without-mingle", "--without-heartbeat",
                 "-Q", queue, "-n", f"{name}-{os.getpid()}@%h",
             ],
@@ -153,8 +153,8 @@ def bulk_queue():
 def start_worker(bulk_queue):
     workers = []
 
-    def start(name: str, **env: str) -> BulkWorker:
-        worker = BulkWorker(bulk_queue, name, **env)
+    def start(name: str, pool: str = "threads", **env: str) -> BulkWorker:
+        worker = BulkWorker(bulk_queue, name, pool, **env)
         workers.append(worker)
         return worker
 

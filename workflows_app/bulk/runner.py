@@ -40,6 +40,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import close_old_connections, connection, transaction
 from django.db.models import Count, F, Q, Value
@@ -156,7 +157,13 @@ def run_slice(
         on_rate_limit=pace.observe,
     )
     slice_ = _Slice(job, client, pace, chain, deadline=time.monotonic() + seconds)
-    worked = slice_.run()
+    try:
+        worked = slice_.run()
+    except SoftTimeLimitExceeded:
+        # Past Celery's soft time limit: the slice started nothing more, recorded what it had
+        # in flight and handed the rest back (`_Slice.run`); the chain carries on at once.
+        logger.warning("bulk job %s: slice stopped at the soft time limit", job.id)
+        worked = slice_.worked
     return SliceResult(worked, _next_step(job.id, chain, pace))
 
 
@@ -210,6 +217,7 @@ class _Slice:
         self._cancelled = False
         self._outages = 0  # calls in a row that got no answer at all
         self._outage_lock = threading.Lock()
+        self.worked = 0
 
     def run(self) -> int:
         width = self.job.concurrency
@@ -255,7 +263,13 @@ class _Slice:
                         break
                 in_flight -= len(results)
                 worked += self._write(results)
+                self.worked = worked
                 self._heartbeat()
+        except BaseException:
+            # Stopped from outside (Celery's soft time limit): start no more calls (items
+            # waiting for a thread go back), let the calls in flight finish and record them.
+            self._stopping = True
+            raise
         finally:
             for item in claimed:  # claimed but never started: back to the queue
                 release(item, undo_attempt=True)
@@ -263,6 +277,11 @@ class _Slice:
                 self._todo.put(None)
             for thread in threads:
                 thread.join()
+            left = []
+            while not self._done.empty():
+                left.append(self._done.get_nowait())
+            if left:  # outcomes that came back after the loop stopped
+                self.worked = worked + self._write(left)
         return worked
 
     def _may_start(self) -> bool:
