@@ -15,7 +15,10 @@ from tests.conftest import LocalApi  # noqa: E402 (needs the path above)
 
 
 @contextmanager
-def console_against_local_api(**environment: str) -> Iterator[tuple[LocalApi, Path]]:
+def console_against_local_api(
+    api_args: tuple[str, ...] = (), **environment: str
+) -> Iterator[tuple[LocalApi, Path]]:
+    """`api_args` go to `runlocalapi` (e.g. `("--latency-ms", "100")`)."""
     if not os.environ.get("REDIS_URL"):
         print("REDIS_URL is not set: run under `python -m webui.embedded_redis exec --`")
         raise SystemExit(2)
@@ -25,7 +28,7 @@ def console_against_local_api(**environment: str) -> Iterator[tuple[LocalApi, Pa
         os.environ["DJANGO_SETTINGS_MODULE"] = "webui.settings"
         os.environ.setdefault("DEBUG", "1")
         os.environ.update(environment)
-        api = LocalApi(tmp_dir)
+        api = LocalApi(tmp_dir, extra=api_args)
         os.environ["CIVIS_API_ENDPOINT"] = api.url
         try:
             yield api, tmp_dir

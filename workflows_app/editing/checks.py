@@ -4,8 +4,8 @@ line, in words.
 The platform stores a broken definition rather than refusing it (it answers `valid: false`
 with `validationErrors` after the save), and has no "check only" call; so the console reads the
 definition itself first: YAML that cannot be parsed (with its line), a workflow without tasks,
-transitions to tasks that do not exist, and then the official client's own validator (the
-platform's schema, stricter than the server). Each problem names the task and line it is on.
+transitions to tasks that do not exist, and then the official client's schema (the platform's,
+stricter than the server). Each problem names the task and line it is on.
 
 The text is untrusted: it is parsed only through `parse_definition` (bounded in size and in
 alias expansion), and only once that has succeeded is it walked for line numbers.
@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import difflib
 import re
+import threading
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import yaml
@@ -86,8 +88,10 @@ def too_long_message(chars: int) -> str:
     )
 
 
+@lru_cache(maxsize=32)
 def read_definition(text: str | None) -> Reading:
-    """Everything the console can tell about `text` before it is saved."""
+    """Everything the console can tell about `text` before it is saved (kept for the few
+    texts read last: the check page and the save read the same one)."""
     text = text or ""
     if not text.strip():
         return Reading((Problem("The definition is empty: start from a template or paste one."),))
@@ -97,9 +101,10 @@ def read_definition(text: str | None) -> Reading:
         document = parse_definition(text)
     except DefinitionError as error:
         return Reading((_yaml_problem(error),), refused=_refused(error))
-    problems = _structure_problems(document, _Lines(text))
+    lines = _Lines(text)
+    problems = _structure_problems(document, lines)
     if not problems:
-        problems = _validator_problems(text, _Lines(text))
+        problems = _validator_problems(text, document, lines)
     return Reading(tuple(problems))
 
 
@@ -275,27 +280,46 @@ def _transition_problem(
     ]
 
 
-def _validator_problems(text: str, lines: _Lines) -> list[Problem]:
-    """The official client's validator (the platform's schema), once the text is known to be
-    small and bounded YAML (it loads it again with the safe loader). Imported here: the
-    official client is slow to import and only this check needs it."""
-    from civis.workflows import WorkflowValidationError, validate_workflow_yaml
-
+@lru_cache(maxsize=1)
+def _schema_validator() -> Any:
+    """The platform's workflow schema, as the official client ships it, compiled once (the
+    client's own `validate_workflow_yaml` checks the schema itself on every call: a second).
+    None if the client no longer ships it where we look (then only our own checks run)."""
     try:
-        validate_workflow_yaml(text)
-    except WorkflowValidationError as error:
-        return [_validator_problem(error, lines)]
-    except (yaml.YAMLError, TypeError, AttributeError, KeyError) as error:
-        return [Problem(f"the platform's rules cannot read it ({type(error).__name__}).")]
-    return []
+        import jsonschema
+        from civis.workflows._schemas import WORKFLOW_SCHEMA
+    except ImportError:
+        return None
+    cls = jsonschema.validators.validator_for(WORKFLOW_SCHEMA)
+    return cls(WORKFLOW_SCHEMA)
 
 
-def _validator_problem(error: Exception, lines: _Lines) -> Problem:
-    detail = error.args[0] if error.args else error
+def warm_up() -> None:
+    """Build the schema validator in a background thread (importing the official client takes
+    seconds), so the first person to check a definition does not wait for it."""
+    threading.Thread(target=_schema_validator, name="schema-warm-up", daemon=True).start()
+
+
+def _validator_problems(text: str, document: Any, lines: _Lines) -> list[Problem]:
+    """What the official client's validator would say: ASCII only, then the platform's schema
+    over the document already parsed (bounded) above."""
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.isascii():
+            return [Problem("the platform takes only plain ASCII characters in a definition "
+                            "(no accents, curly quotes or emoji).", line=number)]  # fmt: skip
+    validator = _schema_validator()
+    if validator is None:
+        return []
+    error = next(iter(sorted(validator.iter_errors(document), key=lambda e: list(e.path))), None)
+    return [_validator_problem(error, lines)] if error is not None else []
+
+
+def _validator_problem(detail: Any, lines: _Lines) -> Problem:
     path = list(getattr(detail, "absolute_path", ()) or ())
     task = str(path[2]) if len(path) >= 3 and path[1] == "tasks" else None
     field = str(path[3]) if len(path) >= 4 and task else None
     message = getattr(detail, "message", None) or str(detail).split("\n\n")[0]
+    message = message if len(message) <= 300 else message[:300] + "…"
     if task and field == "action" and getattr(detail, "validator", None) == "enum":
         message = (
             f"the platform has no action called “{getattr(detail, 'instance', '')}”. "

@@ -21,12 +21,19 @@ from workflows_app.civis.concurrency import gather
 from workflows_app.core.accounts import client_for, signed_in
 from workflows_app.editing import revisions
 from workflows_app.editing.changes import Version, describe_change, field_diffs
-from workflows_app.editing.checks import MAX_DEFINITION_CHARS, read_definition, too_long_message
+from workflows_app.editing.checks import (
+    MAX_DEFINITION_CHARS,
+    read_definition,
+    too_long_message,
+    warm_up,
+)
 from workflows_app.editing.forms import CreateForm, EditForm, stamp
 from workflows_app.editing.starters import BY_KEY, STARTERS
 from workflows_app.models import WorkflowRevision
 from workflows_app.words import changes as change_words
 from workflows_app.words.states import UNFINISHED_EXECUTION_STATES
+
+warm_up()
 
 # -- create ------------------------------------------------------------------------------------
 

@@ -81,7 +81,7 @@ def no_longer_runs(target: str, source: str, kind: str) -> str:
 
 
 def action_changed(task: str, before: str | None, after: str | None) -> str:
-    return f"{task} now does {action_words(after)} instead of {action_words(before)}"
+    return f"{task} now {action_words(after)} (before this change it {action_words(before)})"
 
 
 def job_changed(task: str, before: object, after: object) -> str:
@@ -119,8 +119,8 @@ ACTIONS = {
 
 def action_words(action: str | None) -> str:
     if not action:
-        return "no action"
-    return ACTIONS.get(action, action)
+        return "has no action"
+    return ACTIONS.get(action, f"does {action}")
 
 
 # The audit log's sentence for a create, replace or change (the fields, never their values).
