@@ -12,6 +12,7 @@ urlpatterns = [
     path("workflows/<int:workflow_id>/", include("workflows_app.access.urls")),
     path("workflows/<int:workflow_id>/", include("workflows_app.schedules.urls")),
     path("workflows/<int:workflow_id>/", include("workflows_app.emails.urls")),
+    path("workflows/<int:workflow_id>/", include("workflows_app.lifecycle.urls")),
     path("transfers/", include("workflows_app.bulk.urls")),
     path("", include("workflows_app.triage.urls")),
     path("notifications/", include("workflows_app.notifications.urls")),

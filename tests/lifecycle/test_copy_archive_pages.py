@@ -1,0 +1,89 @@
+"""Copy, archive and restore over a live civis_local: `post_clone` (with or without schedule
+and emails, named as the person chose), `put_archive` through a check page saying what stops
+and what stays; a viewer may copy (the platform lets them) but is refused archiving before
+any change call and sees no archive button."""
+
+import pytest
+
+from tests.changing import changes, new_workflow, share
+from workflows_app.models import AuditEntry
+
+pytestmark = pytest.mark.django_db
+SCHEDULE = {"scheduled": True, "scheduled_days": [1], "scheduled_hours": [6],
+            "scheduled_minutes": [0]}  # fmt: skip
+
+
+def test_copy_is_named_as_chosen_and_takes_the_schedule_when_asked(
+    actor, sign_in, client, console_calls
+):
+    ada = actor("aokafor")
+    workflow = new_workflow(ada, schedule=SCHEDULE, time_zone="America/Chicago",
+                            notifications={"failure_email_addresses": ["ops@example.org"]})  # fmt: skip
+    sign_in(client, ada)
+    page = client.get(f"/workflows/{workflow.id}/copy/").content.decode()
+    assert f'value="Copy of {workflow.name}"' in page
+
+    answer = client.post(f"/workflows/{workflow.id}/copy/",
+                         {"name": f"Copy of {workflow.name}", "clone_schedule": "on"})  # fmt: skip
+    assert answer.status_code == 302
+    copy_id = int(answer["Location"].strip("/").split("/")[-1])
+    assert copy_id != workflow.id
+    copy = ada.api.get_workflow(copy_id)
+    assert copy.name == f"Copy of {workflow.name}"
+    assert copy.schedule.scheduled and copy.schedule.hours == (6,)
+    assert copy.notifications.failure_email_addresses != ("ops@example.org",)
+    assert ("POST", f"/workflows/{workflow.id}/clone") in console_calls
+    entry = AuditEntry.objects.get(action="post_clone", object_id=str(workflow.id))
+    assert entry.action_words == "Copied a workflow" and f"result_id: {copy_id}" in entry.detail
+
+    plain = client.post(f"/workflows/{workflow.id}/copy/", {"name": "Plain copy",
+                                                            "clone_notifications": "on"})  # fmt: skip
+    other = ada.api.get_workflow(int(plain["Location"].strip("/").split("/")[-1]))
+    assert other.name == "Plain copy" and other.schedule.scheduled is False
+    assert other.notifications.failure_email_addresses == ("ops@example.org",)
+
+
+def test_archive_says_what_stops_and_restore_brings_it_back(actor, sign_in, client, console_calls):
+    ada = actor("aokafor")
+    workflow = new_workflow(ada, schedule=SCHEDULE, time_zone="America/Chicago")
+    sign_in(client, ada)
+    detail = client.get(f"/workflows/{workflow.id}/").content.decode()
+    assert "Archive it" in detail and "Make a copy" in detail
+
+    check = client.get(f"/workflows/{workflow.id}/archive/").content.decode()
+    assert "it will no longer run every monday at 06:00 (chicago time)" in check
+    assert "Its run history, who has access, its projects and its definition." in check
+    assert changes(console_calls, workflow.id) == []
+    client.post(f"/workflows/{workflow.id}/archive/")
+    assert ada.api.get_workflow(workflow.id).archived is True
+    detail = client.get(f"/workflows/{workflow.id}/").content.decode()
+    assert "Restore it" in detail and "Archive it" not in detail
+
+    assert "Its schedule starts again" in client.get(
+        f"/workflows/{workflow.id}/restore/").content.decode()  # fmt: skip
+    client.post(f"/workflows/{workflow.id}/restore/")
+    assert ada.api.get_workflow(workflow.id).archived is False
+    assert changes(console_calls, workflow.id) == [
+        ("PUT", f"/workflows/{workflow.id}/archive"),
+        ("PUT", f"/workflows/{workflow.id}/archive"),
+    ]
+
+
+@pytest.mark.parametrize("level", ["read", "write"])
+def test_archive_needs_manage_and_is_refused_before_any_change_call(
+    actor, sign_in, client, console_calls, level
+):
+    ada, chiara = actor("aokafor"), actor("cbellini")
+    workflow = new_workflow(ada)
+    share(ada, workflow, chiara, level)
+    sign_in(client, chiara)
+    console_calls.clear()
+    detail = client.get(f"/workflows/{workflow.id}/").content.decode()
+    assert "Archive it" not in detail and "Make a copy" in detail
+    for url in ("archive/", "restore/"):
+        for answer in (client.get(f"/workflows/{workflow.id}/{url}"),
+                       client.post(f"/workflows/{workflow.id}/{url}")):  # fmt: skip
+            assert answer.status_code == 403
+            assert "needs manage access" in answer.content.decode()
+    assert changes(console_calls, workflow.id) == []
+    assert ada.api.get_workflow(workflow.id).archived is False

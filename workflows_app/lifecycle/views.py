@@ -1,0 +1,89 @@
+"""Copy a workflow, archive it and restore it.
+
+Copying needs only view access (the platform lets anyone who can open a workflow clone it;
+the copy is theirs). Archiving and restoring need manage (civis_local's reading; the
+platform does not document the level: a guess). What archiving stops (its schedule) and what
+stays (history, shares, projects) is civis_local's behaviour and a guess for the platform.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from workflows_app.core import changes
+from workflows_app.core.accounts import signed_in
+from workflows_app.lifecycle.forms import CopyForm, default_name
+from workflows_app.words.schedules import describe_schedule
+
+
+def _detail(workflow_id: int) -> str:
+    return reverse("workflows:detail", args=[workflow_id])
+
+
+@signed_in
+@require_http_methods(["GET", "POST"])
+def copy_workflow(request, workflow_id: int):
+    client, workflow, refusal = changes.load(request, workflow_id, "copying it", need="read")
+    if refusal:
+        return refusal
+    form = CopyForm(request.POST or None, initial={"name": default_name(workflow)})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        copy = client.post_clone(
+            workflow_id,
+            clone_schedule=data["clone_schedule"],
+            clone_notifications=data["clone_notifications"],
+        )
+        if copy.name != data["name"]:  # the platform names it "Clone of Workflow <id> <name>"
+            copy = client.patch_workflow(copy.id, name=data["name"])
+        messages.success(request, f"This is your copy of “{workflow.name}”. Change it as you like.")
+        return redirect(_detail(copy.id))
+    status = 400 if form.errors else 200
+    context = {"workflow": workflow, "form": form}
+    return render(request, "lifecycle/copy.html", context, status=status)
+
+
+@signed_in
+@require_http_methods(["GET", "POST"])
+def archive_workflow(request, workflow_id: int):
+    """A check page (what stops, what stays); POST archives."""
+    client, workflow, refusal = changes.load(request, workflow_id, "archiving it", "manage")
+    if refusal:
+        return refusal
+    if workflow.archived:
+        messages.info(request, "It is already archived.")
+        return redirect(_detail(workflow_id))
+    if request.method == "POST":
+        client.put_archive(workflow_id, True)
+        messages.success(request, f"Archived “{workflow.name}”. It no longer runs on its schedule; "
+                         "restore it to bring it back.")  # fmt: skip
+        return redirect(_detail(workflow_id))
+    context = {
+        "workflow": workflow,
+        "schedule": describe_schedule(workflow.schedule, workflow.time_zone),
+    }
+    return render(request, "lifecycle/archive_check.html", context)
+
+
+@signed_in
+@require_http_methods(["GET", "POST"])
+def restore_workflow(request, workflow_id: int):
+    client, workflow, refusal = changes.load(request, workflow_id, "restoring it", "manage")
+    if refusal:
+        return refusal
+    if not workflow.archived:
+        messages.info(request, "It is not archived.")
+        return redirect(_detail(workflow_id))
+    if request.method == "POST":
+        restored = client.put_archive(workflow_id, False)
+        sentence = describe_schedule(restored.schedule, restored.time_zone)
+        messages.success(request, f"Restored “{workflow.name}”. Schedule: {sentence}.")
+        return redirect(_detail(workflow_id))
+    context = {
+        "workflow": workflow,
+        "schedule": describe_schedule(workflow.schedule, workflow.time_zone),
+    }
+    return render(request, "lifecycle/restore_check.html", context)
