@@ -17,8 +17,10 @@ def test_copy_is_named_as_chosen_and_takes_the_schedule_when_asked(
     actor, sign_in, client, console_calls
 ):
     ada = actor("aokafor")
-    workflow = new_workflow(ada, schedule=SCHEDULE, time_zone="America/Chicago",
-                            notifications={"failure_email_addresses": ["ops@example.org"]})  # fmt: skip
+    emails = {"failure_email_addresses": ["ops@example.org"]}
+    workflow = new_workflow(
+        ada, schedule=SCHEDULE, time_zone="America/Chicago", notifications=emails
+    )
     sign_in(client, ada)
     page = client.get(f"/workflows/{workflow.id}/copy/").content.decode()
     assert f'value="Copy of {workflow.name}"' in page
@@ -36,8 +38,8 @@ def test_copy_is_named_as_chosen_and_takes_the_schedule_when_asked(
     entry = AuditEntry.objects.get(action="post_clone", object_id=str(workflow.id))
     assert entry.action_words == "Copied a workflow" and f"result_id: {copy_id}" in entry.detail
 
-    plain = client.post(f"/workflows/{workflow.id}/copy/", {"name": "Plain copy",
-                                                            "clone_notifications": "on"})  # fmt: skip
+    plain_copy = {"name": "Plain copy", "clone_notifications": "on"}
+    plain = client.post(f"/workflows/{workflow.id}/copy/", plain_copy)
     other = ada.api.get_workflow(int(plain["Location"].strip("/").split("/")[-1]))
     assert other.name == "Plain copy" and other.schedule.scheduled is False
     assert other.notifications.failure_email_addresses == ("ops@example.org",)
