@@ -146,9 +146,10 @@ def _check(request, workflow_id: int, form):
 
 def _check_page(request, workflow, form, *, running=(), git=None, status: int = 200):
     now, proposed = Version.of(workflow), form.version()
-    reading = read_definition(proposed.definition) if proposed.definition != now.definition else (
-        read_definition(proposed.definition) if proposed.definition else None
-    )  # fmt: skip
+    # Only a definition this change touches is checked: a name change of a workflow whose
+    # definition is already broken is not held up by it (the workflow page says it is broken).
+    changed = proposed.definition != now.definition
+    reading = read_definition(proposed.definition) if changed else None
     summary = describe_change(now, proposed)
     restore_of = form.cleaned_data.get("restore_of")
     context = {
