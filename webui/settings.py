@@ -199,6 +199,11 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)  # TLS from the first byte (usu
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "workflows-console@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# A message the mail server did not take is tried again by a worker (core/mail.py): first after
+# MAIL_RETRY_FIRST_WAIT seconds, then doubling (at most 30 minutes), MAIL_RETRY_TRIES tries in all.
+MAIL_RETRY_FIRST_WAIT = env_int("MAIL_RETRY_FIRST_WAIT", 30)
+MAIL_RETRY_TRIES = env_int("MAIL_RETRY_TRIES", 10)
+MAIL_QUEUE = env_str("MAIL_QUEUE", "live")
 
 # Celery: JSON only, late acks with one task prefetched, so a killed worker's task is redelivered.
 CELERY_BROKER_URL = REDIS_URL

@@ -8,10 +8,10 @@ import logging
 from urllib.parse import urljoin
 
 from django.core.cache import cache
-from django.core.mail import send_mail
 from django.urls import reverse
 from django.utils import timezone
 
+from workflows_app.core import mail
 from workflows_app.models import CivisAccount
 from workflows_app.models.bulk import BulkItem, BulkJob, Notification
 from workflows_app.words.states import NOT_STARTED
@@ -34,9 +34,10 @@ def summary_words(job: BulkJob, counts: dict[str, int]) -> str:
 
 
 def send_summary(job_id: int) -> bool:
-    """Send the job's summary: one sender at a time (a short lock), and marked sent only once
-    the email went, so a mail outage leaves it for the sweeper to send again (the notification
-    is made once however often that happens). Returns whether it was sent now."""
+    """Send the job's summary: one sender at a time (a short lock), and marked sent once the
+    email went or a worker has it to retry (core/mail.py); when neither (Redis down too) the
+    sweeper sends it again (the notification is made once however often that happens).
+    Returns whether it was sent or handed over now."""
     lock = f"bulk-summary-sending:{job_id}"
     if not cache.add(lock, True, SENDING_SECONDS):  # someone is sending it right now
         return False
@@ -85,8 +86,11 @@ def _send_summary(job_id: int) -> bool:
         if failed:
             body += "You can retry the failed ones from that page.\n"
         try:
-            send_mail(mail_subject(job.title), body, None, [account.email])
-        except Exception:  # a mail outage must not undo a finished job: try again later
+            # Sent now, or retried by a worker until it goes (never dropped without a word).
+            mail.send_with_retry(
+                mail_subject(job.title), body, [account.email], what=f"summary of bulk job {job.id}"
+            )
+        except Exception:  # not even handed to a worker (Redis down too): the sweeper retries
             logger.exception("could not email the summary of bulk job %s", job.id)
             return False
     BulkJob.objects.filter(id=job_id).update(summary_sent_at=timezone.now())
