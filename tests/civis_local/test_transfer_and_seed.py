@@ -62,11 +62,15 @@ def test_transfer_without_dependencies_reports_what_the_target_lacks(admin, as_u
 def test_demo_seed_has_people_groups_and_a_leaver(admin, as_user):
     users = admin.get("/users", params={"limit": 100}).json()
     assert len(users) >= 13 and any(u["user"] == "admin" for u in users)
-    assert len(admin.get("/groups").json()) == 4
+    assert len(admin.get("/groups").json()) == 5  # the four teams and IT Operations
     marcus = admin.user_id("mwebb")
     owned = admin.get("/workflows", params={"author": str(marcus), "archived": "all"})
     assert int(owned.headers["X-Pagination-Total-Entries"]) >= 30
     assert as_user("mwebb").get("/users/me").json()["name"] == "Marcus Webb"
+    # Priya Shah of IT Operations can manage every one of them, through her group's share.
+    for workflow in owned.json():
+        seen = as_user("pshah").get(f"/workflows/{workflow['id']}").json()
+        assert seen["myPermissionLevel"] == "manage", workflow["name"]
 
 
 def test_demo_seed_has_every_state_live_executions_and_tricky_names(admin):

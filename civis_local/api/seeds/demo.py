@@ -14,7 +14,7 @@ from ..models import MANAGE, READ, WRITE, Execution, Job, JobRun, Project, Share
 from ..workflow_state import refresh_workflow_state
 from .git import attach_git
 from .history import History, Ids, spaced_starts, write_execution
-from .people import LEAVING, seed_people
+from .people import LEAVING, seed_it_operations, seed_people
 from .retryable import make_latest_failures_retryable
 from .shapes import SHAPES
 
@@ -169,6 +169,7 @@ def seed_demo() -> None:
         created.append(workflow)
         plans.append(steps)
     _share(created, staff, groups, rng)
+    seed_it_operations(at)
     _projects(created, staff, rng, at)
     for workflow in rng.sample(created, 8):
         attach_git(workflow, at, rng)

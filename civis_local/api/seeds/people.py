@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 
-from ..models import ApiKey, Group, User
+from ..models import MANAGE, ApiKey, Group, Share, User, Workflow
 
 PEOPLE = [
     # username, name, groups (by index into GROUPS)
@@ -30,6 +30,10 @@ GROUPS = [
     ("Client Services", "client_services", "Deliverables for clients."),
 ]
 KEY_LIFETIME = timedelta(days=3650)
+# Who handles a leaver's handover: manages everything the leaver owns through a group share,
+# as a platform admin would arrange it (created after the rest, so their ids do not move).
+IT_OPERATIONS = ("pshah", "Priya Shah")
+IT_GROUP = ("IT Operations", "it_operations", "Accounts, access and handovers.")
 
 
 def demo_key(username: str) -> str:
@@ -90,3 +94,34 @@ def seed_people(at: datetime) -> tuple[User, list[User], list[Group]]:
         )
         staff.append(user)
     return admin, staff, groups
+
+
+def seed_it_operations(at: datetime) -> User:
+    """Priya Shah of IT Operations, whose group can manage every workflow the leaver owns."""
+    name, slug, description = IT_GROUP
+    group = Group.objects.create(
+        name=name, slug=slug, description=description, created_at=at, updated_at=at
+    )
+    username, full_name = IT_OPERATIONS
+    person = User.objects.create(
+        username=username,
+        name=full_name,
+        email=f"{username}@civis-local.test",
+        initials=initials(full_name),
+        primary_group=group,
+        created_at=at,
+        updated_at=at,
+    )
+    group.members.add(person)
+    ApiKey.objects.create(
+        user=person,
+        name="seed key",
+        token=demo_key(username),
+        created_at=at,
+        expires_at=at + KEY_LIFETIME,
+    )
+    leavers = Workflow.objects.filter(user__username=LEAVING)
+    Share.objects.bulk_create(
+        Share(workflow=workflow, group=group, level=MANAGE) for workflow in leavers
+    )
+    return person

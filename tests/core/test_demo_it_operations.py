@@ -1,0 +1,28 @@
+"""The demo's IT/operations person (issue 10, item 5): Priya Shah signs in with one click and
+can move everything the leaver owns, through her group's share, with no admin key."""
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = [pytest.mark.django_db(transaction=True)]
+LEAVING = "mwebb"
+
+
+@pytest.mark.browser
+def test_priya_signs_in_with_one_click_and_can_move_all_the_leavers_workflows(
+    live_server, page, use_local_api, admin_api, settings
+):
+    settings.DEBUG = True  # the demo sign-in exists only in development against civis_local
+    leaving = next(p for p in admin_api.search_users(LEAVING).items if p.username == LEAVING)
+    owned = list(admin_api.iter_workflows(author=str(leaving.id), archived="all"))
+
+    page.goto(live_server.url + "/sign-in/")
+    page.get_by_role("button", name="Sign in as Priya Shah").click()
+    expect(page.locator(".account__name")).to_have_text("Priya Shah")
+    page.get_by_role("link", name="Transfers").click()
+    page.get_by_role("link", name="Move someone's workflows").click()
+    page.get_by_role("searchbox", name="Whose workflows?").press_sequentially("Webb", delay=40)
+    page.get_by_role("radio", name="Marcus Webb").first.check()
+    page.get_by_role("button", name="List their workflows").click()
+    expect(page.get_by_text(f"{len(owned)} workflows selected")).to_be_visible()
+    expect(page.get_by_text("can't move", exact=False)).to_have_count(0)
