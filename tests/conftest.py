@@ -15,8 +15,9 @@ import pytest
 import requests
 
 from tests import helpers
-from workflows_app.civis.client import CivisClient
-from workflows_app.core.accounts import signins_by_account
+
+# The console's modules are imported inside the fixtures: bench/ imports this module (for
+# LocalApi) before Django is set up.
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -115,6 +116,9 @@ def use_local_api(local_api, settings):
 @pytest.fixture
 def admin_api(use_local_api):
     """The local API's admin, acting through the console's own client."""
+    from workflows_app.civis.client import CivisClient
+    from workflows_app.core.accounts import signins_by_account
+
     admin = CivisClient(use_local_api.admin_key, endpoint=use_local_api.url)
     signins_by_account.reset(str(admin.users_me().id))  # tests sign the admin in many times
     return admin
@@ -141,6 +145,8 @@ def console_calls(monkeypatch):
 @pytest.fixture
 def demo_person(admin_api):
     """Someone from the demo seed who is not the admin, with a fresh key of their own."""
+    from workflows_app.core.accounts import signins_by_account
+
     me = admin_api.users_me()
     person = next(p for p in admin_api.search_users(limit=50).items if p.id != me.id)
     # A name of its own, so a test may revoke this key and no other (the seed's keys stay).
@@ -161,12 +167,15 @@ def signed_in_client(client, demo_person):
 class Actor:
     person: Any
     key: str
-    api: CivisClient
+    api: Any  # a workflows_app.civis.client.CivisClient acting as them
 
 
 @pytest.fixture
 def actor(admin_api, use_local_api):
     """`actor("aokafor")`: that demo person, with a key minted for this test."""
+
+    from workflows_app.civis.client import CivisClient
+    from workflows_app.core.accounts import signins_by_account
 
     def make(username: str) -> Actor:
         person = next(p for p in admin_api.search_users(username).items if p.username == username)
