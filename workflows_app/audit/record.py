@@ -28,6 +28,7 @@ ACTION_WORDS = {
     "post_executions_resume": "Resumed a run",
     "post_executions_retry": "Retried a run",
     "post_api_keys": "Made an API key",
+    "delete_api_keys": "Revoked an API key",
     "acknowledge_failure": "Acknowledged a failure",
     "undo_acknowledgement": "Took back an acknowledgement",
     "watch_workflow": "Changed how they watch a workflow",

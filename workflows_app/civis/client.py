@@ -729,9 +729,15 @@ class CivisClient:
     def create_api_key(
         self, user_id: int | str, *, name: str, expires_in: int | None = 8 * 3600
     ) -> str:
+        """The new key itself (see `mint_api_key`)."""
+        return self.mint_api_key(user_id, name=name, expires_in=expires_in)[1]
+
+    def mint_api_key(
+        self, user_id: int | str, *, name: str, expires_in: int | None = 8 * 3600
+    ) -> tuple[int | None, str]:
         """`POST /users/{id}/api_keys` (`client.users.post_api_keys`): mint a key for `user_id`
-        ("me", or anyone when the caller is an admin). Returns the new key itself: treat it
-        like a password (the audit record holds only the key's id)."""
+        ("me", or anyone when the caller is an admin). Returns (its id, for revoking it; the
+        new key itself: treat it like a password, the audit record holds only the id)."""
         body = ApiKeyBody(name=name, expires_in=expires_in).wire()
         answer = self._mutate(
             "post_api_keys",
@@ -745,7 +751,12 @@ class CivisClient:
         token = data.get("token")
         if not isinstance(token, str) or not token:
             raise Unavailable("The Civis API did not return the new key.")
-        return token
+        return _int_or_none(data.get("id")), token
+
+    def delete_api_keys(self, user_id: int, key_id: int) -> None:
+        """`DELETE /users/{id}/api_keys/{key_id}` (`client.users.delete_api_keys`): revoke."""
+        path = f"users/{user_id}/api_keys/{key_id}"
+        self._mutate("delete_api_keys", "DELETE", path, object_type="user", object_id=user_id)
 
     def get_group(self, id: int) -> Group:
         """`GET /groups/{id}` (`client.groups.get`), with its members."""

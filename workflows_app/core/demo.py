@@ -33,5 +33,16 @@ def people() -> list[dict]:
     return found
 
 
-def mint_key(user_id: int) -> str:
-    return _admin().create_api_key(user_id, name="Workflows Console demo sign-in")
+def offered(user_id: int) -> bool:
+    """Whether the sign-in page offers this person (never the admin, nor anyone else)."""
+    return any(person["id"] == user_id for person in people())
+
+
+def mint_key(user_id: int) -> tuple[int | None, str]:
+    """(the new key's id, the key) for an offered person."""
+    return _admin().mint_api_key(user_id, name="Workflows Console demo sign-in")
+
+
+def revoke_key(user_id: int, key_id: int) -> None:
+    """Revoke a key the demo sign-in minted (at sign-out, or when the sign-in is refused)."""
+    _admin().delete_api_keys(user_id, key_id)
