@@ -259,6 +259,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "sweep-bulk-jobs": {"task": "bulk.sweep", "schedule": 10},
     # Delete the stored keys of sessions that timed out.
     "purge-stale-keys": {"task": "accounts.purge_stale_keys", "schedule": 600},
+    # Delete expired sessions, and what has outlived its retention (below), in batches.
+    "prune-retention": {
+        "task": "retention.prune",
+        "schedule": env_int("RETENTION_EVERY_SECONDS", 3600),
+    },
     # Triage: read the watched workflows that are due (each once per interval, see below).
     "triage-refresh": {"task": "triage.refresh", "schedule": env_int("TRIAGE_TICK_SECONDS", 5)},
     # Daily digests whose time has come, in each person's zone.
@@ -274,6 +279,13 @@ TRIAGE_LATE_GRACE_SECONDS = env_int("TRIAGE_LATE_GRACE_SECONDS", 300)
 NOTIFICATION_COUNT_POLL_SECONDS = env_int("NOTIFICATION_COUNT_POLL_SECONDS", 30)
 # The console's address as people reach it: emails link back with absolute addresses.
 CONSOLE_BASE_URL = env_str("CONSOLE_BASE_URL", "http://127.0.0.1:8000/")
+# Retention, in days (0: for ever): read notifications, the items of bulk jobs that ended
+# (the job and its counts stay), execution index rows, the audit log (kept for ever by default).
+RETAIN_READ_NOTIFICATIONS_DAYS = env_int("RETAIN_READ_NOTIFICATIONS_DAYS", 90)
+RETAIN_BULK_ITEMS_DAYS = env_int("RETAIN_BULK_ITEMS_DAYS", 90)
+RETAIN_INDEX_DAYS = env_int("RETAIN_INDEX_DAYS", 30)
+RETAIN_AUDIT_DAYS = env_int("RETAIN_AUDIT_DAYS", 0)
+RETENTION_BATCH_SIZE = env_int("RETENTION_BATCH_SIZE", 1000)
 # Bulk jobs: item calls at once per job, and how long a claimed item may go unrecorded.
 BULK_CONCURRENCY = env_int("BULK_CONCURRENCY", 12)
 BULK_CLAIM_TIMEOUT_SECONDS = env_int("BULK_CLAIM_TIMEOUT_SECONDS", 20)

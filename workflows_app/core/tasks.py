@@ -18,3 +18,11 @@ def purge_stale_keys() -> int:
 @shared_task(name="accounts.purge_stale_keys")
 def purge_stale_keys_task() -> int:
     return purge_stale_keys()
+
+
+@shared_task(name="retention.prune")
+def prune_task() -> dict[str, int]:
+    """Beat: delete what has outlived its retention (core/retention.py)."""
+    from workflows_app.core import retention
+
+    return retention.prune()
