@@ -353,9 +353,9 @@ class _Slice:
                     self._no_answer()
                 if not gave_up(item):
                     return _Result(item, None, TRYING_AGAIN_WORDS, exc.status, transient=True)
-                return _Result(item, Item.FAILED, _failure_words(exc), exc.status)
+                return _Result(item, Item.FAILED, _failure_words(exc, work), exc.status)
             except CivisError as exc:
-                return _Result(item, Item.FAILED, _failure_words(exc), exc.status)
+                return _Result(item, Item.FAILED, _failure_words(exc, work), exc.status)
             except Exception:  # a bug must not leave the item claimed forever
                 logger.exception("bulk job %s: item %s", self.job.id, item.workflow_id)
                 return _Result(item, Item.FAILED, "Not changed: the console hit an error.")
@@ -464,8 +464,12 @@ def record(item: BulkItem, state: str, message: str, status: int | None) -> bool
     return written == 1
 
 
-def _failure_words(exc: CivisError) -> str:
+def _failure_words(exc: CivisError, work: Work) -> str:
+    """Say "Not changed" only when known: not after a change sent without an answer, nor when
+    an earlier try may have changed it and the look at the workflow (a GET) is what failed."""
     what = exc.upstream_message or exc.message
+    if isinstance(exc, OutcomeUnknown) or (work.retried and exc.method == "GET"):
+        return bulk_words.outcome_unknown(what)
     return f"Not changed: {what}"
 
 

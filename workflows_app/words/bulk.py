@@ -17,3 +17,15 @@ def trying_again(minutes: int) -> str:
         "Civis did not answer this time. Trying again by itself"
         f" (it gives up after {minutes} minutes of trying)."
     )
+
+
+def moved_confirmed(name: str) -> str:
+    """A transfer this job had already sent (an earlier try, or a try that got no answer in
+    time), seen done when the console looked."""
+    return f"Moved to {name} (confirmed on retry)."
+
+
+def outcome_unknown(what: str) -> str:
+    """The last try failed after an earlier one may have changed the workflow, and looking
+    did not tell: never "Not changed"."""
+    return f"Not known whether it changed: {what} Check the workflow before trying again."

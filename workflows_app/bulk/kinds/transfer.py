@@ -2,30 +2,63 @@
 
 from __future__ import annotations
 
+import requests
+
 from workflows_app.bulk.kinds.base import Outcome, Work
 from workflows_app.civis import CivisClient
+from workflows_app.civis.errors import CivisError, OutcomeUnknown, Unavailable
 from workflows_app.civis.types import Dependency
+from workflows_app.words.bulk import moved_confirmed
 from workflows_app.words.counts import agree, plural
 
 
 def transfer(client: CivisClient, work: Work) -> Outcome:
-    """`put_transfer`, unless the new owner already owns the workflow."""
+    """`put_transfer`, unless the new owner already owns the workflow. After an earlier try
+    that may have moved it (or a try whose answer did not come in time), the owner is read
+    first: one this job moved says so."""
     target = int(work.params["user_id"])
     name = work.params.get("user_name") or f"person {target}"
     owner_id = work.known_owner_id
     if work.retried:
-        workflow = client.get_workflow(work.workflow_id)
-        owner_id = workflow.owner.id if workflow.owner else None
+        owner_id = _owner(client, work.workflow_id)
+        if owner_id == target and work.known_owner_id != target:
+            return Outcome(moved_confirmed(name), called=False)
     if owner_id == target:
         return Outcome(f"Already owned by {name}. Nothing to change.", called=False)
-    dependencies = client.put_transfer(
-        work.workflow_id,
-        target,
-        bool(work.params.get("include_dependencies")),
-        email_body=work.params.get("email_body") or None,
-        send_email=bool(work.params.get("send_email")),
-    )
+    try:
+        dependencies = client.put_transfer(
+            work.workflow_id,
+            target,
+            bool(work.params.get("include_dependencies")),
+            email_body=work.params.get("email_body") or None,
+            send_email=bool(work.params.get("send_email")),
+        )
+    except Unavailable as exc:
+        if not _sent_without_answer(exc):
+            raise
+        # The PUT reached the platform and its answer did not come in time (the client says
+        # OutcomeUnknown only for POST / PATCH): it may have happened. Look before saying.
+        try:
+            moved = _owner(client, work.workflow_id) == target
+        except CivisError:
+            moved = False
+        if moved:
+            return Outcome(moved_confirmed(name), called=True)
+        raise OutcomeUnknown(method=exc.method, path=exc.path) from exc
     return Outcome(f"{name} is now the owner.{_dependency_words(dependencies)}", 200)
+
+
+def _owner(client: CivisClient, workflow_id: int) -> int | None:
+    workflow = client.get_workflow(workflow_id)
+    return workflow.owner.id if workflow.owner else None
+
+
+def _sent_without_answer(exc: Unavailable) -> bool:
+    """A read timeout (the request was sent), not a refused or timed-out connection."""
+    if isinstance(exc, OutcomeUnknown):
+        return True
+    cause = exc.__context__  # the client raises its error `from None`; the context stays
+    return isinstance(cause, requests.Timeout) and not isinstance(cause, requests.ConnectTimeout)
 
 
 def _dependency_words(dependencies: tuple[Dependency, ...]) -> str:
