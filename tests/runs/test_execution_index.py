@@ -117,11 +117,14 @@ def test_first_visit_queues_one_sweep(
 def test_the_periodic_task_sweeps_people_signed_in_now(account, owner_client, monkeypatch):
     queued = []
     monkeypatch.setattr(tasks_executions.sweep_person, "delay", lambda *a: queued.append(a))
+    # Signed in but idle (never opened /executions/): no background sweep, no upstream call.
+    assert tasks_executions.refresh_execution_indexes() == 0
+    ExecutionIndexSweep.objects.create(account=account, requested_at=timezone.now())
     assert tasks_executions.refresh_execution_indexes() == 1
     session_key = SessionKey.objects.get(session_key=owner_client.session.session_key)
     assert queued == [(account.id, session_key.id)]
 
-    ExecutionIndexSweep.objects.create(account=account, swept_at=timezone.now())
+    ExecutionIndexSweep.objects.filter(account=account).update(swept_at=timezone.now())
     assert tasks_executions.refresh_execution_indexes() == 0  # fresh: nothing queued
 
     ExecutionIndexSweep.objects.filter(account=account).update(
@@ -170,5 +173,5 @@ def test_history_restore_of_the_list_gets_the_whole_page(account, owner_client):
         headers={"HX-Request": "true", "HX-History-Restore-Request": "true"},
     )
     html = restore.content.decode()
-    assert "<html" in html and "<h1>Executions</h1>" in html
+    assert "<html" in html and "<h1>Runs</h1>" in html
     assert "HX-Request" in restore["Vary"]

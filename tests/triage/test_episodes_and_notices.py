@@ -4,7 +4,7 @@ gets worse, and a success closes it as recovered with one recovery notice."""
 
 import pytest
 
-from workflows_app.models import FailureEpisode, Notification, Watch
+from workflows_app.models import FailureEpisode, IndexedExecution, Notification, Watch
 
 from .conftest import ONE_JOB, beat, run_and_wait
 
@@ -31,6 +31,9 @@ def test_failure_episode_from_first_failure_to_recovery(
     beat()
     episode = FailureEpisode.objects.get(workflow_id=workflow.id)
     assert episode.is_open and episode.failed_runs == 1
+    # The run index (/executions/) rides on the same read: no sweep of its own.
+    indexed = IndexedExecution.objects.get(account=watch.account, execution_id=failed.id)
+    assert indexed.state == "failed" and indexed.workflow_name == "Nightly load"
     notices = Notification.objects.filter(workflow_id=workflow.id, user__civis=watch.account)
     assert [n.reason for n in notices] == ["failed"]
     assert "Nightly load failed: These tasks failed: load." in notices[0].text

@@ -7,7 +7,10 @@ Three ways in, all writing through `index_executions`:
   the workflow detail and history pages may call it too): no extra upstream call;
 - `sweep` refreshes one person's index in the background: their 50 most recently updated
   workflows, the latest executions of each, fetched concurrently as that person;
-- the periodic `refresh_execution_indexes` task sweeps people who are signed in now.
+- the periodic `refresh_execution_indexes` task sweeps people who are signed in now and
+  opened /executions/ lately;
+- the triage refresh engine (`workflows_app/triage/engine.py`) writes the runs it reads of a
+  watched workflow into the index of each person watching it (no call of its own).
 
 Only workflows the person can see are ever indexed for them, because every read uses their
 own key.
@@ -33,6 +36,7 @@ from workflows_app.words.states import execution_state
 SWEEP_WORKFLOWS = 50  # one page of the API: the most recently updated workflows
 EXECUTIONS_PER_WORKFLOW = 10
 STALE_AFTER = dt.timedelta(minutes=5)
+LOOKING_WINDOW = dt.timedelta(minutes=15)  # a background sweep only for someone looking
 GATHER_PATIENCE = dt.timedelta(seconds=60)  # how long the page waits for a first sweep
 UPDATE_FIELDS = [
     "workflow_name",
@@ -113,6 +117,14 @@ def last_swept(account: CivisAccount) -> dt.datetime | None:
 def needs_sweep(account: CivisAccount, now: dt.datetime | None = None) -> bool:
     swept = last_swept(account)
     return swept is None or (now or timezone.now()) - swept > STALE_AFTER
+
+
+def looked_lately(account: CivisAccount, now: dt.datetime | None = None) -> bool:
+    """The person asked for their index (opened /executions/) within LOOKING_WINDOW: only
+    they are swept in the background; the triage engine keeps the rest of the index."""
+    sweep = ExecutionIndexSweep.objects.filter(account=account).first()
+    requested = sweep.requested_at if sweep else None
+    return requested is not None and (now or timezone.now()) - requested < LOOKING_WINDOW
 
 
 def mark_requested(account: CivisAccount) -> bool:

@@ -42,13 +42,20 @@ def sweep_person(account_id: int, session_key_id: int) -> int:
 
 @shared_task(name="executions.refresh_indexes", ignore_result=True)
 def refresh_execution_indexes() -> int:
-    """Periodic (beat): queue a sweep for each signed-in person whose index is stale."""
+    """Periodic (beat): queue a sweep for each signed-in person whose index is stale and who
+    looked at /executions/ lately. Everyone else's index rides on the triage refresh engine
+    (the runs of the workflows they watch, written as it reads them): an idle session costs
+    no upstream call here."""
     queued = 0
     active = execution_index.active_session_keys()
     accounts = CivisAccount.objects.in_bulk(list(active))
     for account_id, session_key_id in active.items():
         account = accounts.get(account_id)
-        if account is not None and execution_index.needs_sweep(account):
+        if (
+            account is not None
+            and execution_index.looked_lately(account)
+            and execution_index.needs_sweep(account)
+        ):
             sweep_person.delay(account_id, session_key_id)
             queued += 1
     return queued
