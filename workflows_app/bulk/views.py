@@ -35,7 +35,7 @@ from workflows_app.words.access import describe_access
 from workflows_app.words.counts import plural
 from workflows_app.words.states import BULK_ITEM_LOOKS
 
-KINDS = {"transfer", "share"}
+KINDS = {"transfer", "share", "archive"}
 
 
 def _words(n: int) -> str:
@@ -224,6 +224,11 @@ def transfer_choices(request, draft_id: int):
     draft = _draft_for(request, draft_id)
     if not draft.selected:
         return redirect("bulk:select", draft_id=draft.id)
+    if draft.kind == "archive":  # nothing to choose: straight to the check
+        draft.choices = {"action": "archive", "who_type": "user", "who_id": draft.source_id,
+                         "who": draft.source_name}  # fmt: skip
+        draft.save(update_fields=["choices"])
+        return redirect("bulk:check", draft_id=draft.id)
     form_class = TransferChoicesForm if draft.kind == "transfer" else ShareChoicesForm
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -282,6 +287,8 @@ def _title(draft: BulkDraft, count: int) -> str:
     choices = draft.choices
     if draft.kind == "transfer":
         return f"Move {_words(count)} owned by {draft.source_name}"
+    if draft.kind == "archive":
+        return f"Archive {_words(count)} owned by {draft.source_name}"
     if choices["action"] == "revoke":
         return f"Remove {choices['who']}'s access to {_words(count)}"
     return f"{choices['who']} {describe_access(choices['level'])}: {_words(count)}"
@@ -348,6 +355,8 @@ def _job_parameters(draft: BulkDraft) -> dict:
         "send_email": bool(choices.get("send_email")),
         "email_body": choices.get("email_body") or "",
     }
+    if draft.kind == "archive":
+        return common
     if draft.kind == "transfer":
         return {
             **common,

@@ -19,6 +19,7 @@ class BulkJob(models.Model):
         TRANSFER = "transfer", "Transfer ownership"
         SHARE = "share", "Give access"
         REVOKE = "revoke", "Remove access"
+        ARCHIVE = "archive", "Archive"
 
     class State(models.TextChoices):
         RUNNING = "running", "Running"

@@ -9,11 +9,17 @@ the runner decides what an error means for the item (retry later, or failed).
 A new kind is one module here with one function, added to `ACTIONS`.
 """
 
+from workflows_app.bulk.kinds.archive import archive
 from workflows_app.bulk.kinds.base import Action, Outcome, Work
 from workflows_app.bulk.kinds.revoke import revoke
 from workflows_app.bulk.kinds.share import share
 from workflows_app.bulk.kinds.transfer import transfer
 
-ACTIONS: dict[str, Action] = {"transfer": transfer, "share": share, "revoke": revoke}
+ACTIONS: dict[str, Action] = {
+    "transfer": transfer,
+    "share": share,
+    "revoke": revoke,
+    "archive": archive,
+}
 
 __all__ = ["ACTIONS", "Action", "Outcome", "Work"]
