@@ -21,7 +21,7 @@ def test_a_demo_person_signs_in_with_one_click_sees_the_navigation_and_signs_out
     buttons.first.click()
 
     navigation = page.get_by_role("navigation", name="Main")
-    for section in ["Workflows", "Executions", "Transfers", "Audit log"]:
+    for section in ["Workflows", "Runs", "Transfers", "Audit log"]:
         assert navigation.get_by_role("link", name=section).is_visible()
     assert page.locator(".account__name").inner_text() == name
     assert SessionKey.objects.count() == 1

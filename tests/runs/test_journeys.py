@@ -142,7 +142,7 @@ def test_without_javascript_the_action_asks_on_its_own_page(live_server, chromiu
 def test_find_recent_runs_across_workflows_and_filter_them(live_server, page, owner, celery_worker):
     failed, running = owner.failed(), owner.running()
     sign_in_page(page, live_server.url, owner.key)
-    page.get_by_role("link", name="Executions").click()
+    page.get_by_role("link", name="Runs", exact=True).click()
     page.evaluate("window.__samePage = true")
     rows = page.locator(".execution-table tbody tr")
     expect(rows.filter(has_text=f"Run {failed.id}")).to_have_count(1, timeout=30_000)
@@ -180,6 +180,9 @@ def test_what_went_wrong_shows_the_logs_end_and_links_the_whole_log(
         expect(failure.locator(".failure__error")).to_contain_text(error)
     expect(failure.locator(".run-log")).to_contain_text(last_line)
     page.screenshot(path=f"{SHOTS}/execution_seeded.png", full_page=True)
+    # item 9: a task's job run in the tasks table is a link to its log
+    job_run = f"job {newest.job_id}, run {newest.id}"
+    expect(page.locator("[data-label='Runs']").get_by_role("link", name=job_run)).to_be_visible()
     failure.get_by_role("link", name="Read the whole log").click()
     expect(page.get_by_role("heading", name=task.name, level=1)).to_be_visible()
     expect(page.locator(".run-log").first).to_contain_text(last_line)

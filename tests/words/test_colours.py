@@ -49,6 +49,16 @@ def test_text_in_coloured_task_boxes_passes_4_5_to_1(tone):
     assert contrast_ratio(PALETTE[outline], PALETTE[fill]) >= 3  # non-text contrast
 
 
+def test_the_focus_ring_stands_out_3_to_1_from_every_page_background():
+    """WCAG 1.4.11 (issue 10, item 8): the ring is drawn 2px outside the element, on the page
+    or a panel."""
+    colours = custom_properties()
+    assert "var(--focus)" in rule(":focus-visible")
+    for background in ("bg", "surface", "neutral-bg", "info-bg", "warn-bg", "bad-bg", "ok-bg"):
+        ratio = contrast_ratio(colours["focus"], colours[background])
+        assert ratio >= 3, (background, round(ratio, 2))
+
+
 def test_link_colours_stand_out_from_the_picture_background():
     for colour in ("ok", "bad", "muted"):
         assert contrast_ratio(PALETTE[colour], PALETTE["surface"]) >= 4.5

@@ -2,7 +2,7 @@ from django.urls import reverse
 
 NAVIGATION = [
     ("Workflows", "workflows:list"),
-    ("Executions", "runs:list"),
+    ("Runs", "runs:list"),
     ("Transfers", "bulk:list"),
     ("Audit log", "audit:list"),
 ]

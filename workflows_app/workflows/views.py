@@ -16,6 +16,7 @@ from workflows_app.core.accounts import client_for, signed_in
 from workflows_app.core.rendering import page_or_fragment
 from workflows_app.pickers import lookup as people_lookup
 from workflows_app.pictures.duration_chart import render_duration_chart, success_rate
+from workflows_app.words.counts import all_of
 from workflows_app.words.notifications import describe_notifications
 from workflows_app.words.states import workflow_state
 from workflows_app.workflows import seen as seen_workflows
@@ -112,6 +113,7 @@ def workflow_detail(request, workflow_id: int):
         "notifications": describe_notifications(workflow.notifications),
         "owned": workflow.owner is not None and workflow.owner.id == _viewer_id(request),
         "state": workflow_state(workflow.state, runs.items),
+        "see_all_runs": all_of(runs.total_entries or 0, "run"),
     }
     return render(request, "workflows/workflow_detail.html", context)
 
