@@ -13,6 +13,7 @@ urlpatterns = [
     path("workflows/<int:workflow_id>/", include("workflows_app.schedules.urls")),
     path("workflows/<int:workflow_id>/", include("workflows_app.emails.urls")),
     path("workflows/<int:workflow_id>/", include("workflows_app.lifecycle.urls")),
+    path("workflows/<int:workflow_id>/", include("workflows_app.projects.urls")),
     path("transfers/", include("workflows_app.bulk.urls")),
     path("", include("workflows_app.triage.urls")),
     path("notifications/", include("workflows_app.notifications.urls")),
