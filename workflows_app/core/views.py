@@ -121,22 +121,59 @@ def _sign_in(request):
     return render(request, "core/sign_in.html", context, status=status)
 
 
+DEMO_KEY = "demo-minted-key"  # session: (person id, key id) of the key the demo sign-in minted
+TOO_MANY_FOR_PERSON = "Too many sign-ins for this person. Wait 15 minutes."
+NOT_OFFERED = "We could not sign you in as that person. Try another."
+
+
 @require_POST
 def demo_sign_in(request):
     if not accounts.is_local_demo():
         raise Http404
+    raw = request.POST.get("user_id", "")
+    user_id = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 12 else None
+    if user_id is None or not demo.offered(user_id):
+        return _demo_refused(request, NOT_OFFERED, 400)
+    key_id = None
     try:
-        key = demo.mint_key(int(request.POST.get("user_id", "0")))
+        key_id, key = demo.mint_key(user_id)
         accounts.sign_in(request, key)
-    except (ValueError, errors.CivisError):
-        messages.error(request, "We could not sign you in as that person. Try another.")
-        return redirect("core:sign_in")
+    except accounts.TooManySignIns:
+        _revoke_quietly(user_id, key_id)
+        return _demo_refused(request, TOO_MANY_FOR_PERSON, 429)
+    except errors.CivisError:
+        _revoke_quietly(user_id, key_id)
+        return _demo_refused(request, NOT_OFFERED, 503)
+    if key_id is not None:
+        request.session[DEMO_KEY] = [user_id, key_id]
     return redirect(_next_url(request))
+
+
+def _demo_refused(request, words: str, status: int):
+    """The sign-in page with the refusal at the top, as the key form says it."""
+    form = SignInForm({})  # bound, so its errors show; the empty key is not what is wrong
+    form.is_valid()
+    form.errors.clear()
+    form.add_error(None, words)
+    context = {"form": form, "next": _next_url(request), "demo_people": demo.people()}
+    return render(request, "core/sign_in.html", context, status=status)
+
+
+def _revoke_quietly(user_id: int, key_id: int | None) -> None:
+    if key_id is None:
+        return
+    try:
+        demo.revoke_key(user_id, key_id)
+    except errors.CivisError as error:  # it expires by itself in eight hours
+        logger.warning("could not revoke a demo key (%s)", type(error).__name__)
 
 
 @require_POST
 def sign_out(request):
+    minted = request.session.get(DEMO_KEY)
     accounts.sign_out(request)
+    if minted and accounts.is_local_demo():
+        _revoke_quietly(int(minted[0]), int(minted[1]))
     messages.success(request, "You are signed out.")
     return redirect("core:sign_in")
 
