@@ -40,22 +40,37 @@ TOO_BIG = (
 )
 
 
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
+
+
 def _expanded_nodes_exceed(root: yaml.Node, limit: int) -> bool:
-    """Whether walking `root` with every alias expanded visits more than `limit` nodes. Stops
-    as soon as it does, so an alias bomb costs at most `limit` steps."""
-    seen = 0
-    stack = [root]
+    """Whether `root`, with every alias expanded, has more than `limit` nodes. An alias is the
+    same node object as its anchor, so each node's expanded size is worked out once (a depth
+    first walk of the composed nodes, not of the expansion): an alias bomb costs as little
+    as its text. An alias inside its own anchor (infinite) counts as too many."""
+    size: dict[int, int] = {}
+    visiting = {id(root)}
+    stack = [(root, iter(_children(root)))]
     while stack:
-        node = stack.pop()
-        seen += 1
-        if seen > limit:
+        node, pending = stack[-1]
+        child = next(pending, None)
+        if child is None:
+            stack.pop()
+            visiting.discard(id(node))
+            total = 1 + sum(size[id(c)] for c in _children(node))
+            if total > limit:
+                return True
+            size[id(node)] = total
+        elif id(child) in visiting:
             return True
-        if isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
-        elif isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                stack.append(key)
-                stack.append(value)
+        elif id(child) not in size:
+            visiting.add(id(child))
+            stack.append((child, iter(_children(child))))
     return False
 
 
