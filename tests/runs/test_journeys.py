@@ -209,3 +209,11 @@ def test_pages_fit_a_narrow_screen(live_server, page, owner):
         assert page.evaluate("document.documentElement.scrollWidth") <= 320, (path, wide)
     page.goto(f"{live_server.url}/workflows/{execution.workflow_id}/executions/{execution.id}/")
     page.screenshot(path=f"{SHOTS}/execution_narrow.png", full_page=True)
+    # Issue 10, item 8: the timeline's table stacks, each value under its column's name,
+    # nothing clipped.
+    caption = page.locator(".timeline__table caption").bounding_box()
+    assert caption["width"] >= 250  # the caption reads across, not a word a line
+    cell = page.locator(".timeline__table td[data-label='Took']").first
+    assert cell.evaluate("e => getComputedStyle(e).display") == "block"
+    box = cell.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 320
