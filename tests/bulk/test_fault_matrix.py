@@ -5,46 +5,18 @@ with every item done, every owner checked upstream, and no workflow moved twice 
     pytest -m faults tests/bulk/test_fault_matrix.py
 """
 
-import threading
 import time
 
 import pytest
 
-from tests.bulk.conftest import send, start_transfer, wait_until
+from tests.bulk.conftest import start_transfer, wait_until
+from tests.bulk.sweeper import Sweeper
 from workflows_app.bulk import runner
-from workflows_app.bulk.tasks import run_bulk_job
 from workflows_app.models.bulk import BulkItem, BulkJob
 
 pytestmark = [pytest.mark.faults, pytest.mark.celery]
 
 ITEMS = 16
-
-
-class Sweeper:
-    """`bulk.sweep` every 2 s, kicking dead chains onto the test's queue (beat's job)."""
-
-    def __init__(self, queue: str, broker: str | None = None) -> None:
-        self.stop = threading.Event()
-
-        def kick(job_id: int, chain: str) -> None:
-            if broker:
-                send(run_bulk_job, (job_id, chain), queue=queue, broker=broker)
-            else:
-                run_bulk_job.apply_async((job_id, chain), queue=queue)
-
-        def loop() -> None:
-            while not self.stop.wait(2.0):
-                try:
-                    runner.sweep(kick=kick)
-                except Exception:  # a broker down for a moment: the next sweep tries again
-                    continue
-
-        self.thread = threading.Thread(target=loop, daemon=True)
-        self.thread.start()
-
-    def close(self) -> None:
-        self.stop.set()
-        self.thread.join(timeout=10)
 
 
 def _done(job) -> int:
