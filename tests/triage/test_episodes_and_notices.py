@@ -65,6 +65,9 @@ def test_failure_episode_from_first_failure_to_recovery(
     client.post(f"/triage/episodes/{episode.id}/undo/")
     assert f'id="episode-{episode.id}"' in client.get("/").content.decode()
     client.post(f"/triage/episodes/{episode.id}/acknowledge/", {"note": "still late"})
+    # The acknowledgement shows on the pages of the episode's runs.
+    run_page = client.get(f"/workflows/{workflow.id}/executions/{again.id}/").content.decode()
+    assert "Part of a run of failures" in run_page and "still late" in run_page
 
     # A success closes it as recovered, with one recovery notice.
     levers.succeed(workflow.id)

@@ -6,7 +6,9 @@ then, their own workflows (watched by default)."""
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +32,8 @@ from workflows_app.words.access import at_least
 MAX_CHECKED = 20  # workflows whose access is checked per view (one concurrent round)
 RECENT = 10
 _REFUSED = (errors.NotFound, errors.Forbidden)
+# One thread per page view at a time, for the viewer's reads (which gather in turn).
+_POOL = ThreadPoolExecutor(max_workers=8, thread_name_prefix="front-page")
 
 
 @dataclass
@@ -70,15 +74,24 @@ def _owned_stale(account: CivisAccount, now: dt.datetime) -> bool:
     return listed is None or now - listed > dt.timedelta(seconds=watching.OWNED_RELIST_SECONDS)
 
 
-def _levels(
-    client: CivisClient, account: CivisAccount, workflow_ids: list[int], now: dt.datetime
-) -> dict[int, str | None]:
-    """The viewer's level per workflow (None: could not ask); refusals mark the watch."""
-    list_owned = _owned_stale(account, now)
+def _ask(client: CivisClient, account: CivisAccount, workflow_ids: list[int], owned: bool):
+    """The viewer's reads (HTTP only): each workflow, and their own workflows when asked."""
     calls: list[Any] = [_safe(lambda w=w: client.get_workflow(w)) for w in workflow_ids]
-    if list_owned:
+    if owned:
         calls.append(_safe(lambda: watching.list_owned(client, account)))
-    results = gather(*calls) if calls else ()
+    return gather(*calls) if calls else ()
+
+
+def _levels(
+    account: CivisAccount,
+    workflow_ids: list[int],
+    results: tuple,
+    owned: bool,
+    stored: dict[int, str],
+    now: dt.datetime,
+) -> dict[int, str | None]:
+    """The viewer's level per workflow (None: could not ask, "": refused); a refusal marks
+    the watch, a changed level is remembered (nothing is written when nothing changed)."""
     levels: dict[int, str | None] = {}
     for workflow_id, found in zip(workflow_ids, results, strict=False):
         if isinstance(found, _REFUSED):
@@ -90,10 +103,11 @@ def _levels(
             levels[workflow_id] = None
         else:
             levels[workflow_id] = found.my_permission_level or "read"
-            Watch.objects.filter(account=account, workflow_id=workflow_id).update(
-                level=levels[workflow_id], access_checked_at=now
-            )
-    if list_owned and results and not isinstance(results[-1], errors.CivisError):
+            if stored.get(workflow_id) != levels[workflow_id]:
+                Watch.objects.filter(account=account, workflow_id=workflow_id).update(
+                    level=levels[workflow_id], access_checked_at=now
+                )
+    if owned and results and not isinstance(results[-1], errors.CivisError):
         watching.watch_owned(account, results[-1])
         NotificationSettings.objects.update_or_create(
             account=account, defaults={"owned_listed_at": now}
@@ -124,12 +138,21 @@ def front_page(account: CivisAccount, client: CivisClient) -> FrontPage:
     ]
     shown = {e.workflow_id for e in open_episodes} | {r.workflow_id for r in paused + long}
     shown |= {t.workflow_id for t in missed}
-    levels = _levels(client, account, sorted(shown)[:MAX_CHECKED], now)
+    checked = sorted(shown)[:MAX_CHECKED]
+    owned = _owned_stale(account, now)
+    # The viewer's reads fly while the rest of the page is read from the database.
+    asking = _POOL.submit(contextvars.copy_context().run, _ask, client, account, checked, owned)
     stored = dict(
         Watch.objects.filter(account=account, workflow_id__in=shown).values_list(
             "workflow_id", "level"
         )
     )
+    page.recent = list(
+        TrackedRun.objects.filter(workflow_id__in=ids, state__in=engine.FINISHED)
+        .exclude(finished_at__isnull=True)
+        .order_by("-finished_at")[:RECENT]
+    )
+    levels = _levels(account, checked, asking.result(), owned, stored, now)
 
     def can_open(workflow_id: int) -> bool:
         return levels.get(workflow_id) != ""
@@ -148,9 +171,4 @@ def front_page(account: CivisAccount, client: CivisClient) -> FrontPage:
     page.waiting = [r for r in paused if can_resume(r.workflow_id)]
     page.did_not_start = [t for t in missed if can_open(t.workflow_id)]
     page.running_long = [r for r in long if can_open(r.workflow_id)]
-    page.recent = list(
-        TrackedRun.objects.filter(workflow_id__in=ids, state__in=engine.FINISHED)
-        .exclude(finished_at__isnull=True)
-        .order_by("-finished_at")[:RECENT]
-    )
     return page
