@@ -1,6 +1,7 @@
 """The fault matrix: a bulk transfer (16 items, a little latency) through one fault each, with
 the sweeper running as beat runs it (every few seconds) and nobody clicking anything. Each ends
-with every item done, every owner checked upstream, and no workflow moved twice in effect.
+with every item done, every owner checked upstream, no workflow moved twice in effect, and
+`/healthz` green within 30 s of the fault ending.
 
     pytest -m faults tests/bulk/test_fault_matrix.py
 """
@@ -23,11 +24,23 @@ def _done(job) -> int:
     return BulkItem.objects.filter(job=job, state="done").count()
 
 
+def _healthz_green_within(client, since: float, seconds: float = 30.0) -> float:
+    """Seconds from `since` (the fault's end) to the first 200 from /healthz; fails after
+    `seconds`, naming what was still failing."""
+    while True:
+        response = client.get("/healthz")
+        if response.status_code == 200:
+            return time.monotonic() - since
+        if time.monotonic() - since > seconds:
+            raise AssertionError(f"/healthz not green {seconds:.0f} s on: {response.json()}")
+        time.sleep(0.5)  # a probe's pace; each answer is a fresh round of checks
+
+
 @pytest.mark.parametrize(
     "fault", ["worker_killed", "upstream_down_10s", "storm_30pct", "redis_restarted"]
 )
 def test_a_transfer_survives_the_fault_without_anyone_clicking(
-    fault, bulk_api, console_admin, start_worker, bulk_queue, private_redis
+    fault, bulk_api, console_admin, start_worker, bulk_queue, private_redis, client, settings
 ):
     source, target = bulk_api.people["htanaka"], bulk_api.people["jwashington"]
     ids = bulk_api.make_workflows(source.username, ITEMS, f"Matrix {fault}")
@@ -35,6 +48,11 @@ def test_a_transfer_survives_the_fault_without_anyone_clicking(
     broker = private_redis.url if fault == "redis_restarted" else None
     env = {"REDIS_URL": broker} if broker else {}
     worker = start_worker(f"matrix-{fault}", **env)
+    # /healthz asks afresh each time, and pings the workers of this test (the only ones).
+    # With the broker restarted, the workers use a Redis of their own that this process's
+    # Celery app does not talk to, so /healthz here could not see them: not checked then.
+    settings.HEALTHZ_CACHE_SECONDS = 0
+    settings.LIVE_QUEUE = settings.BULK_QUEUE = bulk_queue
     bulk_api.reset_requests()
     sweeper = Sweeper(bulk_queue, broker)
     try:
@@ -53,6 +71,8 @@ def test_a_transfer_survives_the_fault_without_anyone_clicking(
         elif fault == "redis_restarted":
             private_redis.restart(down_for=1.0)
         fault_over = time.monotonic()
+        if fault in ("worker_killed", "upstream_down_10s"):
+            healthy_after = _healthz_green_within(client, fault_over)
         wait_until(lambda: BulkJob.objects.get(id=job.id).state == "finished", 150, step=0.3)
         took = time.monotonic() - fault_over
     finally:
@@ -61,6 +81,10 @@ def test_a_transfer_survives_the_fault_without_anyone_clicking(
     assert runner.state_counts(job.id) == {"done": ITEMS}, fault
     assert worker.process.poll() is None or fault == "worker_killed"
     bulk_api.configure(latency_ms=0, error_rate=0)
+    if fault == "storm_30pct":  # the storm lasts the whole job, and ends here
+        healthy_after = _healthz_green_within(client, time.monotonic())
+    if fault != "redis_restarted":
+        assert healthy_after <= 30
     assert {bulk_api.owner_of(i) for i in ids} == {target.id}
     # No workflow moved twice in effect: it has one owner (above), and at most the calls that
     # were in flight when the fault came were sent again.
