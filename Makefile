@@ -36,7 +36,8 @@ test-fast: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy --strict workflows_app/civis
+	# Strict on the service module only (what it imports is checked by the next line).
+	$(BIN)/mypy --strict --follow-imports=silent workflows_app/civis
 	$(BIN)/mypy workflows_app webui
 
 format: install

@@ -108,9 +108,9 @@ def test_an_email_goes_through_a_real_smtp_server_with_a_login(inbox, settings):
 def test_a_mail_server_that_is_down_is_tried_again_with_growing_waits_until_it_answers(
     inbox,
     settings,
-    start_worker,
-    bulk_queue,
-    caplog,  # noqa: F811 (fixtures)
+    start_worker,  # noqa: F811 (a fixture)
+    bulk_queue,  # noqa: F811 (a fixture)
+    caplog,
 ):
     port = free_port()  # nothing listens there yet: a real refused connection
     smtp = {"EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(port), "EMAIL_TIMEOUT": "2"}
@@ -139,7 +139,7 @@ def test_a_mail_server_that_is_down_is_tried_again_with_growing_waits_until_it_a
 
 def test_a_mail_server_that_never_answers_is_given_up_on_loudly(
     settings,
-    start_worker,
+    start_worker,  # noqa: F811 (a fixture)
     bulk_queue,  # noqa: F811 (fixtures)
 ):
     port = free_port()

@@ -4,20 +4,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('workflows_app', '0007_triage'),
+        ("workflows_app", "0007_triage"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='bulkdraft',
-            name='kind',
-            field=models.CharField(choices=[('transfer', 'Transfer ownership'), ('share', 'Give access'), ('revoke', 'Remove access'), ('archive', 'Archive')], max_length=20),
+            model_name="bulkdraft",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("transfer", "Transfer ownership"),
+                    ("share", "Give access"),
+                    ("revoke", "Remove access"),
+                    ("archive", "Archive"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.AlterField(
-            model_name='bulkjob',
-            name='kind',
-            field=models.CharField(choices=[('transfer', 'Transfer ownership'), ('share', 'Give access'), ('revoke', 'Remove access'), ('archive', 'Archive')], max_length=20),
+            model_name="bulkjob",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("transfer", "Transfer ownership"),
+                    ("share", "Give access"),
+                    ("revoke", "Remove access"),
+                    ("archive", "Archive"),
+                ],
+                max_length=20,
+            ),
         ),
     ]
