@@ -114,6 +114,11 @@ if not CIVIS_API_ENDPOINT.endswith("/"):
     CIVIS_API_ENDPOINT += "/"
 # The local API's admin key: lets the sign-in page offer the demo people (DEBUG only).
 CIVIS_LOCAL_ADMIN_KEY = env_str("CIVIS_LOCAL_ADMIN_KEY", "local-admin-key" if DEBUG else "")
+# Console administrators: the Civis user ids (comma-separated) who choose, on the audit log's
+# "Who reads everyone's changes" page, who may read every person's entries.
+CONSOLE_ADMINS = [
+    int(value) for value in env_list("CONSOLE_ADMINS", []) if value.isascii() and value.isdigit()
+]
 CIVIS_CONNECT_TIMEOUT = 3.05
 CIVIS_READ_TIMEOUT = env_int("CIVIS_READ_TIMEOUT", 30)
 

@@ -2,6 +2,7 @@
 
 from workflows_app.civis import audit as civis_audit
 from workflows_app.models import AuditEntry, CivisAccount
+from workflows_app.words import audit as audit_words
 from workflows_app.words.changes import audit_change
 
 # What each audited API method did, in the words of the people who read the log.
@@ -32,6 +33,8 @@ ACTION_WORDS = {
     "acknowledge_failure": "Acknowledged a failure",
     "undo_acknowledgement": "Took back an acknowledgement",
     "watch_workflow": "Changed how they watch a workflow",
+    "allow_audit_reader": "Let someone read everyone's changes",
+    "stop_audit_reader": "Stopped someone reading everyone's changes",
 }
 
 
@@ -43,16 +46,52 @@ def action_words(action: str) -> str:
 WORKFLOW_WRITES = ("post", "put", "patch")
 
 
-def detail_words(action: str, detail) -> str:
-    """The audit row's detail: a sentence for a workflow write, `name: value` pairs otherwise."""
+def detail_words(action: str, detail, names=None) -> str:
+    """The audit row's detail in words: a sentence for a workflow write, the people, levels and
+    runs a change names, never API names ("with the things it uses; new owner Dmitri Volkov")."""
     detail = dict(detail)
+    names = dict(names or {})
     parts = []
     if action in WORKFLOW_WRITES and "fields" in detail:
         parts.append(audit_change(action, detail.pop("fields") or []))
-    if action in WORKFLOW_WRITES and "error" in detail:
-        parts.append(f"the platform refused it ({detail.pop('error')})")
-    parts += [f"{name}: {value}" for name, value in sorted(detail.items())]
-    return ", ".join(parts)
+
+    def name_of(kind: str, object_id) -> str:
+        return audit_words.someone(kind, object_id, names.get(f"{kind}:{object_id}", ""))
+
+    parts += audit_words.change_details(action, detail, name_of)
+    parts += audit_words.other_details(detail)
+    return audit_words.sentence(parts)
+
+
+def _names(event: civis_audit.AuditEvent) -> tuple[str, dict[str, str]]:
+    """The object's name and the people's, from the event, else from what the console knows:
+    the people who signed in, and the name an earlier entry recorded for the same object."""
+    names = dict(event.names)
+    ids = [
+        int(value)
+        for key, values in event.detail.items()
+        if key in ("user_id", "user_ids")
+        for value in (values if isinstance(values, list) else [values])
+        if f"user:{value}" not in names and str(value).isdigit()
+    ]
+    for account in CivisAccount.objects.filter(civis_user_id__in=ids):
+        names[f"user:{account.civis_user_id}"] = account.name
+    object_name = event.object_name
+    if not object_name and event.object_id is not None:
+        if event.object_type == "user":
+            person = CivisAccount.objects.filter(civis_user_id=event.object_id).first()
+            object_name = person.name if person else ""
+        else:
+            earlier = (
+                AuditEntry.objects.filter(
+                    object_type=event.object_type, object_id=str(event.object_id)
+                )
+                .exclude(object_name="")
+                .values_list("object_name", flat=True)
+                .first()
+            )
+            object_name = earlier or ""
+    return object_name, names
 
 
 OUTCOMES = {"success": AuditEntry.Outcome.SUCCEEDED, "failure": AuditEntry.Outcome.FAILED}
@@ -64,6 +103,7 @@ def write_entry(event: civis_audit.AuditEvent) -> None:
         if event.actor_id is not None
         else None
     )
+    object_name, names = _names(event)
     AuditEntry.objects.create(
         actor=account.user if account else None,
         actor_civis_id=event.actor_id,
@@ -73,7 +113,8 @@ def write_entry(event: civis_audit.AuditEvent) -> None:
         object_id="" if event.object_id is None else str(event.object_id),
         outcome=OUTCOMES[event.outcome],
         upstream_status=event.upstream_status,
-        detail=detail_words(event.action, event.detail)[:2000],
+        object_name=object_name[:500],
+        detail=detail_words(event.action, event.detail, names)[:2000],
     )
 
 

@@ -328,6 +328,15 @@ class _Slice:
         finally:
             connection.close()  # the audit hook may have opened one in this thread
 
+    def _remember_names(self, item: BulkItem, params) -> None:
+        """The names the job already knows, so the audit log says them."""
+        self.client.remember_names("workflow", {item.workflow_id: item.workflow_name})
+        if params.get("user_id") and params.get("user_name"):
+            self.client.remember_names("user", {int(params["user_id"]): params["user_name"]})
+        if params.get("grantee_id") and params.get("grantee_name"):
+            kind = "group" if params.get("grantee_type") == "group" else "user"
+            self.client.remember_names(kind, {int(params["grantee_id"]): params["grantee_name"]})
+
     def _call(self, item: BulkItem) -> _Result:
         if self._cancelled:
             return _Result(item, Item.SKIPPED, CANCELLED_WORDS)
@@ -340,6 +349,7 @@ class _Slice:
             # An earlier try may have changed something unless its answer said otherwise.
             retried=item.attempts > 1 and item.upstream_status not in NOTHING_DONE,
         )
+        self._remember_names(item, work.params)
         with self.pace.call(self.deadline) as may_call:
             if not may_call:
                 return _Result(item, None, undo_attempt=True)

@@ -29,6 +29,9 @@ class AuditEvent:
     `action` is the reference method name (`put_transfer`, `post_executions_cancel`, ...);
     `upstream_status` is None when no answer came back (timeout, connection error);
     `detail` holds ids and levels only (never the key, never free text from the person).
+    `object_name` is the object's name when the change was made, and `names` the names of the
+    people and groups the detail's ids point at ("user:5" -> "Dmitri Volkov"), as far as the
+    client has seen them (from the call itself or an earlier answer); empty when not known.
     """
 
     action: str
@@ -38,6 +41,8 @@ class AuditEvent:
     upstream_status: int | None
     actor_id: int | None
     detail: Mapping[str, Any] = field(default_factory=dict)
+    object_name: str = ""
+    names: Mapping[str, str] = field(default_factory=dict)
 
 
 Recorder = Callable[[AuditEvent], None]
@@ -66,10 +71,21 @@ def record(
     upstream_status: int | None,
     actor_id: int | None,
     detail: Mapping[str, Any] | None = None,
+    *,
+    object_name: str = "",
+    names: Mapping[str, str] | None = None,
 ) -> None:
     """Hand one event to the installed recorder; never raises."""
     event = AuditEvent(
-        action, object_type, object_id, outcome, upstream_status, actor_id, dict(detail or {})
+        action,
+        object_type,
+        object_id,
+        outcome,
+        upstream_status,
+        actor_id,
+        dict(detail or {}),
+        object_name,
+        dict(names or {}),
     )
     try:
         _recorder(event)

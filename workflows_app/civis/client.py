@@ -127,6 +127,9 @@ class CivisClient:
         if max_retries is not None:
             policy = policy.with_retries(max_retries)
         self.actor_id = actor_id
+        # Names this client has seen ("workflow:19" -> "Sales load"), so the audit log keeps
+        # the names at the time of a change without a call of its own.
+        self.known_names: dict[str, str] = {}
         self._transport = Transport(
             api_key,
             endpoint or settings.CIVIS_API_ENDPOINT,
@@ -153,6 +156,29 @@ class CivisClient:
     def key_fingerprint(self) -> str:
         """A short hash naming the key in logs and cache keys (never the key)."""
         return self._transport.fingerprint
+
+    def remember_names(self, kind: str, names: Mapping[int, str]) -> None:
+        """Names the caller already knows (`kind` "workflow", "user", "group", "project"),
+        for the audit log of the changes this client makes."""
+        for object_id, name in names.items():
+            if name:
+                self.known_names[f"{kind}:{object_id}"] = str(name)
+
+    def _learn(self, path: str, data: Any) -> None:
+        """Keep the names an answer carries: the object at `path` and any people or groups."""
+        parts = path.strip("/").split("/")
+        kinds = {"workflows": "workflow", "users": "user", "groups": "group", "projects": "project"}
+        items = data if isinstance(data, list) else [data]
+        for item in items:
+            if not isinstance(item, dict):
+                continue
+            if parts[0] in kinds and len(parts) <= 2 and "name" in item:
+                object_id = _int_or_none(item.get("id"))
+                if object_id is not None and isinstance(item["name"], str):
+                    self.known_names[f"{kinds[parts[0]]}:{object_id}"] = item["name"]
+            for bucket in (item, *(v for v in item.values() if isinstance(v, dict))):
+                for key in ("users", "groups", "members"):
+                    self._learn(("groups" if key == "groups" else "users"), bucket.get(key))
 
     # -- workflows -------------------------------------------------------------------------
 
@@ -792,7 +818,9 @@ class CivisClient:
     # -- plumbing ----------------------------------------------------------------------------
 
     def _get(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
-        return self._transport.request("GET", path, params=_query(params or {})).data
+        data = self._transport.request("GET", path, params=_query(params or {})).data
+        self._learn(path, data)
+        return data
 
     def _page(
         self,
@@ -804,6 +832,7 @@ class CivisClient:
     ) -> Page[T]:
         query = _query({**params, "limit": limit, "page_num": page_num})
         answer = self._transport.request("GET", path, params=query)
+        self._learn(path, answer.data)
         items = _parse_list(parse, answer.data)
         return Page.from_headers(
             items, answer.headers, page_num=page_num or 1, per_page=limit or 20
@@ -825,20 +854,43 @@ class CivisClient:
         An object the call creates (clone, execution, key) is named in the detail as
         `result_id`; a new workflow is the event's object itself."""
         who = self.actor_id
+        if isinstance(json, dict) and isinstance(json.get("name"), str) and action != "post":
+            self.known_names[f"{object_type}:{object_id}"] = json["name"]
         try:
             answer = self._transport.request(method, path, json=json)
         except CivisError as exc:
             failure = {**(detail or {}), "error": type(exc).__name__}
-            audit.record(action, object_type, object_id, "failure", exc.status, who, failure)
+            names = self._names_for(object_type, object_id, failure)
+            audit.record(
+                action, object_type, object_id, "failure", exc.status, who, failure, **names
+            )
             raise
         done = dict(detail or {})
-        result_id = _int_or_none(answer.data.get("id")) if isinstance(answer.data, dict) else None
+        data = answer.data
+        result_id = _int_or_none(data.get("id")) if isinstance(data, dict) else None
         if action == "post":
             object_id = result_id
         elif action in ("post_clone", "post_executions", "post_api_keys"):
             done["result_id"] = result_id
-        audit.record(action, object_type, object_id, "success", answer.status, who, done)
+        if action in ("post", "put", "patch", "put_archive") and isinstance(data, dict):
+            self._learn(f"{object_type}s/{object_id}", data)
+        self._learn(path, data)  # a share's answer names the people and groups
+        names = self._names_for(object_type, object_id, done)
+        audit.record(action, object_type, object_id, "success", answer.status, who, done, **names)
         return answer
+
+    def _names_for(
+        self, object_type: str, object_id: int | None, detail: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """The object's name and the names of the people or groups in `detail`, if seen."""
+        known = self.known_names
+        names = {}
+        for key, value in detail.items():
+            kind = key.removesuffix("_ids").removesuffix("_id")
+            for grantee in value if isinstance(value, list) else [value]:
+                if f"{kind}:{grantee}" in known:
+                    names[f"{kind}:{grantee}"] = known[f"{kind}:{grantee}"]
+        return {"object_name": known.get(f"{object_type}:{object_id}", ""), "names": names}
 
 
 # -- request shaping (bodies are the models of `bodies.py`) ----------------------------------

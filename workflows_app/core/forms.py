@@ -67,7 +67,9 @@ class AuditFilterForm(forms.Form):
 
     person = forms.CharField(required=False, label="Person")
     action = forms.ChoiceField(required=False, label="What they did", choices=())
-    workflow = forms.CharField(required=False, label="Workflow ID")
+    workflow = forms.CharField(
+        required=False, label="Workflow name", help_text="Part of its name when changed"
+    )
     date_from = DayField(
         required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -77,10 +79,14 @@ class AuditFilterForm(forms.Form):
         from workflows_app.audit.record import ACTION_WORDS
 
         super().__init__(*args, **kwargs)
-        words = sorted({(w, a) for a, w in ACTION_WORDS.items() if a not in ("put", "patch")})
-        self.fields["action"].choices = (
-            [("", "Anything")] + [(a, w) for w, a in words] + [("put,patch", "Changed a workflow")]
-        )
+        # The console's own actions only, one choice per wording ("Changed a workflow" is
+        # both put and patch).
+        by_words: dict[str, list[str]] = {}
+        for action, words in ACTION_WORDS.items():
+            by_words.setdefault(words, []).append(action)
+        self.fields["action"].choices = [("", "Anything")] + [
+            (",".join(actions), words) for words, actions in sorted(by_words.items())
+        ]
 
     def filter(self, entries):
         data = self.cleaned_data
@@ -88,8 +94,9 @@ class AuditFilterForm(forms.Form):
             entries = entries.filter(actor_name__icontains=data["person"])
         if data.get("action"):
             entries = entries.filter(action__in=data["action"].split(","))
-        if data.get("workflow"):
-            entries = entries.filter(object_type="workflow", object_id=data["workflow"].strip())
+        if data.get("workflow", "").strip():
+            name = data["workflow"].strip()
+            entries = entries.filter(object_type="workflow", object_name__icontains=name)
         if data.get("date_from"):
             entries = entries.filter(at__date__gte=data["date_from"])
         if data.get("date_to"):

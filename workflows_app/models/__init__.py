@@ -49,6 +49,9 @@ class AuditEntry(models.Model):
     action = models.CharField(max_length=100, db_index=True)
     object_type = models.CharField(max_length=50, blank=True)
     object_id = models.CharField(max_length=50, blank=True, db_index=True)
+    # The object's name when the change was made (a workflow renamed later keeps its old name
+    # here); empty when the console did not know it.
+    object_name = models.CharField(max_length=500, blank=True)
     outcome = models.CharField(max_length=20, choices=Outcome.choices)
     upstream_status = models.PositiveSmallIntegerField(null=True, blank=True)
     detail = models.TextField(blank=True)
@@ -65,6 +68,17 @@ class AuditEntry(models.Model):
         from workflows_app.audit.record import action_words
 
         return action_words(self.action)
+
+    @property
+    def which(self) -> str:
+        """What the change was made to, in words: the workflow's name at the time."""
+        from workflows_app.words.audit import someone, which_workflow
+
+        if self.object_type == "workflow":
+            return which_workflow(self.object_name, self.object_id)
+        if not self.object_id and not self.object_name:
+            return ""
+        return someone(self.object_type, self.object_id, self.object_name)
 
 
 from workflows_app.models.bulk import BulkDraft, BulkItem, BulkJob, Notification  # noqa: E402, F401
