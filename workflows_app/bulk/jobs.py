@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from workflows_app.bulk import notify
+from workflows_app.bulk import notify, turns
 from workflows_app.bulk.runner import CANCELLED_WORDS, count_fields, new_chain, state_counts
 from workflows_app.core import crypto
 from workflows_app.models.bulk import BulkItem, BulkJob
@@ -55,14 +55,18 @@ def start_job(
 ) -> BulkJob:
     """Create the job and its items, and enqueue its runner once they are committed
     (`enqueue=False` leaves running it to the caller, e.g. a test calling the runner).
-    `console_url` (the console's address as the person sees it) makes the email's link whole."""
+    `console_url` (the console's address as the person sees it) makes the email's link whole.
+    While another job of the same person runs (or waits), this one waits its turn: no chain,
+    nothing enqueued; `turns` starts it when the earlier ones have ended."""
     from workflows_app.bulk.tasks import run_bulk_job
 
     specs = list(items)
-    chain = new_chain() if enqueue else ""
     with transaction.atomic():
+        waits = turns.must_wait(user.pk)
+        chain = new_chain() if enqueue and not waits else ""
         job = BulkJob.objects.create(
             kind=kind,
+            state=BulkJob.State.WAITING if waits else BulkJob.State.RUNNING,
             started_by=user,
             actor_civis_id=actor_civis_id,
             title=title[:300],
@@ -90,16 +94,18 @@ def start_job(
             ],
             batch_size=500,
         )
-        if enqueue:
+        if chain:
             run_bulk_job.delay_on_commit(job.id, chain)
     return job
 
 
 def cancel(job: BulkJob) -> bool:
-    """Stop a running job: items not started are skipped, the key is deleted at once. Items
-    already in flight finish and are recorded. True when this call cancelled it."""
+    """Stop a running (or waiting) job: items not started are skipped, the key is deleted at
+    once. Items already in flight finish and are recorded. The person's next waiting job, if
+    any, starts. True when this call cancelled it."""
     with transaction.atomic():
-        cancelled = BulkJob.objects.filter(id=job.id, state=BulkJob.State.RUNNING).update(
+        active = [BulkJob.State.RUNNING, BulkJob.State.WAITING]
+        cancelled = BulkJob.objects.filter(id=job.id, state__in=active).update(
             state=BulkJob.State.CANCELLED,
             finished_at=timezone.now(),
             encrypted_key="",
@@ -112,20 +118,29 @@ def cancel(job: BulkJob) -> bool:
         )
         BulkJob.objects.filter(id=job.id).update(**count_fields(state_counts(job.id)))
         transaction.on_commit(lambda: notify.send_summary(job.id))
+        transaction.on_commit(lambda: _start_next_after(job.id))
     return True
+
+
+def _start_next_after(job_id: int) -> None:
+    from workflows_app.bulk.tasks import run_bulk_job
+
+    if (turn := turns.start_next_after(job_id)) is not None:
+        run_bulk_job.delay(*turn)
 
 
 def retry_failed(job: BulkJob, api_key: str) -> int:
     """Put the job's failed items back to work, acting with `api_key` (the person's current
     session key, stored encrypted again for the life of the job) under a new chain. Returns
-    how many. Raises `StillRunning` while the job is running."""
+    how many. Raises `StillRunning` while the job is running or waiting; it waits its turn
+    again when another job of the person runs."""
     from workflows_app.bulk.tasks import run_bulk_job
 
     with transaction.atomic():
         # Locked, and the state re-read under the lock: two retries (or a retry and the
         # job's own end) cannot both pass this check.
         state = BulkJob.objects.select_for_update().values_list("state", flat=True).get(id=job.id)
-        if state == BulkJob.State.RUNNING:
+        if state in (BulkJob.State.RUNNING, BulkJob.State.WAITING):
             raise StillRunning
         # attempts=1: the next claim counts as a retry, so a transfer re-checks the owner
         # first, and the item gets a fresh allowance of transient failures.
@@ -140,9 +155,10 @@ def retry_failed(job: BulkJob, api_key: str) -> int:
         )
         if not again:
             return 0
-        chain = new_chain()
+        waits = turns.must_wait(job.started_by_id)
+        chain = "" if waits else new_chain()
         BulkJob.objects.filter(id=job.id).update(
-            state=BulkJob.State.RUNNING,
+            state=BulkJob.State.WAITING if waits else BulkJob.State.RUNNING,
             chain=chain,
             encrypted_key=crypto.encrypt(api_key),
             finished_at=None,
@@ -150,5 +166,6 @@ def retry_failed(job: BulkJob, api_key: str) -> int:
             heartbeat_at=None,
             **count_fields(state_counts(job.id)),
         )
-        run_bulk_job.delay_on_commit(job.id, chain)
+        if chain:
+            run_bulk_job.delay_on_commit(job.id, chain)
     return again

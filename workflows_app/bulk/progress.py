@@ -106,7 +106,10 @@ RECENT = timedelta(minutes=1)
 
 
 def waiting_words(job: BulkJob, now: datetime) -> str:
-    """Why a running job is not moving, if it is not: no worker beating, or a pause."""
+    """Why a running job is not moving, if it is not: its person's earlier job is running, no
+    worker beating, or a pause."""
+    if job.state == BulkJob.State.WAITING:
+        return bulk_words.WAITING_FOR_EARLIER_JOB
     if job.paused_until and job.paused_until > now:
         if job.pause_reason == "unreachable":
             return bulk_words.PAUSED_UNREACHABLE.format(minutes=GIVE_UP_MINUTES)

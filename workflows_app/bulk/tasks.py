@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.db import OperationalError
 
-from workflows_app.bulk import runner
+from workflows_app.bulk import runner, turns
 
 
 @shared_task(
@@ -16,20 +16,24 @@ from workflows_app.bulk import runner
 )
 def run_bulk_job(self, job_id: int, chain: str | None = None) -> int:
     """One slice of the job's chain `chain`; enqueues the next slice of the same chain (on the
-    queue this one came from) while items are left. Without `chain` (a job started with
+    queue this one came from) while items are left; once the job has ended, starts the same
+    person's next waiting job (on that queue too). Without `chain` (a job started with
     `enqueue=False`), the slice names the job's chain if it has none yet, else does nothing.
     Returns how many items this slice did."""
     if chain is None and (chain := runner.adopt_chain(job_id)) is None:
         return 0
     result = runner.run_slice(job_id, chain=chain)
+    queue = (self.request.delivery_info or {}).get("routing_key")
     if result.again_in is not None:
-        queue = (self.request.delivery_info or {}).get("routing_key")
         self.apply_async((job_id, chain), countdown=result.again_in, queue=queue)
+    elif (turn := turns.start_next_after(job_id)) is not None:
+        self.apply_async(turn, queue=queue)
     return result.worked
 
 
 @shared_task(name="bulk.sweep")
 def sweep_bulk_jobs() -> int:
     """Beat: re-queue items of dead runners and restart jobs with work left, each under a new
-    chain token."""
-    return runner.sweep(kick=lambda job_id, chain: run_bulk_job.delay(job_id, chain))
+    chain token; start the next waiting job of anyone who has none running."""
+    kick = lambda job_id, chain: run_bulk_job.delay(job_id, chain)  # noqa: E731
+    return runner.sweep(kick=kick) + turns.start_waiting(kick)

@@ -22,6 +22,8 @@ class BulkJob(models.Model):
         ARCHIVE = "archive", "Archive"
 
     class State(models.TextChoices):
+        # Waiting for the same person's running job to end (one running per person).
+        WAITING = "waiting", "Waiting"
         RUNNING = "running", "Running"
         FINISHED = "finished", "Finished"
         CANCELLED = "cancelled", "Cancelled"
@@ -61,7 +63,8 @@ class BulkJob(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.state == self.State.RUNNING
+        """Not over yet: running, or waiting its turn (either can be cancelled)."""
+        return self.state in (self.State.RUNNING, self.State.WAITING)
 
     @property
     def settled_count(self) -> int:

@@ -10,6 +10,10 @@ PAUSED_UNREACHABLE = (
     " a workflow is reported as failed only after {minutes} minutes of trying."
 )
 PAUSED_RATE = "Paused: Civis asked the console to slow down. The job carries on by itself."
+# One job runs per person at a time; the others wait, and start by themselves in turn.
+WAITING_FOR_EARLIER_JOB = (
+    "Waiting for your earlier job to finish. It starts by itself when that one ends."
+)
 
 
 def trying_again(minutes: int) -> str:

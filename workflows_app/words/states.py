@@ -68,6 +68,7 @@ BULK_ITEM_LOOKS: dict[str, StateLook] = {
     "skipped": StateLook(NOT_STARTED.label, "⊘", "neutral"),
 }
 BULK_JOB_LOOKS: dict[str, StateLook] = {
+    "waiting": WAITING,
     "running": RUNNING,
     "finished": StateLook("Finished", "✓", "good"),
     "cancelled": CANCELLED,
