@@ -56,3 +56,26 @@ def test_paging_without_a_filter_is_one_history_call(client, marcus, request_log
     request_log.reset()
     client.get(f"/workflows/{workflow.id}/executions/?page=2&per_page=10")
     assert request_log.routes() == {"GET /workflows/{id}": 1, "GET /workflows/{id}/executions": 1}
+
+
+def test_paging_a_state_filter_walks_the_history_once(client, marcus, console_calls):
+    """The API cannot filter runs by state: the walked history is remembered a short while
+    per viewer and workflow, so the next page, or another state, reads nothing again."""
+    workflow, total = _busiest(marcus)
+    runs = f"/workflows/{workflow.id}/executions/"
+    history = ("GET", f"/workflows/{workflow.id}/executions")
+    first = client.get(runs + "?state=succeeded&per_page=10")
+    assert first.status_code == 200
+    console_calls.clear()
+
+    second = client.get(runs + "?state=succeeded&per_page=10&page=2")
+    failed = client.get(runs + "?state=failed", headers={"HX-Request": "true"})
+
+    assert history not in console_calls
+    assert second.status_code == 200 and failed.status_code == 200
+    listed = first.context["listing"].page.items + second.context["listing"].page.items
+    assert listed and all(run.state.lower() == "succeeded" for run in listed)
+    assert len({run.id for run in listed}) == len(listed)  # page 2 goes on from page 1
+    assert all(run.state.lower() == "failed" for run in failed.context["listing"].page.items)
+    client.get(runs + "?page=2&per_page=10")  # unfiltered: one live call, as before
+    assert console_calls.count(history) == 1

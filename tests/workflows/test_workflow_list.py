@@ -191,3 +191,24 @@ def test_an_unknown_access_level_claims_nothing(client, marcus):
     cells = re.findall(r'<td data-label="Your access">(.*?)</td>', html)
     assert cells and "shared with you" not in html
     assert all("Not known yet" in cell for cell in cells)  # nothing opened yet: not known
+
+
+def test_resorting_or_paging_a_name_search_reads_the_list_once(client, marcus, console_calls):
+    """The walk depends on who looks and the filters, not on the sort or the page: the
+    walked list is sorted and paged here, so re-sorting makes no new list call."""
+    search = "/workflows/?q=e&per_page=10"
+    by_name = _names(client.get(search + "&sort=name").content.decode())
+    assert ("GET", "/workflows") in console_calls
+    console_calls.clear()
+
+    backwards = _names(client.get(search + "&sort=name&dir=desc").content.decode())
+    newest = client.get(search + "&sort=created", headers={"HX-Request": "true"})
+    client.get(search + "&sort=updated&dir=asc&page=2")
+
+    assert ("GET", "/workflows") not in console_calls
+    assert len(by_name) == 10 and by_name == sorted(by_name)
+    assert backwards == sorted(backwards, reverse=True) and backwards != by_name
+    dates = [row["workflow"].created_at for row in newest.context["rows"]]
+    assert dates == sorted(dates, reverse=True)
+    client.get(search + "&sort=name&archived=all")
+    assert ("GET", "/workflows") in console_calls  # another filter: another walk

@@ -4,9 +4,11 @@ Without a name search the list is one `GET /workflows` per page. The API cannot 
 name, so a search walks the filtered list 50 at a time (stopping after `SEARCH_LIMIT`
 workflows) and pages the matches here; the page says when it stopped early. The walked list is
 remembered for `WALK_SECONDS` per viewer and filter set, so typing a name reads it once, not
-once per keystroke. The run history
+once per keystroke; it is always read in one order (most recently updated first) and sorted
+here, so changing the sort or the page reads nothing again. The run history
 is one call per page; the API cannot filter runs by state either, so a state filter walks the
-newest `HISTORY_LIMIT` runs the same way.
+newest `HISTORY_LIMIT` runs the same way, remembered for `RUNS_WALK_SECONDS` per viewer and
+workflow (whatever the state or the page), so paging a filtered history reads it once.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import json
 import math
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from itertools import islice
 from typing import Any, Generic, TypeVar
 
@@ -32,11 +35,18 @@ T = TypeVar("T")
 SEARCH_LIMIT = 1000
 HISTORY_LIMIT = 500
 WALK_SECONDS = 60
+# Short: a run that started or ended shows in a filtered history within this many seconds.
+RUNS_WALK_SECONDS = 30
 # Civis says `running` for a workflow whose run is paused: the list asks each running
 # workflow on its page (at most this many) for its newest runs to tell the two apart.
 PAUSE_CHECKS = 20
 PAUSE_CHECK_RUNS = 5
 PAUSE_WALK_CHECKS = 100  # when the filter tells them apart, over the walked list
+# A walk reads the list in this order whatever the page's sort (which it applies itself): the
+# most recently updated are the ones kept when there are more than SEARCH_LIMIT.
+WALK_ORDER = "updated_at"  # descending
+# What only orders or pages a list: not part of what a walk depends on.
+NOT_FILTERS = frozenset({"limit", "page_num", "order", "order_dir"})
 
 
 @dataclass(frozen=True)
@@ -66,8 +76,13 @@ def list_workflows(
     if not search and not refine:
         listing = Listing(client.list_workflows(**params))
         return _with_paused(listing, paused_workflows(client, listing.page.items))
-    filters = {k: v for k, v in params.items() if k not in ("limit", "page_num")}
+    filters = {k: v for k, v in params.items() if k not in NOT_FILTERS}
     walked = _remembered_walk(client, filters, viewer_id)
+    # Sorted within the first SEARCH_LIMIT; one more read says the walk stopped early.
+    walked = [
+        *_sorted(walked[:SEARCH_LIMIT], params.get("order"), params.get("order_dir")),
+        *walked[SEARCH_LIMIT:],
+    ]
     needle = search.casefold()
     paused = paused_workflows(client, walked, limit=PAUSE_WALK_CHECKS) if refine else frozenset()
 
@@ -113,21 +128,39 @@ def paused_workflows(
     )
 
 
+def _sorted(
+    workflows: list[WorkflowSummary], order: str | None, order_dir: str | None
+) -> list[WorkflowSummary]:
+    """The walked list in the page's order, as the API would sort it (ties by id)."""
+    field = order if order in ("name", "updated_at", "created_at") else "updated_at"
+
+    def key(workflow: WorkflowSummary) -> tuple:
+        value: str | datetime | None = getattr(workflow, field)
+        # No date sorts as the oldest.
+        return (value is not None, value if value is not None else "", workflow.id)
+
+    return sorted(workflows, key=key, reverse=(order_dir or "desc") == "desc")
+
+
 def _remembered_walk(
     client: CivisClient, filters: dict[str, Any], viewer_id: int
 ) -> list[WorkflowSummary]:
-    """The first `SEARCH_LIMIT` + 1 workflows for `filters`, read once per `WALK_SECONDS`.
+    """The first `SEARCH_LIMIT` + 1 workflows for `filters` (most recently updated first),
+    read once per `WALK_SECONDS`.
 
     Keyed by the viewer's Civis user id (a list depends on whose key read it: never shared
-    between people), the API endpoint and the filters; the search words are not in the key,
-    since every keystroke filters the same walked list."""
+    between people), the API endpoint and the filters, which decide which workflows match;
+    not by the search words (every keystroke filters the same walked list), nor by the sort
+    or the page (the caller sorts and pages the walked list)."""
     described = json.dumps([client.endpoint, filters], sort_keys=True, default=str)
     digest = hashlib.sha256(described.encode()).hexdigest()[:32]
     key = f"workflows:walk:{viewer_id}:{digest}"
     walked = caching.get(key)
     if walked is None:
         pages = iterate_pages(
-            lambda n: client.list_workflows(**filters, limit=MAX_PER_PAGE, page_num=n)
+            lambda n: client.list_workflows(
+                **filters, order=WALK_ORDER, order_dir="desc", limit=MAX_PER_PAGE, page_num=n
+            )
         )
         walked = list(islice(pages, SEARCH_LIMIT + 1))
         caching.set(key, walked, WALK_SECONDS)
@@ -135,15 +168,33 @@ def _remembered_walk(
 
 
 def list_runs(
-    client: CivisClient, workflow_id: int, params: dict[str, Any], state: str
+    client: CivisClient, workflow_id: int, params: dict[str, Any], state: str, *, viewer_id: int
 ) -> Listing[ExecutionSummary]:
-    """A page of a workflow's runs, newest first, optionally of one state only."""
+    """A page of a workflow's runs, newest first, optionally of one state only (as the person
+    `viewer_id`, whose key `client` holds, sees them)."""
     if not state:
         return Listing(client.list_executions(workflow_id, **params))
-    walked = iterate_pages(
-        lambda n: client.list_executions(workflow_id, limit=MAX_PER_PAGE, page_num=n)
-    )
-    return _filtered_page(walked, HISTORY_LIMIT, lambda run: _run_state(run) == state, params)
+    walked = _remembered_runs(client, workflow_id, viewer_id)
+    keep = lambda run: _run_state(run) == state  # noqa: E731
+    return _filtered_page(iter(walked), HISTORY_LIMIT, keep, params)
+
+
+def _remembered_runs(
+    client: CivisClient, workflow_id: int, viewer_id: int
+) -> list[ExecutionSummary]:
+    """The newest `HISTORY_LIMIT` + 1 runs of a workflow, read once per `RUNS_WALK_SECONDS`,
+    keyed by the viewer (never shared between people), the API endpoint and the workflow."""
+    described = json.dumps([client.endpoint, workflow_id])
+    digest = hashlib.sha256(described.encode()).hexdigest()[:32]
+    key = f"runs:walk:{viewer_id}:{digest}"
+    walked = caching.get(key)
+    if walked is None:
+        pages = iterate_pages(
+            lambda n: client.list_executions(workflow_id, limit=MAX_PER_PAGE, page_num=n)
+        )
+        walked = list(islice(pages, HISTORY_LIMIT + 1))
+        caching.set(key, walked, RUNS_WALK_SECONDS)
+    return walked
 
 
 def _run_state(run: ExecutionSummary) -> str:

@@ -139,9 +139,10 @@ def workflow_executions(request, workflow_id: int):
     client = client_for(request)
     form = RunHistoryFilterForm(request.GET)
     params = form.page_params()
+    viewer_id = _viewer_id(request)
     workflow, listing = gather(
         lambda: client.get_workflow(workflow_id),
-        lambda: list_runs(client, workflow_id, params, form.wanted_state),
+        lambda: list_runs(client, workflow_id, params, form.wanted_state, viewer_id=viewer_id),
     )
     seen_workflows.remember(request.user.civis, workflow, listing.page.items)
     succeeded, finished = success_rate(listing.page)
