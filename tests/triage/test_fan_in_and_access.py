@@ -9,7 +9,7 @@ from workflows_app.core import crypto
 from workflows_app.models import CivisAccount, Notification, SessionKey, TrackedWorkflow, Watch
 from workflows_app.triage import engine
 
-from .conftest import ONE_JOB, beat, run_and_wait
+from .conftest import ONE_JOB, beat, run_and_wait, wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -91,3 +91,18 @@ def test_a_person_whose_share_was_removed_is_told_nothing_more(
     # Their front page shows nothing about it either.
     colleague_client.get("/notifications/")  # shows (and so clears) the "Watching ..." message
     assert "Shared, then not" not in colleague_client.get("/").content.decode()
+
+
+def test_the_beat_task_reads_on_a_real_worker(actor, celery_worker):
+    """Beat sends `triage.refresh` by name: a real worker knows it and reads the workflow."""
+    from workflows_app.triage.tasks import refresh
+
+    owner = actor("aokafor")
+    workflow = owner.api.post_workflow("Read by a worker", definition=ONE_JOB)
+    signed_in_watchers(1, owner.key, workflow.id)
+    refresh.delay()  # as beat sends it (no result is kept)
+    wait_for(
+        lambda: TrackedWorkflow.objects.filter(workflow_id=workflow.id, reads=1).exists(),
+        bool,
+        seconds=60,
+    )

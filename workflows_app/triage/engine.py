@@ -176,6 +176,9 @@ def refresh_due(now: dt.datetime | None = None) -> int:
 
 
 def _set_next(tracked: TrackedWorkflow, now: dt.datetime, running: bool) -> None:
+    """The next read, an interval after this one ENDED (so two reads of one workflow never
+    start less than an interval apart, however long a read took)."""
+    now = max(now, timezone.now())
     wait = dt.timedelta(seconds=interval(running))
     due = tracked.next_execution_at
     if due is not None and due + late_grace() > now:  # look just after a due time passed
@@ -208,12 +211,18 @@ def _record(reading: Reading, now: dt.datetime, client_of) -> None:
     )
     tracked.median_seconds = _median(reading.runs)
     events += _late(tracked, reading.runs, now)
-    tracked.save(
-        update_fields=[
-            "read_at", "reader", "running", "median_seconds", "missed_at", "name",
-            "owner_civis_id", "scheduled", "next_execution_at", "meta_read_at",
-        ]
-    )  # fmt: skip
+    fields = ("read_at", "reader_id", "running", "median_seconds", "missed_at", "name",
+              "owner_civis_id", "scheduled", "next_execution_at", "meta_read_at")  # fmt: skip
+    if not TrackedWorkflow.objects.filter(pk=tracked.pk).update(
+        **{name: getattr(tracked, name) for name in fields}
+    ):
+        logger.warning(
+            "triage: tracked workflow %s gone while read (%s rows, %s watches)",
+            tracked.workflow_id,
+            TrackedWorkflow.objects.count(),
+            Watch.objects.filter(workflow_id=tracked.workflow_id).count(),
+        )
+        return  # nobody watches it any more
     _set_next(tracked, now, tracked.running)
     if events:
         _tell(tracked, reading, events, client_of)
@@ -336,10 +345,11 @@ def _late(tracked: TrackedWorkflow, runs: tuple, now: dt.datetime) -> list[Event
     events: list[Event] = []
     name = tracked.name or f"Workflow {tracked.workflow_id}"
     due = tracked.next_execution_at
-    if tracked.missed_at and any(
-        (r.created_at or r.started_at or now) >= tracked.missed_at for r in runs
+    if tracked.missed_at and (
+        not tracked.scheduled
+        or any((r.created_at or r.started_at or now) >= tracked.missed_at for r in runs)
     ):
-        tracked.missed_at = None  # it ran since
+        tracked.missed_at = None  # it ran since, or nobody expects it to any more
     if (
         tracked.scheduled
         and due is not None
