@@ -4,6 +4,7 @@ and keeps signed-in pages out of caches."""
 import datetime
 import functools
 import logging
+import time
 import zoneinfo
 from urllib.parse import unquote
 
@@ -20,6 +21,10 @@ logger = logging.getLogger(__name__)
 
 # Sent by elements that refresh themselves (hx-headers); such requests keep no session alive.
 POLL_HEADER = "X-Console-Poll"
+# When a person last restarted their session's idle clock (a key in the session), and how
+# often it is restarted at most: the timeout is SESSION_IDLE_SECONDS give or take this.
+IDLE_FROM = "idle_from"
+IDLE_CLOCK_STEP_SECONDS = 60
 
 UPSTREAM_MESSAGES = {
     # Before Unavailable, which it refines: isinstance picks the first match.
@@ -101,7 +106,11 @@ class ConsoleMiddleware:
         if getattr(request, "user", None) is not None and request.user.is_authenticated:
             response["Cache-Control"] = "no-store"
             if POLL_HEADER not in request.headers:
-                request.session.modified = True  # a person acted: the idle clock restarts
+                # A person acted: the idle clock restarts, at most once a minute (so reading
+                # page after page does not write the session row each time).
+                now = int(time.time())
+                if now - request.session.get(IDLE_FROM, 0) >= IDLE_CLOCK_STEP_SECONDS:
+                    request.session[IDLE_FROM] = now
         return response
 
     def process_exception(self, request, exception):
