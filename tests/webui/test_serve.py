@@ -27,6 +27,15 @@ PRODUCTION = {
 }
 
 
+class PlainSession(requests.Session):
+    """The console marks its cookies Secure with DEBUG off; tests talk plain HTTP to it."""
+
+    def request(self, *args, **kwargs):
+        for cookie in self.cookies:
+            cookie.secure = False
+        return super().request(*args, **kwargs)
+
+
 def run_serve(**env: str) -> subprocess.CompletedProcess:
     base = {k: v for k, v in os.environ.items() if k not in PRODUCTION}
     return subprocess.run(  # noqa: S603
