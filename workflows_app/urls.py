@@ -14,6 +14,7 @@ urlpatterns = [
     path("workflows/<int:workflow_id>/", include("workflows_app.emails.urls")),
     path("workflows/<int:workflow_id>/", include("workflows_app.lifecycle.urls")),
     path("workflows/<int:workflow_id>/", include("workflows_app.projects.urls")),
+    path("workflows/<int:workflow_id>/", include("workflows_app.git.urls")),
     path("transfers/", include("workflows_app.bulk.urls")),
     path("", include("workflows_app.triage.urls")),
     path("notifications/", include("workflows_app.notifications.urls")),

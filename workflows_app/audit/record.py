@@ -3,6 +3,7 @@
 from workflows_app.civis import audit as civis_audit
 from workflows_app.models import AuditEntry, CivisAccount
 from workflows_app.words import audit as audit_words
+from workflows_app.words import git as git_words
 from workflows_app.words.changes import audit_change
 
 # What each audited API method did, in the words of the people who read the log.
@@ -52,6 +53,8 @@ def detail_words(action: str, detail, names=None) -> str:
     detail = dict(detail)
     names = dict(names or {})
     parts = []
+    if action in git_words.GIT_WRITES:
+        parts.append(git_words.audit_detail(action, detail))
     if action in WORKFLOW_WRITES and "fields" in detail:
         parts.append(audit_change(action, detail.pop("fields") or []))
 

@@ -29,6 +29,7 @@ from workflows_app.editing.checks import (
 )
 from workflows_app.editing.forms import CreateForm, EditForm, stamp
 from workflows_app.editing.starters import BY_KEY, STARTERS
+from workflows_app.git.views import page_url as git_url
 from workflows_app.models import WorkflowRevision
 from workflows_app.words import changes as change_words
 from workflows_app.words.states import UNFINISHED_EXECUTION_STATES
@@ -117,14 +118,16 @@ def edit(request, workflow_id: int):
         if not workflow.can_write:
             return _refused(request, workflow)
         return _edit_page(request, workflow, form)
-    if step in ("save", "save_anyway"):
+    if step in ("save", "save_anyway", "save_then_git"):
         return _save(request, workflow_id, form, anyway=step == "save_anyway")
     return _check(request, workflow_id, form)
 
 
 def _edit_page(request, workflow, form, status: int = 200):
     history = WorkflowRevision.objects.filter(workflow_id=workflow.id).exists()
-    context = {"workflow": workflow, "form": form, "has_history": history}
+    git = _unless_refused(lambda: client_for(request).list_git(workflow.id))
+    linked = git if git is not None and git.attached else None
+    context = {"workflow": workflow, "form": form, "has_history": history, "git": linked}
     return render(request, "editing/edit.html", context, status=status)
 
 
@@ -233,6 +236,8 @@ def _save(request, workflow_id: int, form, anyway: bool = False):
     more = "…" if len(summary) > 5 else ""
     messages.success(request, "Saved. " + "; ".join(summary[:5]) + more)
     _say_platform_verdict(request, saved)
+    if request.POST.get("step") == "save_then_git":  # linked to git: commit it next
+        return redirect(git_url(workflow_id, message="; ".join(summary)[:2000]) + "#commit")
     return redirect("workflows:detail", workflow_id)
 
 

@@ -163,6 +163,7 @@ def post_commit(request, id):
     body = read_body(request)
     require(body, "content", "message", "file_hash")
     head = head_commit(workflow)
+    # (guess) A stale fileHash: the status and text are not documented; 409 is our reading.
     if head and body["file_hash"] != head.file_hash:
         raise ApiError(409, "fileHash does not match the file at the head of the branch.")
     with transaction.atomic():
