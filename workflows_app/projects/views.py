@@ -74,7 +74,9 @@ def add_to_project(request, workflow_id: int):
     except errors.NotFound:
         messages.error(request, "You can't open that project, so the workflow can't be added.")
     else:
-        name = request.POST.get("project_name", "")[:200] or f"project {project_id}"
+        # The chosen radio's name travels beside it (`name_<id>`); the name is only shown.
+        posted = request.POST.get("project_name") or request.POST.get(f"name_{project_id}", "")
+        name = posted[:200] or f"project {project_id}"
         messages.success(request, f"Added “{workflow.name}” to {name}.")
     return redirect(_page_url(workflow_id))
 
