@@ -16,8 +16,10 @@ LEAVING = "mwebb"  # civis_local/api/seeds/people.py: Marcus Webb owns 32 workfl
 
 @pytest.fixture
 def default_queue_worker(bulk_api):
-    """A worker on Celery's default queue, where the wizard's jobs go."""
-    worker = BulkWorker("celery", "journey")
+    """A worker on the bulk queue, where the wizard's jobs go (settings.CELERY_TASK_ROUTES)."""
+    from django.conf import settings
+
+    worker = BulkWorker(settings.BULK_QUEUE, "journey")
     yield worker
     worker.stop()
 
@@ -64,6 +66,14 @@ def test_offboarding_moves_everything_the_leaving_person_owns(
     choose(page, "New owner", "Thomp", "Gwen Thompson")
     expect(page.get_by_label(re.compile("Also share the things"))).to_be_checked()
     page.screenshot(path=f"{SHOTS}-choices.png", full_page=True)
+    page.get_by_role("button", name="Next: Marcus Webb's access").click()
+
+    # The last step is optional: left unticked, Marcus keeps his access.
+    expect(
+        page.get_by_role("heading", name="Remove Marcus Webb's access everywhere?")
+    ).to_be_visible()
+    expect(page.get_by_label("Remove Marcus Webb's access everywhere")).not_to_be_checked()
+    page.screenshot(path=f"{SHOTS}-access.png", full_page=True)
     page.get_by_role("button", name="Check your choices").click()
 
     expect(page.get_by_role("heading", name="Check your choices")).to_be_visible()
@@ -144,6 +154,7 @@ def test_suggestions_arrive_while_the_check_page_polls(live_server, page, bulk_a
     page.get_by_role("button", name="Continue with the ticked workflows").click()
     page.get_by_label("For each workflow, someone who can already manage it").check()
     choose(page, "New owner", fallback.name.split()[-1], fallback.name)
+    page.get_by_role("button", name=re.compile("^Next: .*'s access$")).click()
     page.get_by_role("button", name="Check your choices").click()
 
     expect(page.get_by_role("status").filter(has_text="Working out")).to_be_visible()

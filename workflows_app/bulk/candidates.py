@@ -117,3 +117,100 @@ def suggested_owners(
 
     found = gather(*(partial(one, workflow_id) for workflow_id in workflow_ids))
     return {s.workflow_id: s for s in found}
+
+
+def _every_workflow(client: CivisClient, author: str | None) -> list[WorkflowSummary]:
+    """Every workflow the caller can see (of `author` when given), archived ones included."""
+
+    def fetch(page_num: int) -> Page[WorkflowSummary]:
+        return client.list_workflows(
+            author=author, archived="all", limit=MAX_PER_PAGE, page_num=page_num
+        )
+
+    first = fetch(1)
+    pages = [first]
+    if first.items and first.total_pages > 1:
+        numbers = range(2, first.total_pages + 1)
+        with ThreadPoolExecutor(min(LISTING_THREADS, len(numbers)), "bulk-list") as pool:
+            pages += list(pool.map(fetch, numbers))
+    return [workflow for page in pages for workflow in page.items]
+
+
+def shared_with(client: CivisClient, person_id: int, *, skip: Iterable[int]) -> list[Candidate]:
+    """The workflows the caller can manage, other than `skip` and the person's own, where the
+    person has a share of their own (a user share, not through a group): what offboarding's
+    last step removes. `list_shares` of each workflow listed (8 at a time), then the caller's
+    level of those that have such a share."""
+    skipped = set(skip)
+    listed = [
+        w
+        for w in _every_workflow(client, None)
+        if w.id not in skipped and (w.owner is None or w.owner.id != person_id)
+    ]
+
+    def has_share(workflow: WorkflowSummary) -> bool:
+        try:
+            return any(g.id == person_id for g in client.list_shares(workflow.id).users)
+        except (Forbidden, NotFound):
+            return False
+
+    def can_manage(workflow: WorkflowSummary) -> bool:
+        try:
+            return client.get_workflow(workflow.id).my_permission_level == "manage"
+        except (Forbidden, NotFound):
+            return False
+
+    shared = [w for w, ok in zip(listed, gather(*(partial(has_share, w) for w in listed)),
+                                 strict=True) if ok]  # fmt: skip
+    managed = gather(*(partial(can_manage, w) for w in shared))
+    return [
+        Candidate(w.id, w.name, w.owner.id if w.owner else None, w.archived)
+        for w, ok in zip(shared, managed, strict=True)
+        if ok
+    ]
+
+
+def closed_to(client: CivisClient, plan: list[dict]) -> dict[str, list[str]]:
+    """For each planned move (`id`, `new_owner_id`), the names of the things it uses that the
+    new owner cannot open yet (`list_dependencies` with their id, 8 at a time)."""
+
+    def one(row: dict) -> list[str]:
+        try:
+            found = client.list_dependencies(row["id"], user_id=row["new_owner_id"])
+        except (Forbidden, NotFound):
+            return []
+        return [d.name or f"{d.fco_type or 'item'} {d.id}" for d in found
+                if d.permission_level != "manage"]  # fmt: skip
+
+    names = gather(*(partial(one, row) for row in plan))
+    return {str(row["id"]): found for row, found in zip(plan, names, strict=True) if found}
+
+
+def still_opens(
+    client: CivisClient, person_id: int, workflow_ids: Iterable[int]
+) -> tuple[list[str], list[str]]:
+    """After offboarding: which of `workflow_ids` the person can still open through a group
+    share, and the names of those groups (their members read with `get_group`)."""
+    ids = list(workflow_ids)
+
+    def groups_of(workflow_id: int) -> tuple[int, list[tuple[int, str]]]:
+        try:
+            share = client.list_shares(workflow_id)
+        except (Forbidden, NotFound):
+            return workflow_id, []
+        return workflow_id, [(g.id, g.name) for g in share.groups]
+
+    shares = gather(*(partial(groups_of, i) for i in ids))
+    group_ids = sorted({gid for _, groups in shares for gid, _ in groups})
+
+    def member(group_id: int) -> bool:
+        try:
+            return any(m.id == person_id for m in client.get_group(group_id).members)
+        except (Forbidden, NotFound):
+            return False
+
+    theirs = {g for g, ok in zip(group_ids, gather(*(partial(member, g) for g in group_ids)),
+                                 strict=True) if ok}  # fmt: skip
+    names = {gid: name for _, groups in shares for gid, name in groups}
+    opened = [str(wid) for wid, groups in shares if any(gid in theirs for gid, _ in groups)]
+    return opened, sorted(names[g] for g in theirs)

@@ -137,3 +137,9 @@ class ShareChoicesForm(EmailMixin):
             data["send_email"] = False
             data["email_body"] = ""
         return data
+
+
+class LeaverAccessForm(forms.Form):
+    """Offboarding's last, optional step: also remove the leaver's own access everywhere."""
+
+    remove_access = forms.BooleanField(required=False)

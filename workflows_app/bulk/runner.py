@@ -354,7 +354,8 @@ class _Slice:
             if not may_call:
                 return _Result(item, None, undo_attempt=True)
             try:
-                outcome = self.action(self.client, work)
+                action = ACTIONS.get(work.params.get("item_kind") or "", self.action)
+                outcome = action(self.client, work)
             except RateLimited as exc:
                 self.pace.pause(exc.retry_after or 1.0)
                 return _Result(item, None, status=429, undo_attempt=True)

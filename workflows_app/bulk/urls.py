@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.transfer_new, name="new"),
     path("new/<int:draft_id>/", views.transfer_select, name="select"),
     path("new/<int:draft_id>/choices/", views.transfer_choices, name="choices"),
+    path("new/<int:draft_id>/access/", views.transfer_access, name="access"),
     path("new/<int:draft_id>/check/", views.transfer_check, name="check"),
     path("<int:job_id>/", views.transfer_detail, name="detail"),
     path("<int:job_id>/cancel/", views.transfer_cancel, name="cancel"),

@@ -17,9 +17,18 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from workflows_app.bulk import jobs
-from workflows_app.bulk.candidates import SUGGESTION_BATCH, manageable, owned_by, suggested_owners
+from workflows_app.bulk.candidates import (
+    SUGGESTION_BATCH,
+    closed_to,
+    manageable,
+    owned_by,
+    shared_with,
+    still_opens,
+    suggested_owners,
+)
 from workflows_app.bulk.forms import (
     PER_PAGE,
+    LeaverAccessForm,
     SelectionForm,
     ShareChoicesForm,
     StartForm,
@@ -27,7 +36,7 @@ from workflows_app.bulk.forms import (
 )
 from workflows_app.bulk.progress import job_look, progress_of
 from workflows_app.civis import NotFound
-from workflows_app.core import accounts
+from workflows_app.core import accounts, caching
 from workflows_app.core.accounts import signed_in
 from workflows_app.core.rendering import page_or_fragment
 from workflows_app.models.bulk import BulkDraft, BulkJob
@@ -51,6 +60,25 @@ def transfer_list(request):
     return render(request, "bulk/transfer_list.html", {"job_rows": job_rows})
 
 
+AFTERWARDS_SECONDS = 300
+
+
+def _afterwards(request, job: BulkJob) -> dict | None:
+    """Once an offboarding job that removed the leaver's access has ended: which of its
+    workflows they can still open through a group, and which groups (kept a few minutes)."""
+    params = job.parameters
+    if job.kind != "transfer" or not params.get("remove_access") or job.is_active:
+        return None
+    key = f"bulk-afterwards:{job.id}"
+    found = caching.get(key)
+    if found is None:
+        ids = list(job.items.values_list("workflow_id", flat=True))
+        opened, groups = still_opens(accounts.client_for(request), params["source_id"], ids)
+        found = {"opened": len(opened), "groups": groups}
+        caching.set(key, found, AFTERWARDS_SECONDS)
+    return {**found, "name": params.get("source_name") or "They"}
+
+
 def _job_for(request, job_id: int) -> BulkJob:
     return get_object_or_404(BulkJob, id=job_id, started_by=request.user)
 
@@ -65,7 +93,13 @@ def transfer_detail(request, job_id: int):
             "workflow_id", "workflow_name", "state", "outcome", "attempts", "upstream_status"
         )
     ]
-    context = {"job": job, "progress": progress, "look": job_look(job, progress), "items": items}
+    context = {
+        "job": job,
+        "progress": progress,
+        "look": job_look(job, progress),
+        "items": items,
+        "afterwards": _afterwards(request, job),
+    }
     return page_or_fragment(request, "bulk/transfer_detail.html", "bulk/_progress.html", context)
 
 
@@ -242,6 +276,8 @@ def transfer_choices(request, draft_id: int):
         else:
             draft.choices = {**data, "who_type": picked[0], "who_id": picked[1], "who": name}
             draft.save(update_fields=["choices"])
+            if draft.kind == "transfer":  # the last, optional step: the leaver's own access
+                return redirect("bulk:access", draft_id=draft.id)
             return redirect("bulk:check", draft_id=draft.id)
     context = {"draft": draft, "form": form, "selected_count": len(draft.selected)}
     return render(
@@ -250,6 +286,45 @@ def transfer_choices(request, draft_id: int):
         context,
         status=400 if form.errors else 200,
     )
+
+
+def _leaver_shares(request, draft: BulkDraft) -> list[dict]:
+    """The other workflows the viewer can manage where the leaver has their own share; looked
+    up once per draft (the selection is not among them: the job removes those after moving)."""
+    found = draft.choices.get("leaver_shares")
+    if found is None:
+        rows = shared_with(accounts.client_for(request), draft.source_id, skip=draft.selected)
+        found = [c.as_json() for c in rows]
+        draft.choices = {**draft.choices, "leaver_shares": found}
+        draft.save(update_fields=["choices"])
+    return found
+
+
+@signed_in
+@require_http_methods(["GET", "POST"])
+def transfer_access(request, draft_id: int):
+    """The last, optional step of offboarding: "Remove <name>'s access everywhere"."""
+    draft = _draft_for(request, draft_id)
+    if draft.kind != "transfer":
+        raise Http404
+    if not draft.selected or not draft.choices.get("who_id"):
+        return redirect("bulk:choices", draft_id=draft.id)
+    form = LeaverAccessForm(
+        request.POST or None, initial={"remove_access": draft.choices.get("remove_access")}
+    )
+    if request.method == "POST" and form.is_valid():
+        remove = bool(form.cleaned_data["remove_access"])
+        draft.choices = {**draft.choices, "remove_access": remove}
+        draft.save(update_fields=["choices"])
+        return redirect("bulk:check", draft_id=draft.id)
+    others = _leaver_shares(request, draft)
+    context = {
+        "draft": draft,
+        "form": form,
+        "selected_count": len(draft.selected),
+        "others": others,
+    }
+    return render(request, "bulk/transfer_access.html", context)
 
 
 def _selected(draft: BulkDraft) -> list[dict]:
@@ -285,6 +360,13 @@ def _transfer_plan(request, draft: BulkDraft, *, ask: bool = True) -> tuple[list
 
 def _title(draft: BulkDraft, count: int) -> str:
     choices = draft.choices
+    if draft.kind == "transfer" and choices.get("remove_access"):
+        others = len(choices.get("leaver_shares") or [])
+        also = f" and {plural(others, 'other')}" if others else ""
+        return (
+            f"Move {_words(count)} owned by {draft.source_name}, then remove their access"
+            f" to them{also}"
+        )
     if draft.kind == "transfer":
         return f"Move {_words(count)} owned by {draft.source_name}"
     if draft.kind == "archive":
@@ -330,21 +412,50 @@ def transfer_check(request, draft_id: int):
                 api_key=key,
                 title=_title(draft, len(plan)),
                 parameters=_job_parameters(draft),
-                items=[_item_spec(draft, row) for row in plan],
+                items=[_item_spec(draft, row) for row in plan] + _removals(draft),
                 console_url=request.build_absolute_uri("/"),
             )
         cache.set(_started_key(request, draft.id), job.id, STARTED_SECONDS)
         return redirect("bulk:detail", job_id=job.id)
+    closed: dict[str, list[str]] = {}
+    if draft.kind == "transfer" and not waiting:
+        closed = _closed_to_new_owner(request, draft, plan)
+        plan = [{**row, "closed": closed.get(str(row["id"]), [])} for row in plan]
     context = {
         "draft": draft,
         "choices": choices,
         "plan": plan,
+        "closed_count": sum(len(names) for names in closed.values()),
+        "closed_workflows": len(closed),
+        "others": choices.get("leaver_shares") or [],
         "waiting": waiting,
         "worked_out": len(plan) - waiting,
         "title": _title(draft, len(plan)),
         "level_words": describe_access(choices.get("level")),
     }
     return page_or_fragment(request, "bulk/transfer_check.html", "bulk/_check.html", context)
+
+
+def _closed_to_new_owner(request, draft: BulkDraft, plan: list[dict]) -> dict[str, list[str]]:
+    """What each move's workflow uses that its new owner cannot open yet; asked once per
+    draft and new owners (kept in the draft)."""
+    owners = sorted({row["new_owner_id"] for row in plan})
+    kept = draft.choices.get("closed")
+    if kept is None or kept.get("owners") != owners:
+        kept = {"owners": owners, "names": closed_to(accounts.client_for(request), plan)}
+        draft.choices = {**draft.choices, "closed": kept}
+        draft.save(update_fields=["choices"])
+    return kept["names"]
+
+
+def _removals(draft: BulkDraft) -> list[jobs.ItemSpec]:
+    """With the last step chosen: the leaver's share on each other workflow goes too."""
+    if draft.kind != "transfer" or not draft.choices.get("remove_access"):
+        return []
+    return [
+        jobs.ItemSpec(row["id"], row["name"], row.get("owner_id"), {"item_kind": "remove_access"})
+        for row in draft.choices.get("leaver_shares") or []
+    ]
 
 
 def _job_parameters(draft: BulkDraft) -> dict:
@@ -364,6 +475,7 @@ def _job_parameters(draft: BulkDraft) -> dict:
             "user_id": choices["who_id"],
             "user_name": choices["who"],
             "include_dependencies": bool(choices.get("include_dependencies")),
+            "remove_access": bool(choices.get("remove_access")),
         }
     return {
         **common,
@@ -375,7 +487,9 @@ def _job_parameters(draft: BulkDraft) -> dict:
 
 
 def _item_spec(draft: BulkDraft, row: dict) -> jobs.ItemSpec:
-    params = {}
+    params: dict = {}
     if draft.kind == "transfer" and row["new_owner_id"] != draft.choices["who_id"]:
         params = {"user_id": row["new_owner_id"], "user_name": row["new_owner"]}
+    if draft.kind == "transfer" and draft.choices.get("remove_access"):
+        params["item_kind"] = "move_then_remove"
     return jobs.ItemSpec(row["id"], row["name"], row.get("owner_id"), params)
