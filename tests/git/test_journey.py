@@ -58,7 +58,9 @@ def test_link_to_git_commit_and_check_out_the_latest(live_server, page, actor):
     ada.api.post_git_commits(workflow.id, THEIRS, "Tell the team when it is done", file_hash)
     ada.api.patch_workflow(workflow.id, definition=DEFINITION)
 
+    page.set_viewport_size({"width": 320, "height": 800})
     page.reload()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
     page.get_by_role("link", name="Check out the latest on branch main").click()
     expect(page.get_by_role("heading", name="Check before loading from git")).to_be_visible()
     expect(page.get_by_text("“Tell the team when it is done” by Ada Okafor")).to_be_visible()
