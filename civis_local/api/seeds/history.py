@@ -7,6 +7,8 @@ import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from civis_local.engine.flow import failure_info as engine_failure_info
+
 from ..models import Execution, JobRun, Workflow
 from ..wire import timestamp
 
@@ -32,6 +34,8 @@ class Step:
     retries: int = 0  # retry count: a failing step fails that many more times first
     retry_delay: float = 0.0
     items: int = 0  # with-items: one run per item, two at a time
+    alongside: bool = False  # a branch: starts with the step before it, not after it
+    join: bool = False  # join: all over the branches just before it
 
 
 @dataclass
@@ -93,9 +97,25 @@ def write_execution(
     outcome = outcome or _outcome(rng)
     execution_id = ids.next_execution()
     failing = rng.randrange(len(steps)) if outcome in {"failed", "cancelled"} else None
-    at, tasks, error_task = started, [], None
+    at, tasks = started, []
+    branch_start, branches_end, failed_branches = started, started, []
+    # Branches that go on after another branch failed draw from their own generator, so the
+    # seed's main sequence (and so every later workflow's history) stays as it was.
+    after_failure = random.Random(execution_id)
     for index, step in enumerate(steps):
-        duration = timedelta(seconds=step.duration * rng.uniform(0.7, 1.4))
+        draw = after_failure if failed_branches else rng
+        duration = timedelta(seconds=step.duration * draw.uniform(0.7, 1.4))
+        if step.alongside:  # branches start together; the join waits for the last of them
+            at = branch_start
+        elif step.join:
+            at = branches_end
+            if failed_branches:  # Mistral: the join can no longer be reached, so it fails
+                names = [t["name"] for t in tasks if t["name"] in failed_branches]
+                tasks.append({"name": step.name, "mistralState": "error", "runs": [],
+                              "executions": [],
+                              "mistralStateInfo": f"Failed by tasks: {names}"})  # fmt: skip
+                break
+        branch_start = at
         task = {"name": step.name, "mistralStateInfo": None, "runs": [], "executions": []}
         if index == failing and outcome == "cancelled":
             end = at + duration / 2
@@ -118,7 +138,6 @@ def write_execution(
             task.update(mistralState="error", mistralStateInfo="One or more actions had failed.")
             tasks.append(task)
             at += duration * ((step.items + 1) // 2)
-            error_task = step.name
             break
         if fails and step.job_id and step.retries:
             for _ in range(step.retries):  # the retry policy's attempts fail the same way
@@ -149,20 +168,25 @@ def write_execution(
             task["mistralStateInfo"] = f"Workflow execution {task['executions'][0]['id']} failed"
         tasks.append(task)
         at = end
+        branches_end = max(branches_end, end)
+        next_step = steps[index + 1] if index + 1 < len(steps) else None
+        if fails and next_step is not None and (next_step.alongside or next_step.join):
+            # An unhandled error does not stop the other branches: they run to their end.
+            failed_branches.append(step.name)
+            continue
         if fails and step.handler:  # on-error handles it: the handler runs, the run succeeds
             tasks.append({"name": step.handler, "mistralState": "success",
                           "mistralStateInfo": None, "runs": [], "executions": []})  # fmt: skip
             outcome = "succeeded"
             break
         if fails:
-            error_task = step.name
             break
     state = {"succeeded_retry": "succeeded"}.get(outcome, outcome)
     mistral = {"succeeded": "success", "failed": "error", "cancelled": "cancelled"}[state]
-    failed_task = next((t for t in tasks if t["name"] == error_task), None)
     info = {
         "success": None,
-        "error": failure_info(error_task, failed_task["mistralStateInfo"] if failed_task else ""),
+        # Every task in error, sorted by name with a line each (the engine's own wording).
+        "error": engine_failure_info([t for t in tasks if t["mistralState"] == "error"]),
         "cancelled": "Cancelled by user",
     }[mistral]
     execution = Execution(

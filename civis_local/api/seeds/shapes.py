@@ -45,7 +45,8 @@ def fanout(make_job: JobMaker, child_id: int | None = None) -> tuple[str, list[S
         + "    publish:\n" + _run_job(ids["publish"])
     )  # fmt: skip
     return _doc("fan_out_and_join", tasks), [
-        Step(n, ids[n], duration=d) for n, d in durations.items()
+        Step(n, ids[n], duration=d, alongside=n == "clean_donors", join=n == "merge")
+        for n, d in durations.items()
     ]
 
 
