@@ -13,9 +13,8 @@ from django.shortcuts import render
 from workflows_app.civis import CivisClient
 from workflows_app.civis.types import Workflow
 from workflows_app.core.accounts import client_for
-from workflows_app.words.access import LEVEL_CHOICES
+from workflows_app.words.access import LEVEL_CHOICES, access_verb
 
-NEEDS = {"read": "view", "write": "edit", "manage": "manage"}
 LEVEL_WORDS = dict(LEVEL_CHOICES)
 
 
@@ -27,7 +26,7 @@ def allowed(workflow: Workflow, need: str) -> bool:
 
 def refused(request, workflow: Workflow, what: str, need: str = "write") -> HttpResponse:
     """The console's own refusal page (403), naming what was asked and the access it needs."""
-    context = {"workflow": workflow, "what": what, "need": NEEDS[need]}
+    context = {"workflow": workflow, "what": what, "need": access_verb(need)}
     return render(request, "core/change_refused.html", context, status=403)
 
 

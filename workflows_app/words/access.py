@@ -30,6 +30,11 @@ def at_least(level: str | None, needed: str) -> bool:
     return rank(level) >= rank(needed)
 
 
+def access_verb(level: str) -> str:
+    """'view', 'edit' or 'manage': what a level lets someone do ("it needs edit access")."""
+    return _WORDS[level].removeprefix("can ")
+
+
 def describe_access(level: str | None, is_owner: bool = False) -> str:
     """What a person may do with a workflow, in the words the console uses everywhere."""
     if is_owner:
