@@ -29,9 +29,10 @@ serve: install
 test: install
 	$(BIN)/python -m webui.embedded_redis exec -- $(BIN)/pytest $(PYTEST_ARGS)
 
-# The inner loop: everything that needs no browser and no Celery worker.
+# The inner loop (about a minute): no browser, no Celery worker, no server started for the
+# tests (conftest marks the tests whose fixtures bring one); `make test` runs everything.
 test-fast: install
-	$(BIN)/python -m webui.embedded_redis exec -- $(BIN)/pytest -m "not browser and not celery" $(PYTEST_ARGS)
+	$(BIN)/python -m webui.embedded_redis exec -- $(BIN)/pytest -m "not browser and not celery and not upstream" $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

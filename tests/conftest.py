@@ -276,9 +276,12 @@ def pytest_report_header(config):
 
 
 # Fixtures that bring a real browser or a real Celery worker: tests using them carry the
-# matching marker whether or not they say so, so `make test-fast` can leave them out.
+# matching marker whether or not they say so, so `make test-fast` can leave them out (with the
+# tests that need a server of their own).
 _BROWSER_FIXTURES = {"chromium", "page"}
 _WORKER_FIXTURES = {"celery_worker", "start_worker"}
+# Fixtures that start a server of their own (civis_local, a Redis): `upstream` tests.
+_SERVER_FIXTURES = {"local_api", "private_api", "private_redis", "bulk_api"}
 
 
 def pytest_collection_modifyitems(config, items):
@@ -288,3 +291,5 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.browser)
         if used & _WORKER_FIXTURES:
             item.add_marker(pytest.mark.celery)
+        if used & _SERVER_FIXTURES:
+            item.add_marker(pytest.mark.upstream)

@@ -2,6 +2,7 @@
 `/_local/faults` lever (fail, fail N times then succeed, run for a given time); invalid input
 is refused with Mistral's message; `--seed none` serves its admin."""
 
+import pytest
 import requests
 
 from tests.conftest import LocalApi
@@ -91,6 +92,7 @@ def test_a_definition_mistral_refuses_is_not_valid(admin):
     assert created["validationErrors"].startswith("Failed to find start tasks")
 
 
+@pytest.mark.upstream  # starts a civis_local of its own
 def test_seed_none_serves_its_admin(tmp_path):
     api = LocalApi(tmp_path, seed="none")
     try:

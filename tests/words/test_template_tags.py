@@ -150,7 +150,7 @@ class YamlAndTimelineTagTests(SimpleTestCase):
         html = render("{% task_timeline tasks %}", tasks=tasks)
         self.assertIn('class="timeline__picture"', html)
         self.assertIn('<th scope="row">&lt;b&gt;extract&lt;/b&gt;</th>', html)
-        self.assertIn("<td>4 min 12 s</td>", html)
+        self.assertIn('data-label="Took">4 min 12 s</td>', html)
         self.assertNotIn("<b>", html)
 
     def test_timeline_without_runs_says_so(self):
