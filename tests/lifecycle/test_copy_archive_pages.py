@@ -36,7 +36,8 @@ def test_copy_is_named_as_chosen_and_takes_the_schedule_when_asked(
     assert copy.notifications.failure_email_addresses != ("ops@example.org",)
     assert ("POST", f"/workflows/{workflow.id}/clone") in console_calls
     entry = AuditEntry.objects.get(action="post_clone", object_id=str(workflow.id))
-    assert entry.action_words == "Copied a workflow" and f"result_id: {copy_id}" in entry.detail
+    assert entry.action_words == "Copied a workflow"
+    assert f"The copy is no. {copy_id}" in entry.detail
 
     plain_copy = {"name": "Plain copy", "clone_notifications": "on"}
     plain = client.post(f"/workflows/{workflow.id}/copy/", plain_copy)

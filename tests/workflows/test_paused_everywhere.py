@@ -36,10 +36,8 @@ def test_a_paused_run_reads_paused_on_the_list_the_workflow_and_its_runs(
     row = page.locator("tr", has=page.get_by_role("link", name=workflow.name, exact=True))
     expect(row).to_be_visible()
     expect(row.locator("[data-label='Last run']")).to_contain_text(PAUSED.label)
-    names = page.locator(".wf-table__name > a").all_inner_texts()
-    assert all(
-        "Paused" in text for text in page.locator("[data-label='Last run']").all_inner_texts()
-    ), names
+    # (Other tests' workflows of the same person may be listed too, with what the console has
+    # seen of their runs: only the seeded paused one is checked here.)
 
     # Running only: the paused workflow is not among them.
     page.get_by_role("checkbox", name=WAITING_FOR_APPROVAL).uncheck()
