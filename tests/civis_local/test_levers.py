@@ -138,13 +138,15 @@ def test_parallel_requests_are_served_in_parallel(private_api, levers):
     from concurrent.futures import ThreadPoolExecutor
 
     api = Api(private_api.url, private_api.admin_key)
-    levers(latency_ms=400)
+    # A long injected wait, so that one at a time (12 s at least) stays far from side by side
+    # (2 s and the server's own work) however busy the machine is.
+    levers(latency_ms=2000)
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=6) as pool:
         answers = list(pool.map(lambda _: api.get("/workflows", params={"limit": 5}), range(6)))
     elapsed = time.perf_counter() - started
     assert [a.status_code for a in answers] == [200] * 6
-    assert elapsed < 6 * 0.4 * 0.75  # one at a time takes at least 2.4 s (room for a busy box)
+    assert elapsed < 6 * 2.0 / 2
 
 
 def test_the_latency_of_many_more_calls_than_the_console_makes_overlaps(private_api, levers):
@@ -153,10 +155,10 @@ def test_the_latency_of_many_more_calls_than_the_console_makes_overlaps(private_
     from concurrent.futures import ThreadPoolExecutor
 
     api = Api(private_api.url, private_api.admin_key)
-    levers(latency_ms=400)
+    levers(latency_ms=1000)
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=24) as pool:
         answers = list(pool.map(lambda _: api.get("/users/me", check=False), range(24)))
     elapsed = time.perf_counter() - started
     assert [a.status_code for a in answers] == [200] * 24
-    assert elapsed < 24 * 0.4 / 4  # one at a time takes at least 9.6 s
+    assert elapsed < 24 * 1.0 / 4  # one at a time takes at least 24 s
