@@ -49,7 +49,7 @@ def test_retry_one_task_by_name(owner_client, owner):
     assert "Running" in html and 'hx-trigger="every 3s"' in html
     assert len(owner.read(execution).tasks[0].runs) == 0  # std actions start no job runs
     entry = AuditEntry.objects.get(action="post_executions_retry")
-    assert "task_name: wait_for_vendor" in entry.detail
+    assert "task wait_for_vendor" in entry.detail
 
 
 def test_run_again_starts_a_new_run_with_the_same_input(owner_client, owner):
@@ -67,7 +67,7 @@ def test_run_again_starts_a_new_run_with_the_same_input(owner_client, owner):
     again = owner.api.get_executions(workflow.id, new_id)
     assert dict(again.input) == {"state": "IA"}
     entry = AuditEntry.objects.get(
-        action="post_executions", detail__contains=f"result_id: {new_id}"
+        action="post_executions", detail__contains=f"the run is no. {new_id}"
     )
     assert entry.actor_civis_id == owner.person.id
 

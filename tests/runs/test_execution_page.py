@@ -71,7 +71,7 @@ def test_cancel_asks_first_then_cancels_and_is_audited(owner_client, owner):
     assert owner.read(execution).state == "cancelled"
     entry = AuditEntry.objects.get(action="post_executions_cancel")
     assert entry.object_id == str(execution.workflow_id)
-    assert f"execution_id: {execution.id}" in entry.detail
+    assert f"Run no. {execution.id}" in entry.detail
     assert entry.outcome == AuditEntry.Outcome.SUCCEEDED
     assert "The run was cancelled." in owner_client.get(page_url(execution)).content.decode()
 

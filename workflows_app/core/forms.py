@@ -1,6 +1,7 @@
 import datetime
 
 from django import forms
+from django.db.models import Q
 
 # A Civis API key is a short run of printable ASCII letters, digits and punctuation; anything
 # else (a line break from a key pasted across two lines, a curly quote, a space) cannot be one,
@@ -96,7 +97,10 @@ class AuditFilterForm(forms.Form):
             entries = entries.filter(action__in=data["action"].split(","))
         if data.get("workflow", "").strip():
             name = data["workflow"].strip()
-            entries = entries.filter(object_type="workflow", object_name__icontains=name)
+            matches = Q(object_name__icontains=name)
+            if name.isascii() and name.isdigit():  # "See this change in the audit log" links
+                matches |= Q(object_id=name)  # by the workflow's number
+            entries = entries.filter(matches, object_type="workflow")
         if data.get("date_from"):
             entries = entries.filter(at__date__gte=data["date_from"])
         if data.get("date_to"):
