@@ -24,17 +24,18 @@ def test_a_slice_past_its_soft_time_limit_stops_cleanly_and_hands_its_items_back
     source, target = bulk_api.people["htanaka"], bulk_api.people["jwashington"]
     ids = bulk_api.make_workflows(source.username, 40, "Soft limit")
     bulk_api.configure(latency_ms=600)  # 40 items, 4 at a time: ~6 s of calls
+    # A limit a slice always makes some progress within, even on a busy machine.
     worker = start_worker(
-        "soft", pool="prefork", CELERY_TASK_SOFT_TIME_LIMIT="2", CELERY_TASK_TIME_LIMIT="60"
+        "soft", pool="prefork", CELERY_TASK_SOFT_TIME_LIMIT="4", CELERY_TASK_TIME_LIMIT="60"
     )
     bulk_api.reset_requests()
 
     job = start_transfer(bulk_api, console_admin, ids, target, queue=bulk_queue, concurrency=4)
 
     # No sweeper runs: the chain carries on by itself after each stopped slice.
-    wait_until(lambda: BulkJob.objects.get(id=job.id).state == "finished", 120, step=0.2)
+    wait_until(lambda: BulkJob.objects.get(id=job.id).state == "finished", 240, step=0.2)
     log = worker.log.read_text()
-    assert "Soft time limit (2s) exceeded" in log
+    assert "Soft time limit (4s) exceeded" in log
     assert "slice stopped at the soft time limit" in log
     assert runner.state_counts(job.id) == {"done": 40}
     # Handed back untried (the attempt undone), never tried twice; each workflow moved once.
