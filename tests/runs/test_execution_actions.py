@@ -67,7 +67,7 @@ def test_run_again_starts_a_new_run_with_the_same_input(owner_client, owner):
     again = owner.api.get_executions(workflow.id, new_id)
     assert dict(again.input) == {"state": "IA"}
     entry = AuditEntry.objects.get(
-        action="post_executions", detail__contains=f"the run is no. {new_id}"
+        action="post_executions", detail__icontains=f"the run is no. {new_id}"
     )
     assert entry.actor_civis_id == owner.person.id
 
