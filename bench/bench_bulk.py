@@ -94,7 +94,7 @@ def console_transfer(url: str, user, source_id: int, target, ids: list[int]) -> 
         enqueue=False,
     )
     run_bulk_job.apply_async((job.id,), queue=os.environ["BENCH_QUEUE"])
-    while BulkJob.objects.filter(id=job.id, state=BulkJob.State.RUNNING).exists():
+    while BulkJob.objects.get(id=job.id).is_active:  # running, or waiting its turn
         time.sleep(0.02)
     seconds = time.perf_counter() - started
     job.refresh_from_db()
