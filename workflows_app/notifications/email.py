@@ -1,6 +1,10 @@
 """Email: a notice at once, or all of a day's notices in one digest at the time a person chose
 (in their zone), or never. Links are absolute (`CONSOLE_BASE_URL`), so they work from a mail
-program. A failure episode is emailed once, when it opens: never once per failed run."""
+program. A failure episode is emailed once, when it opens: never once per failed run.
+
+Both go through `core.mail.send_with_retry`: a mail server that is down gets the email again
+from a worker with growing waits (and an ERROR in the log if it never takes it), so a notice
+is marked emailed once it is sent or handed over, and is never sent twice by later sweeps."""
 
 from __future__ import annotations
 
@@ -10,10 +14,10 @@ import zoneinfo
 from urllib.parse import urljoin
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.urls import reverse
 from django.utils import timezone
 
+from workflows_app.core.mail import send_with_retry
 from workflows_app.models import CivisAccount, Notification, NotificationSettings
 from workflows_app.words.counts import plural
 
@@ -56,12 +60,23 @@ def deliver(notification: Notification) -> bool:
     body += f"\nAll your notices: {absolute(reverse('notifications:inbox'))}\n"
     body += f"Change how you are emailed: {absolute(reverse('notifications:settings'))}\n"
     try:
-        send_mail(f"Workflows Console: {notification.text[:120]}", body, None, [account.email])
-    except Exception:  # a mail outage must not stop the refresh engine
+        send_with_retry(
+            subject_line(notification.text),
+            body,
+            [account.email],
+            what=f"notice {notification.pk}",
+        )
+    except Exception:  # neither sent nor handed to a worker: keep it for the next sweep
         logger.exception("could not email notice %s", notification.pk)
         Notification.objects.filter(pk=notification.pk).update(emailed_at=None)
         return False
     return True
+
+
+def subject_line(text: str) -> str:
+    """A notice's text as a subject: one line (a name from the platform may hold a line
+    break, which a mail header must not), at most 120 characters."""
+    return "Workflows Console: " + " ".join(text.split())[:120]
 
 
 def _local_now(chosen: NotificationSettings, now: dt.datetime) -> dt.datetime:
@@ -111,8 +126,8 @@ def send_digest(chosen: NotificationSettings, now: dt.datetime) -> bool:
     Notification.objects.filter(id__in=[n.id for n in notices]).update(emailed_at=now)
     subject = f"Workflows Console: your daily digest ({plural(len(notices), 'notice')})"
     try:
-        send_mail(subject, digest_body(notices), None, [account.email])
-    except Exception:
+        send_with_retry(subject, digest_body(notices), [account.email], what=f"digest {chosen.pk}")
+    except Exception:  # neither sent nor handed to a worker: tomorrow's digest carries them
         logger.exception("could not email the digest of account %s", account.pk)
         Notification.objects.filter(id__in=[n.id for n in notices]).update(emailed_at=None)
         return False
