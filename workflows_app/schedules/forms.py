@@ -70,6 +70,8 @@ class ScheduleForm(forms.Form):
     days = forms.TypedMultipleChoiceField(
         label="Days of the week", coerce=int, choices=DAY_CHOICES, required=False,
         widget=forms.CheckboxSelectMultiple,
+        help_text='For "On the days of the week I choose", and for "Every few minutes" '
+        "(none chosen: every day).",
     )  # fmt: skip
     days_of_month = forms.CharField(
         label="Days of the month", required=False, max_length=200,
@@ -91,6 +93,8 @@ class ScheduleForm(forms.Form):
         label="Whose clock? Type a city", max_length=64,
         help_text="The city whose time the schedule follows, such as Chicago, London or "
         "New York. The runs move with that city's clock changes.",
+        # The page's datalist of cities offers suggestions; the browser's own would not.
+        widget=forms.TextInput(attrs={"list": "zone-cities", "autocomplete": "off"}),
     )  # fmt: skip
     preview_from = forms.DateField(
         label="Show the runs after this day (optional)", required=False,
