@@ -32,7 +32,14 @@ class WorkflowFieldsForm(forms.Form):
         strip=False,
         help_text="The tasks and the order they run in, in the workflow language (YAML).",
         widget=forms.Textarea(
-            attrs={"rows": 22, "spellcheck": "false", "class": "code-input", "wrap": "off"}
+            attrs={
+                "rows": 22,
+                "spellcheck": "false",
+                "class": "code-input",
+                "wrap": "off",
+                # static/js/definition_editor.js: line numbers and YAML indentation.
+                "data-definition-editor": "",
+            }
         ),
     )
 
