@@ -17,6 +17,7 @@ from django.utils.safestring import SafeString
 
 from workflows_app.civis.types import ChildExecution, Task, TaskRun
 from workflows_app.pictures.graph_svg import PALETTE, TONE_COLOURS, join_markup
+from workflows_app.pictures.text_width import fit
 from workflows_app.words.counts import plural
 from workflows_app.words.states import StateLook, describe_state
 from workflows_app.words.times import duration_words
@@ -28,7 +29,8 @@ BAR_LEFT = LABEL_WIDTH + 10
 BAR_SPACE = VIEW_WIDTH - BAR_LEFT - 120  # room on the right for the duration
 ROW_HEIGHT = 30
 AXIS_HEIGHT = 28
-MAX_LABEL_CHARS = 26
+FONT_PX = 13
+ICON_ROOM = 20  # the state's icon and a space, before the name
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,8 @@ class TimelineRow:
     width_pct: float
     duration: str
     still_going: bool
+    name: str = ""  # the task's name, and which run this is when it ran more than once
+    run_words: str = ""
 
 
 @dataclass(frozen=True)
@@ -50,25 +54,25 @@ class Timeline:
     end: dt.datetime | None
 
 
-Entry = tuple[str, str | None, dt.datetime | None, dt.datetime | None]
+Entry = tuple[str, str, str | None, dt.datetime | None, dt.datetime | None]
 NOT_STARTED_LAST = dt.datetime.max.replace(tzinfo=dt.UTC)
 
 
 def _entries(tasks: Iterable[Task]) -> list[Entry]:
-    """(label, state, started, finished) per run. An execution's tasks (with `runs` and child
-    `executions`) are spread into one entry per run, numbered when a task ran more than once;
-    a task with neither gets one entry without times (it has not started)."""
+    """(name, which run, state, started, finished) per run. An execution's tasks (with `runs`
+    and child `executions`) are spread into one entry per run, numbered when a task ran more
+    than once; a task with neither gets one entry without times (it has not started)."""
     entries: list[Entry] = []
     for task in tasks:
         name = task.name or "Task"
         runs: list[TaskRun | ChildExecution] = [*task.runs, *task.executions]
         if not runs:
-            entries.append((name, task.mistral_state, None, None))
+            entries.append((name, "", task.mistral_state, None, None))
             continue
         runs.sort(key=lambda run: run.started_at or NOT_STARTED_LAST)
         for number, run in enumerate(runs, start=1):
-            label = name if len(runs) == 1 else f"{name} (run {number} of {len(runs)})"
-            entries.append((label, run.state, run.started_at, run.finished_at))
+            which = "" if len(runs) == 1 else f" (run {number} of {len(runs)})"
+            entries.append((name, which, run.state, run.started_at, run.finished_at))
     return entries
 
 
@@ -77,22 +81,24 @@ def build_timeline(tasks: Iterable[Task], now: dt.datetime | None = None) -> Tim
     finished yet end now."""
     now = now or timezone.now()
     items = [
-        (label, describe_state(state, "task"), started, finished)
-        for label, state, started, finished in _entries(tasks)
+        ((name, which), describe_state(state, "task"), started, finished)
+        for name, which, state, started, finished in _entries(tasks)
     ]
     timed = [(s, f or max(now, s)) for _, _, s, f in items if s is not None]
     if not timed:
         waiting = (
-            TimelineRow(label, look, s, f, 0.0, 0.0, "", False) for label, look, s, f in items
+            TimelineRow(name + which, look, s, f, 0.0, 0.0, "", False, name, which)
+            for (name, which), look, s, f in items
         )
         return Timeline(tuple(waiting), None, None)
     start = min(s for s, _ in timed)
     end = max(f for _, f in timed)
     span = max((end - start).total_seconds(), 1.0)
     rows: list[TimelineRow] = []
-    for label, look, started, finished in items:
+    for (name, which), look, started, finished in items:
+        label = name + which
         if started is None:
-            rows.append(TimelineRow(label, look, None, finished, 0.0, 0.0, "", False))
+            rows.append(TimelineRow(label, look, None, finished, 0.0, 0.0, "", False, name, which))
             continue
         until = finished or max(now, started)
         left = (started - start).total_seconds() / span * 100
@@ -108,6 +114,8 @@ def build_timeline(tasks: Iterable[Task], now: dt.datetime | None = None) -> Tim
                 round(width, 3),
                 duration_words(until - started),
                 finished is None,
+                name,
+                which,
             )
         )
     rows.sort(key=lambda row: (row.started_at is None, row.started_at or start))
@@ -131,7 +139,8 @@ def render_timeline_svg(timeline: Timeline) -> SafeString | None:
     parts: list[SafeString] = []
     for index, row in enumerate(timeline.rows):
         top = index * ROW_HEIGHT
-        name = row.label if len(row.label) <= MAX_LABEL_CHARS else row.label[:25] + "…"
+        # Cut to the label column (the run's number kept); the row's title has it whole.
+        name = fit(row.name or row.label, LABEL_WIDTH - ICON_ROOM, FONT_PX, row.run_words)
         bar: SafeString | str = ""
         if row.started_at is not None:
             fill, outline = TONE_COLOURS[row.state.tone]
@@ -187,11 +196,12 @@ def render_timeline_svg(timeline: Timeline) -> SafeString | None:
     )
     return format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" class="timeline__picture" role="img" '
-        'aria-label="{}" viewBox="0 0 {} {}" font-family="system-ui, sans-serif" font-size="13">'
+        'aria-label="{}" viewBox="0 0 {} {}" font-family="system-ui, sans-serif" font-size="{}">'
         "<title>{}</title>{}</svg>",
         label,
         VIEW_WIDTH,
         height,
+        FONT_PX,
         label,
         join_markup(parts),
     )
