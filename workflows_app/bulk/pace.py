@@ -4,7 +4,8 @@ Every thread of a job's runner goes through one `Pace`. A 429 pauses all of them
 `Retry-After` has passed (and the pause is written on the job row, so a runner started later,
 in another process, waits too). When `X-RateLimit-Remaining` runs low, calls go one at a time
 until the budget is healthy again, so a job spends its last requests slowly instead of firing
-a burst of calls that would all come back 429.
+a burst of calls that would all come back 429. Once only people's share is left, the job holds
+its calls until the platform's window renews (`Window` learns when).
 """
 
 from __future__ import annotations
@@ -18,9 +19,81 @@ from contextlib import contextmanager
 from workflows_app.civis import RateLimit
 
 # The share of the platform's request budget (X-RateLimit-Limit) a bulk job leaves to people:
-# while no more than this is left, the job holds its calls for a moment at a time.
+# while no more than this is left, the job holds its calls until the window renews.
 HEADROOM = 0.2
-HEADROOM_HOLD = 1.0
+# The platform says what is left of its window, not when it renews: before the job has seen
+# a window renew, a hold lasts twice as long as the window is known to last, and at least this.
+FIRST_HOLD = 1.0
+# Close enough: once when the window renews is known to within this share of its length, holds
+# end at the known bound and no early call spends people's share to find out more.
+PRECISION = 0.03
+
+
+class Window:
+    """When the platform's request window renews, learned from when the job's calls were sent
+    and what their answers said was left.
+
+    The budget falls with each request and comes back whole when the window renews. A call
+    sent `t` seconds after the window began and still counted in it shows the window lasts
+    longer than `t`; a fresh budget seen by a call sent `t` seconds after the job itself began
+    the window (its answer said the limit less one: nobody else had called) shows it lasts no
+    longer than `t`, if windows begin with a call (a platform whose windows keep to the clock
+    may renew earlier). A hold ends half way between the two while they are far apart, then
+    at the bound; until the job has seen a window renew, holds double. A call that comes too
+    early costs one request of people's share: the first hold of a window may try early, a
+    later one goes past the bound, further each time.
+    """
+
+    def __init__(self) -> None:
+        self.start: float | None = None  # when the current window began, as far as seen
+        self.own_start = False  # the job's call began it: `start` is exact
+        self.floor = 0  # the least left seen in the current window
+        self.floor_seen = 0.0  # when that answer came back
+        self.longer_than = 0.0
+        self.at_most: float | None = None
+        self.hold_end: float | None = None  # the latest hold of this window ends then
+        self.missed = 0  # calls of this window sent once a hold had ended, still counted in it
+
+    def observe(self, remaining: int, limit: int, sent: float, now: float) -> None:
+        if self.start is not None and sent < self.start:
+            return  # sent before the current window was seen: an earlier window's news
+        if self.start is None or (remaining > self.floor and sent >= self.floor_seen):
+            # More left than an answer that came back before this call was sent: renewed.
+            if self.start is not None and self.own_start:
+                self._bound(sent - self.start)
+            self.start, self.own_start = sent, remaining == limit - 1
+            self.floor, self.floor_seen = remaining, now
+            self.hold_end, self.missed = None, 0
+            return
+        if remaining <= self.floor:
+            self.floor, self.floor_seen = remaining, now
+        self.longer_than = max(self.longer_than, sent - self.start)
+        if self.hold_end is not None and sent >= self.hold_end:
+            self.missed += 1
+
+    def _bound(self, seconds: float) -> None:
+        if seconds <= self.longer_than:
+            return
+        if self.at_most is None or self.at_most <= self.longer_than:
+            self.at_most = seconds  # the first bound, or one that a later call disproved
+        else:
+            self.at_most = min(self.at_most, seconds)
+
+    def hold_until(self, now: float) -> float:
+        """When the window has likely renewed: the end of a hold starting `now`."""
+        if self.start is None:
+            return now + FIRST_HOLD
+        lo, hi = self.longer_than, self.at_most
+        if hi is None:
+            after = max(2 * lo, FIRST_HOLD)
+        elif hi > lo and (self.missed or hi - lo <= PRECISION * hi):
+            after = hi
+        elif hi > lo:
+            after = (lo + hi) / 2
+        else:  # the bound did not hold (a platform whose windows keep to the clock)
+            after = lo * (1 + PRECISION * 2**self.missed)
+        self.hold_end = self.start + after
+        return self.hold_end
 
 
 class Pace:
@@ -40,6 +113,7 @@ class Pace:
         self._gate = threading.Lock()
         self._paused_until = 0.0
         self.narrow = False
+        self.window = Window()
         # Why the latest pause: "rate" (a 429) or "unreachable" (no answer at all).
         self.reason = ""
 
@@ -62,14 +136,20 @@ class Pace:
         """The rate-limit headers of an answer (the client's `on_rate_limit` hook)."""
         if info.remaining is None:
             return
-        reserve = math.ceil((info.limit or 0) * HEADROOM)
-        low_water = max(self.width, math.ceil((info.limit or 0) * 0.05)) + reserve
+        limit = info.limit or 0
+        reserve = math.ceil(limit * HEADROOM)
+        low_water = max(self.width, math.ceil(limit * 0.05)) + reserve
+        now = self._clock()
+        sent = info.sent_at if info.sent_at is not None else now
         with self._lock:
+            self.window.observe(info.remaining, limit, sent, now)
             self.narrow = info.remaining <= low_water
-            if info.limit and info.remaining <= reserve:
+            if limit and info.remaining <= reserve:
                 # Leave the last requests of the window to people's own pages: hold (quietly:
-                # this is the job being polite, not the platform refusing) and go one at a time.
-                self._paused_until = max(self._paused_until, self._clock() + HEADROOM_HOLD)
+                # this is the job being polite, not the platform refusing) until the window
+                # renews, then one call at a time until an answer says it has.
+                held = self.window.hold_until(now)
+                self._paused_until = max(self._paused_until, held)
 
     def answered(self) -> None:
         """A call came back with an answer after the platform had not answered: calls may go

@@ -68,15 +68,21 @@ PROFILES = {"web": WEB, "worker": WORKER}
 
 @dataclass(frozen=True)
 class RateLimit:
-    """The rate-limit headers of the latest answer (None where a header was absent)."""
+    """The rate-limit headers of the latest answer (None where a header was absent), and when
+    the request that got it went out (`sent_at`, time.monotonic(); None when not known): the
+    platform says how much of its window is left, not when the window renews, so a job that
+    paces itself learns that from when its calls were sent (bulk/pace.py)."""
 
     limit: int | None
     remaining: int | None
     retry_after: float | None
     observed_at: datetime
+    sent_at: float | None = None
 
     @classmethod
-    def from_headers(cls, headers: Mapping[str, str]) -> RateLimit | None:
+    def from_headers(
+        cls, headers: Mapping[str, str], sent_at: float | None = None
+    ) -> RateLimit | None:
         names = ("X-RateLimit-Limit", "X-RateLimit-Remaining", "Retry-After")
         if not any(name in headers for name in names):
             return None
@@ -85,6 +91,7 @@ class RateLimit:
             remaining=_int_or_none(headers.get("X-RateLimit-Remaining")),
             retry_after=retry_after_seconds(headers) if "Retry-After" in headers else None,
             observed_at=datetime.now(UTC),
+            sent_at=sent_at,
         )
 
 
@@ -215,7 +222,7 @@ class Transport:
             except requests.RequestException as exc:
                 raise self._unavailable(method, path, "failed", exc) from None
 
-            self._note_rate_limit(response.headers)
+            self._note_rate_limit(response.headers, started)
             elapsed_ms = (time.monotonic() - started) * 1000
             logger.debug(
                 "civis %s %s -> %s in %.0f ms (key %s)",
@@ -267,8 +274,8 @@ class Transport:
         self._sleep(wait)
         return True
 
-    def _note_rate_limit(self, headers: Mapping[str, str]) -> None:
-        info = RateLimit.from_headers(headers)
+    def _note_rate_limit(self, headers: Mapping[str, str], sent_at: float) -> None:
+        info = RateLimit.from_headers(headers, sent_at)
         if info is None:
             return
         self.rate_limit = info
