@@ -71,7 +71,9 @@ def request_log(use_local_api):
 @pytest.fixture(autouse=True)
 def no_remembered_walks():
     """Each test starts without the name-search walks an earlier test left in the cache (they
-    are kept for a minute per viewer and filter set)."""
+    are kept for a minute per viewer and filter set), nor what the list learnt of which
+    running workflows are paused (kept for seconds, for everyone)."""
     redis = cache._cache.get_client(write=True)
-    for key in redis.scan_iter(match=cache.make_key("workflows:walk:*")):
-        redis.delete(key)
+    for pattern in ("workflows:walk:*", "workflows:paused:*"):
+        for key in redis.scan_iter(match=cache.make_key(pattern)):
+            redis.delete(key)

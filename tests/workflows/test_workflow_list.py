@@ -28,7 +28,8 @@ def test_the_list_shows_the_viewers_workflows_with_totals(client, marcus):
 
 def test_one_upstream_call_per_list_page(client, marcus, request_log):
     """One list call, and one for each workflow Civis calls running (to tell a paused run
-    from a running one); none when no running workflow is on the page."""
+    from a running one) that the list has not asked lately; none when no running workflow is
+    on the page (test_paused_remembered.py: the same page again)."""
     for query in (
         "",
         "?page=2",

@@ -40,6 +40,26 @@ def set(key: str, value: Any, timeout: float | None) -> bool:  # noqa: A001
     return True
 
 
+def set_many(values: dict[str, Any], timeout: float | None) -> bool:
+    """Keep each of `values` (one round trip); False when the cache does not answer."""
+    try:
+        cache.set_many(values, timeout)
+    except RedisError as error:
+        logger.warning("cache unavailable (set_many): %s", type(error).__name__)
+        return False
+    return True
+
+
+def delete(key: str) -> bool:
+    """Drop `key`; False when the cache does not answer (it then expires by itself)."""
+    try:
+        cache.delete(key)
+    except RedisError as error:
+        logger.warning("cache unavailable (delete): %s", type(error).__name__)
+        return False
+    return True
+
+
 def add(key: str, value: Any, timeout: float | None) -> bool:
     """Keep `value` unless the key exists: True when kept; False when it existed or the cache
     does not answer."""

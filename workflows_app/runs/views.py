@@ -34,6 +34,7 @@ from workflows_app.runs.facts import allowed_actions, failed_tasks, plain_words,
 from workflows_app.runs.forms import ExecutionFilterForm, RetryForm
 from workflows_app.runs.tasks import sweep_person
 from workflows_app.workflows.input_values import as_typed
+from workflows_app.workflows.listing import forget_paused
 
 NO_MORE_POLLING = 286  # htmx stops an `every` trigger on this status
 MAX_LOGGED_RUNS = 10
@@ -312,6 +313,7 @@ def execution_action(request, workflow_id: int, execution_id: int, action: str):
         return redirect(here)
     words = _retry_one_words(task_name) if action == "retry" and task_name else ACTION_WORDS[action]
     messages.success(request, words["done"])
+    forget_paused(client.endpoint, workflow_id)  # the list asks again: it may not be paused now
     live_status.write_snapshot(result)
     if not result.is_terminal and (session_key_id := _session_key_id(request)):
         live_status.restart_poller(workflow_id, result.id, session_key_id)

@@ -42,6 +42,15 @@ RUNS_WALK_SECONDS = 30
 PAUSE_CHECKS = 20
 PAUSE_CHECK_RUNS = 5
 PAUSE_WALK_CHECKS = 100  # when the filter tells them apart, over the walked list
+# What those runs said is kept this long, for everyone whose list shows the workflow: a page
+# of 20 running workflows would otherwise cost 21 calls each time anyone opens it. Fifteen
+# seconds is as fresh as the front page is about a running workflow
+# (TRIAGE_RUNNING_REFRESH_SECONDS); a workflow's own page (which reads its newest runs anyway)
+# and the console's run actions replace or drop it at once, so what a person just did or saw
+# never reads stale on the list. Shared
+# between people on purpose: a row's verdict is shown only beside a workflow the viewer's own
+# list call returned (so they may read its runs), and every reader reads the same runs.
+PAUSED_SECONDS = 15
 # A walk reads the list in this order whatever the page's sort (which it applies itself): the
 # most recently updated are the ones kept when there are more than SEARCH_LIMIT.
 WALK_ORDER = "updated_at"  # descending
@@ -108,24 +117,58 @@ def _with_paused(listing: Listing[T], paused: frozenset[int]) -> Listing[T]:
 def paused_workflows(
     client: CivisClient, workflows: Iterable[WorkflowSummary], limit: int = PAUSE_CHECKS
 ) -> frozenset[int]:
-    """The ids of those `workflows` Civis calls running whose live runs are all paused (one
-    call for each running workflow, concurrently, at most `limit` of them)."""
+    """The ids of those `workflows` Civis calls running whose live runs are all paused: what
+    was learnt in the last `PAUSED_SECONDS`, else one call for each running workflow,
+    concurrently, at most `limit` of them."""
     running = [w.id for w in workflows if (w.state or "").lower() == "running"][:limit]
+    if not running:
+        return frozenset()
+    keys = {wid: _paused_key(client.endpoint, wid) for wid in running}
+    known: dict[int, bool] = {}
+    cached = caching.get_many(list(keys.values()))
+    for wid, key in keys.items():
+        if key in cached:
+            known[wid] = bool(cached[key])
+    asked = [wid for wid in running if wid not in known]
 
-    def newest(workflow_id: int) -> tuple[ExecutionSummary, ...]:
+    def newest(workflow_id: int) -> tuple[ExecutionSummary, ...] | None:
         try:
             return client.list_executions(
                 workflow_id, limit=PAUSE_CHECK_RUNS, order="id", order_dir="desc"
             ).items
         except (errors.NotFound, errors.Forbidden):
-            return ()
+            return None  # shown as running; not kept, another reader may see its runs
 
-    found = gather(*(lambda wid=wid: newest(wid) for wid in running)) if running else ()
-    return frozenset(
-        wid
-        for wid, runs in zip(running, found, strict=True)
-        if workflow_state("running", runs) == "paused"
-    )
+    found = gather(*(lambda wid=wid: newest(wid) for wid in asked)) if asked else ()
+    learnt = {
+        wid: workflow_state("running", runs) == "paused"
+        for wid, runs in zip(asked, found, strict=True)
+        if runs is not None
+    }
+    if learnt:
+        caching.set_many({keys[wid]: paused for wid, paused in learnt.items()}, PAUSED_SECONDS)
+    known.update(learnt)
+    return frozenset(wid for wid, paused in known.items() if paused)
+
+
+def remember_paused(
+    endpoint: str, workflow_id: int, state: str | None, newest_runs: Iterable[ExecutionSummary]
+) -> None:
+    """A page that read a workflow and its newest runs anyway (newest first, as many as the
+    list asks for or more) keeps what they say for the list."""
+    if (state or "").lower() == "running":
+        paused = workflow_state("running", list(newest_runs)[:PAUSE_CHECK_RUNS]) == "paused"
+        caching.set(_paused_key(endpoint, workflow_id), paused, PAUSED_SECONDS)
+
+
+def forget_paused(endpoint: str, workflow_id: int) -> None:
+    """After the console itself started, resumed, retried or cancelled a run of it."""
+    caching.delete(_paused_key(endpoint, workflow_id))
+
+
+def _paused_key(endpoint: str, workflow_id: int) -> str:
+    digest = hashlib.sha256(endpoint.encode()).hexdigest()[:16]
+    return f"workflows:paused:{digest}:{workflow_id}"
 
 
 def _sorted(

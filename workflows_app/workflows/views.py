@@ -21,7 +21,12 @@ from workflows_app.words.notifications import describe_notifications
 from workflows_app.words.states import workflow_state
 from workflows_app.workflows import seen as seen_workflows
 from workflows_app.workflows.forms import RunHistoryFilterForm, RunWorkflowForm, WorkflowFilterForm
-from workflows_app.workflows.listing import list_runs, list_workflows
+from workflows_app.workflows.listing import (
+    forget_paused,
+    list_runs,
+    list_workflows,
+    remember_paused,
+)
 from workflows_app.workflows.run_inputs import run_choices
 
 RECENT_RUNS = 10
@@ -103,6 +108,7 @@ def workflow_detail(request, workflow_id: int):
         lambda: _unless_refused(lambda: client.list_git(workflow_id)),
     )
     seen_workflows.remember(request.user.civis, workflow, runs.items)
+    remember_paused(client.endpoint, workflow_id, workflow.state, runs.items)
     context = {
         "workflow": workflow,
         "runs": runs,
@@ -181,6 +187,7 @@ def run_workflow(request, workflow_id: int):
             except errors.Invalid as refusal:
                 form.show_upstream_errors(refusal.field_errors, str(refusal))
             else:
+                forget_paused(client.endpoint, workflow_id)
                 messages.success(request, "The run has started.")
                 return redirect(execution_path(workflow_id, execution.id))
         status = 400
