@@ -8,8 +8,9 @@ widths in tests/runs/test_timeline_narrow_journey.py."""
 
 import unicodedata
 
-NARROW = frozenset("fijlrt.,:;'|!()[]{} ")
-WIDE_LETTERS = frozenset("mwMW@%")
+NARROW = frozenset("fijlrt.,:;'|! ")
+BRACKETS = frozenset("()[]{}")
+WIDE_LETTERS = frozenset("mwM@%")
 SIGNS = frozenset('<>=+~#&*?"$')
 # Bidirectional controls reorder what follows them ("abc\u202egnp.exe" shows as "abcexe.png"):
 # a label drawn from upstream text leaves them out (the row's title keeps the text as it came).
@@ -28,6 +29,10 @@ def char_em(char: str) -> float:
         return 1.0
     if char in NARROW:
         return 0.35
+    if char in BRACKETS:
+        return 0.45
+    if char in "W…":
+        return 1.0
     if char in WIDE_LETTERS:
         return 0.95
     if char.isupper() or char in SIGNS:
