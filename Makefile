@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 LOCK := requirements/development.txt
 PRODUCTION_LOCK := requirements/production.txt
 
-.PHONY: install lock run serve test test-fast lint format bench migrate clean
+.PHONY: install install-production lock run serve test test-fast lint format bench migrate clean
 
 install: $(STAMP)
 
@@ -19,6 +19,13 @@ $(STAMP): $(LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --require-hashes --only-binary :all: -r $(LOCK)
 	touch $(STAMP)
+
+# A server's install: the runtime and PostgreSQL's driver only (requirements/production.txt),
+# hash-checked, wheels only; then `$(BIN)/python -m webui.serve` (what `make serve` runs after
+# `make install`, which brings every extra). VENV=DIR installs elsewhere.
+install-production:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --require-hashes --only-binary :all: -r $(PRODUCTION_LOCK)
 
 # Writes both lock files from pyproject.toml: every version pinned, with the hash of every file
 # PyPI has for it, resolved for Python 3.11 on any platform (markers kept; installed and tested

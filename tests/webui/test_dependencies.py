@@ -7,7 +7,6 @@ from __future__ import annotations
 import importlib.metadata
 import re
 import subprocess
-import sys
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -136,15 +135,15 @@ def test_make_install_reinstalls_from_the_lock_with_hashes_when_it_changes():
 @pytest.mark.install
 @pytest.mark.timeout(900)
 def test_a_production_install_loads_everything_make_serve_runs(tmp_path):
-    """A fresh virtualenv with requirements/production.txt only, as a deployment makes it:
-    every console module, every package it imports (the lazy ones too) and gunicorn's loading
-    of the app work there with a production environment, and no extra came along."""
+    """A fresh virtualenv with requirements/production.txt only, as `make install-production`
+    makes it on a server: every console module, every package it imports (the lazy ones too)
+    and gunicorn's loading of the app work there with a production environment, and no extra
+    came along."""
     venv = tmp_path / "venv"
     python = venv / "bin" / "python"
-    subprocess.run([sys.executable, "-m", "venv", venv], check=True, timeout=300)  # noqa: S603
     installed = subprocess.run(  # noqa: S603
-        [python, "-m", "pip", "install", "--quiet", "--require-hashes", "--only-binary", ":all:"]
-        + ["-r", PRODUCTION],
+        ["make", "--no-print-directory", "install-production", f"VENV={venv}"],  # noqa: S607
+        cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=600,
