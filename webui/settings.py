@@ -232,8 +232,12 @@ CELERY_TASK_QUEUES = [  # kombu's classes carry no types
     Queue(name, Exchange(name), routing_key=name)  # type: ignore[no-untyped-call]
     for name in (LIVE_QUEUE, BULK_QUEUE)
 ]
-# The sweeper stays on `live`, so it runs while every bulk worker is busy.
-CELERY_TASK_ROUTES = {"bulk.run_job": {"queue": BULK_QUEUE}}
+# The sweeper stays on `live`, so it runs while every bulk worker is busy. The wizard's long
+# reads (hundreds of calls each) go to `bulk` too: the live polls never wait behind them.
+CELERY_TASK_ROUTES = {
+    "bulk.run_job": {"queue": BULK_QUEUE},
+    "bulk.read_for_wizard": {"queue": BULK_QUEUE},
+}
 # Longer than any task may run (time limit above), so Redis never redelivers a live task.
 # A lost broker connection is noticed within seconds (health checks) and retried for ever:
 # the worker outlives a Redis restart (celery is pinned below 5.7, whose consumer dies

@@ -249,3 +249,14 @@ def private_redis():
     yield server
     server.stop()
     server.log.unlink(missing_ok=True)
+
+
+@pytest.fixture
+def reads_here(monkeypatch):
+    """The wizard's long reads (bulk/reads.py) done by the test process itself, when a page
+    asks for one, as these tests run a job's slices themselves: no worker of this or another
+    test takes them. The worker path has its own tests (tests/bulk/test_wizard_reads.py)."""
+    from workflows_app.bulk import reads
+    from workflows_app.bulk.tasks import read_for_wizard
+
+    monkeypatch.setattr(read_for_wizard, "delay_on_commit", lambda *args: reads.run(*args))

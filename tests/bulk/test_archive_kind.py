@@ -21,7 +21,7 @@ def enqueued(monkeypatch):
     return sent
 
 
-def test_archive_many_workflows_from_the_wizard(client, bulk_api, enqueued):
+def test_archive_many_workflows_from_the_wizard(client, bulk_api, enqueued, reads_here):
     assert "archive" in ACTIONS and BulkJob.Kind.ARCHIVE == "archive"
     owner = bulk_api.people["aokafor"]
     ids = bulk_api.make_workflows(owner.username, 3, "Bulk archive")

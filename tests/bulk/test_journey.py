@@ -129,7 +129,9 @@ def test_watch_a_job_then_cancel_it_after_checking(live_server, page, bulk_api):
     assert {bulk_api.owner_of(i) for i in ids} == {owner.id}
 
 
-def test_suggestions_arrive_while_the_check_page_polls(live_server, page, bulk_api, monkeypatch):
+def test_suggestions_arrive_while_the_check_page_polls(
+    live_server, page, bulk_api, monkeypatch, default_queue_worker
+):
     from workflows_app.bulk import views as transfers
 
     monkeypatch.setattr(transfers, "SUGGESTION_BATCH", 2)

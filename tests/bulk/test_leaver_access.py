@@ -27,7 +27,7 @@ def _users(api, workflow_id: int) -> set[int]:
     return {g.id for g in api.admin.list_shares(workflow_id).users}
 
 
-def test_offboarding_removes_the_leavers_access_everywhere(client, bulk_api, enqueued):
+def test_offboarding_removes_the_leavers_access_everywhere(client, bulk_api, enqueued, reads_here):
     leaver, heir = bulk_api.people["imoreau"], bulk_api.people["fhaddad"]
     admin = bulk_api.admin
     as_leaver = bulk_api.client_of("imoreau")

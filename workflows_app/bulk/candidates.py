@@ -19,6 +19,21 @@ LISTING_THREADS = 8
 SUGGESTION_BATCH = 40
 
 
+class Tally:
+    """How far a long read has got: `begin(total)` once the number of workflows to look at is
+    known, `step()` after each. This one counts nothing; the wizard's background read
+    (bulk/reads.py) passes one that writes its progress where the page reads it."""
+
+    def begin(self, total: int) -> None:
+        return None
+
+    def step(self) -> None:
+        return None
+
+
+QUIET = Tally()
+
+
 @dataclass(frozen=True)
 class Candidate:
     """A workflow offered for selection, with its owner as listed (kept in the draft)."""
@@ -70,12 +85,18 @@ def owned_by(client: CivisClient, person_id: int) -> tuple[list[Candidate], int]
 
 
 def manageable(
-    client: CivisClient, candidates: list[Candidate], *, person_id: int, viewer_id: int | None
+    client: CivisClient,
+    candidates: list[Candidate],
+    *,
+    person_id: int,
+    viewer_id: int | None,
+    tally: Tally = QUIET,
 ) -> list[Candidate]:
     """The candidates the viewer can manage (moving or sharing a workflow needs that), so the
     wizard offers only what it can do. Everything is theirs when they list their own; else
     the listing does not say the caller's level, so each workflow's `myPermissionLevel` is
-    read (`get_workflow`, 8 at a time), once, when the wizard starts."""
+    read (`get_workflow`, 8 at a time), once, when the wizard starts (by a worker: reads.py)."""
+    tally.begin(len(candidates))
     if viewer_id is not None and viewer_id == person_id:
         return list(candidates)
 
@@ -84,6 +105,8 @@ def manageable(
             return client.get_workflow(candidate.id).my_permission_level == "manage"
         except (Forbidden, NotFound):
             return False
+        finally:
+            tally.step()
 
     verdicts = gather(*(partial(can_manage, c) for c in candidates))
     return [c for c, ok in zip(candidates, verdicts, strict=True) if ok]
@@ -136,23 +159,28 @@ def _every_workflow(client: CivisClient, author: str | None) -> list[WorkflowSum
     return [workflow for page in pages for workflow in page.items]
 
 
-def shared_with(client: CivisClient, person_id: int, *, skip: Iterable[int]) -> list[Candidate]:
+def shared_with(
+    client: CivisClient, person_id: int, *, skip: Iterable[int] = (), tally: Tally = QUIET
+) -> list[Candidate]:
     """The workflows the caller can manage, other than `skip` and the person's own, where the
     person has a share of their own (a user share, not through a group): what offboarding's
     last step removes. `list_shares` of each workflow listed (8 at a time), then the caller's
-    level of those that have such a share."""
+    level of those that have such a share. Hundreds of calls: a worker does it (reads.py)."""
     skipped = set(skip)
     listed = [
         w
         for w in _every_workflow(client, None)
         if w.id not in skipped and (w.owner is None or w.owner.id != person_id)
     ]
+    tally.begin(len(listed))
 
     def has_share(workflow: WorkflowSummary) -> bool:
         try:
             return any(g.id == person_id for g in client.list_shares(workflow.id).users)
         except (Forbidden, NotFound):
             return False
+        finally:
+            tally.step()
 
     def can_manage(workflow: WorkflowSummary) -> bool:
         try:

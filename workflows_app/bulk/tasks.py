@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.db import OperationalError
 
-from workflows_app.bulk import runner, turns
+from workflows_app.bulk import reads, runner, turns
 
 
 @shared_task(
@@ -37,3 +37,10 @@ def sweep_bulk_jobs() -> int:
     chain token; start the next waiting job of anyone who has none running."""
     kick = lambda job_id, chain: run_bulk_job.delay(job_id, chain)  # noqa: E731
     return runner.sweep(kick=kick) + turns.start_waiting(kick)
+
+
+@shared_task(name="bulk.read_for_wizard", ignore_result=True)
+def read_for_wizard(draft_id: int, what: str, session_key_id: int) -> str:
+    """One of the wizard's long reads (`reads.OWNED` or `reads.LEAVER`) for the draft, as its
+    owner through their SessionKey row; the page polls the read's record for progress."""
+    return reads.run(draft_id, what, session_key_id)

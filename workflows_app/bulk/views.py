@@ -11,18 +11,15 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from workflows_app.bulk import jobs
+from workflows_app.bulk import jobs, reads
 from workflows_app.bulk.candidates import (
     SUGGESTION_BATCH,
     closed_to,
-    manageable,
-    owned_by,
-    shared_with,
     still_opens,
     suggested_owners,
 )
@@ -38,8 +35,9 @@ from workflows_app.bulk.progress import job_look, progress_of
 from workflows_app.civis import NotFound
 from workflows_app.core import accounts, caching
 from workflows_app.core.accounts import signed_in
-from workflows_app.core.rendering import page_or_fragment
+from workflows_app.core.rendering import page_or_fragment, wants_fragment
 from workflows_app.models.bulk import BulkDraft, BulkJob
+from workflows_app.words import bulk as bulk_words
 from workflows_app.words.access import describe_access
 from workflows_app.words.counts import plural
 from workflows_app.words.states import BULK_ITEM_LOOKS
@@ -145,49 +143,95 @@ def transfer_retry(request, job_id: int):
 @signed_in
 @require_http_methods(["GET", "POST"])
 def transfer_new(request):
-    """Step 1: whose workflows. Lists everything they own (all pages) into a draft."""
+    """Step 1: whose workflows. Makes the draft; a worker lists everything they own that the
+    viewer can manage into it while step 2 shows how far it has got (reads.OWNED)."""
     kind = request.GET.get("kind") if request.GET.get("kind") in KINDS else "transfer"
     form = StartForm(request.POST or None)
-    empty_name = None
-    not_manageable = 0
     if request.method == "POST" and form.is_valid():
         _, person_id = form.cleaned_data["person"]
         client = accounts.client_for(request)
+        viewer = _viewer_id(request)
+        key_id = reads.session_key_id(request)
+        if viewer is None or key_id is None:
+            return redirect("core:sign_in")
         try:
             person = client.get_user(person_id)
         except NotFound:
             form.add_error("person", "We couldn't find that person. Choose someone else.")
         else:
-            found, pages = owned_by(client, person.id)
-            # Moving or sharing needs manage: offer only what the viewer can manage.
-            viewer = getattr(getattr(request.user, "civis", None), "civis_user_id", None)
-            offered = manageable(client, found, person_id=person.id, viewer_id=viewer)
-            not_manageable = len(found) - len(offered)
-            if offered:
-                draft = BulkDraft.objects.create(
-                    owner=request.user,
-                    kind=kind,
-                    source_id=person.id,
-                    source_name=person.name,
-                    candidates=[c.as_json() for c in offered],
-                    selected=[c.id for c in offered],
-                    list_pages=pages,
-                    not_manageable=not_manageable,
-                )
-                return redirect("bulk:select", draft_id=draft.id)
-            empty_name = person.name
+            planned = reads.plan(client, reads.OWNED, viewer_id=viewer, person_id=person.id)
+            draft = BulkDraft.objects.create(
+                owner=request.user,
+                kind=kind,
+                source_id=person.id,
+                source_name=person.name,
+                choices={reads.PLAN_FIELD[reads.OWNED]: planned.as_json()},
+            )
+            reads.ask(draft, reads.OWNED, key_id)
+            return redirect("bulk:select", draft_id=draft.id)
     status = 400 if form.errors else 200
-    return render(
-        request,
-        "bulk/transfer_new.html",
-        {
-            "form": form,
-            "kind": kind,
-            "empty_name": empty_name,
-            "not_manageable": not_manageable,
-        },
-        status=status,
+    context = {"form": form, "kind": kind, "empty_name": None, "not_manageable": 0}
+    return render(request, "bulk/transfer_new.html", context, status=status)
+
+
+def _viewer_id(request) -> int | None:
+    return getattr(getattr(request.user, "civis", None), "civis_user_id", None)
+
+
+def _await_read(request, draft: BulkDraft, what: str, *, step: int):
+    """None once the draft has the result of its planned read `what` (taken into the draft
+    now if it has just finished); else the page (or, for the page's poll, the fragment) that
+    says how far the read has got. A poll that finds it done reloads the page: the step."""
+    if reads.PLAN_FIELD[what] not in draft.choices:
+        return _reload(request) if wants_fragment(request) else None
+    key_id = reads.session_key_id(request)
+    if key_id is None:
+        return redirect("core:sign_in")
+    record = reads.ask(draft, what, key_id, again=request.GET.get("again") == "1")
+    if record["state"] == reads.DONE:
+        _take(draft, what, record["result"])
+        return _reload(request) if wants_fragment(request) else None
+    total, done = record.get("total"), record.get("done") or 0
+    heading = (
+        bulk_words.READ_HEADING_OWNED if what == reads.OWNED else bulk_words.READ_HEADING_LEAVER
     )
+    context = {
+        "draft": draft,
+        "step": step,
+        "heading": heading.format(name=draft.source_name),
+        "failed": record.get("reason") if record["state"] == reads.FAILED else None,
+        "done": done,
+        "total": total,
+        "progress_words": (
+            bulk_words.READ_LISTING if total is None else bulk_words.looking_at(done, total)
+        ),
+        "hint": bulk_words.READ_HINT,
+        "see_how_far": bulk_words.READ_SEE_HOW_FAR,
+        "try_again": bulk_words.READ_TRY_AGAIN,
+        "here": request.path,
+    }
+    return page_or_fragment(request, "bulk/reading.html", "bulk/_reading.html", context)
+
+
+def _reload(request) -> HttpResponse:
+    """The answer to a poll once the read is done: load this step as a whole page."""
+    return HttpResponse(headers={"HX-Redirect": request.path})
+
+
+def _take(draft: BulkDraft, what: str, result: dict) -> None:
+    """Keep a finished read in the draft (for as long as the draft lives: paging, back and
+    refresh ask for nothing again)."""
+    choices = {k: v for k, v in draft.choices.items() if k != reads.PLAN_FIELD[what]}
+    if what == reads.OWNED:
+        draft.candidates = result["candidates"]
+        draft.selected = [c["id"] for c in result["candidates"]]
+        draft.list_pages = result["pages"]
+        draft.not_manageable = result["not_manageable"]
+    else:  # the selection is not among them: the job removes those after moving
+        chosen = set(draft.selected)
+        choices["leaver_shares"] = [r for r in result["shares"] if r["id"] not in chosen]
+    draft.choices = choices
+    draft.save(update_fields=["candidates", "selected", "list_pages", "not_manageable", "choices"])
 
 
 def _draft_for(request, draft_id: int) -> BulkDraft:
@@ -214,8 +258,19 @@ def _already_started(request, draft_id: int):
 @signed_in
 @require_http_methods(["GET", "POST"])
 def transfer_select(request, draft_id: int):
-    """Step 2: tick all or some, across pages; the selection lives in the draft."""
+    """Step 2: tick all or some, across pages; the selection lives in the draft. Until the
+    worker has listed them, how far it has got."""
     draft = _draft_for(request, draft_id)
+    if (waiting := _await_read(request, draft, reads.OWNED, step=2)) is not None:
+        return waiting if request.method == "GET" else redirect("bulk:select", draft_id=draft.id)
+    if not draft.candidates:  # nothing they own that the viewer can manage: step 1 again
+        context = {
+            "form": StartForm(),
+            "kind": draft.kind,
+            "empty_name": draft.source_name,
+            "not_manageable": draft.not_manageable,
+        }
+        return render(request, "bulk/transfer_new.html", context)
     all_ids = [c["id"] for c in draft.candidates]
     page_number = request.GET.get("page") or 1
     error = None
@@ -288,16 +343,19 @@ def transfer_choices(request, draft_id: int):
     )
 
 
-def _leaver_shares(request, draft: BulkDraft) -> list[dict]:
-    """The other workflows the viewer can manage where the leaver has their own share; looked
-    up once per draft (the selection is not among them: the job removes those after moving)."""
-    found = draft.choices.get("leaver_shares")
-    if found is None:
-        rows = shared_with(accounts.client_for(request), draft.source_id, skip=draft.selected)
-        found = [c.as_json() for c in rows]
-        draft.choices = {**draft.choices, "leaver_shares": found}
-        draft.save(update_fields=["choices"])
-    return found
+def _plan_leaver_read(request, draft: BulkDraft) -> None:
+    """Plan the look for the leaver's other shares once per draft (one listing call); the
+    page then waits for a worker to do it (reads.LEAVER)."""
+    if "leaver_shares" in draft.choices or reads.PLAN_FIELD[reads.LEAVER] in draft.choices:
+        return
+    viewer = _viewer_id(request)
+    if viewer is None:
+        return
+    planned = reads.plan(
+        accounts.client_for(request), reads.LEAVER, viewer_id=viewer, person_id=draft.source_id
+    )
+    draft.choices = {**draft.choices, reads.PLAN_FIELD[reads.LEAVER]: planned.as_json()}
+    draft.save(update_fields=["choices"])
 
 
 @signed_in
@@ -309,6 +367,11 @@ def transfer_access(request, draft_id: int):
         raise Http404
     if not draft.selected or not draft.choices.get("who_id"):
         return redirect("bulk:choices", draft_id=draft.id)
+    _plan_leaver_read(request, draft)
+    if (waiting := _await_read(request, draft, reads.LEAVER, step=3)) is not None:
+        return waiting if request.method == "GET" else redirect("bulk:access", draft_id=draft.id)
+    if "leaver_shares" not in draft.choices:  # no civis account to read as: sign in again
+        return redirect("core:sign_in")
     form = LeaverAccessForm(
         request.POST or None, initial={"remove_access": draft.choices.get("remove_access")}
     )
@@ -317,7 +380,7 @@ def transfer_access(request, draft_id: int):
         draft.choices = {**draft.choices, "remove_access": remove}
         draft.save(update_fields=["choices"])
         return redirect("bulk:check", draft_id=draft.id)
-    others = _leaver_shares(request, draft)
+    others = draft.choices["leaver_shares"]
     context = {
         "draft": draft,
         "form": form,

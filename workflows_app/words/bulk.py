@@ -1,6 +1,9 @@
-"""Words of a bulk job while it waits: why it is paused, and an item that will be tried again."""
+"""Words of a bulk job while it waits: why it is paused, and an item that will be tried again;
+and of the wizard while a worker looks through many workflows for it."""
 
 from __future__ import annotations
+
+from workflows_app.words.counts import plural
 
 PAUSED_FOR_WORKER = (
     "Paused: waiting for a worker. The console starts one again by itself; nothing is lost."
@@ -33,3 +36,19 @@ def outcome_unknown(what: str) -> str:
     """The last try failed after an earlier one may have changed the workflow, and looking
     did not tell: never "Not changed"."""
     return f"Not known whether it changed: {what} Check the workflow before trying again."
+
+
+# The wizard's long reads (bulk/reads.py), done by a worker while the page shows how far it got.
+READ_HEADING_OWNED = "Looking at {name}'s workflows"
+READ_HEADING_LEAVER = "Looking for {name}'s access to other workflows"
+READ_LISTING = "Listing the workflows you can see…"
+READ_HINT = "This page moves on by itself when it has finished. You can leave it and come back."
+READ_SEE_HOW_FAR = "See how far it has got"
+READ_TRY_AGAIN = "Try again"
+READ_SIGNED_OUT = "The look stopped because you signed out on another page. Sign in and try again."
+READ_FAILED = "The look stopped: Civis did not answer as expected. Nothing was changed."
+
+
+def looking_at(done: int, total: int) -> str:
+    """'Looking at 120 of 400 workflows…' ('1 workflow' when there is one)."""
+    return f"Looking at {done:,} of {plural(total, 'workflow')}…"

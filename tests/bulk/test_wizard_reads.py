@@ -1,0 +1,185 @@
+"""The offboarding wizard's long reads are a worker's (issue 10, item 11d): step 1's "what do
+they own that you can manage" and the leaver step's "where else do they have access" take
+hundreds of calls for a person with many workflows; each step's request makes a few, however
+many there are, and the page says how far the worker has got while it polls."""
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+
+from tests.bulk.conftest import BulkWorker
+from workflows_app.bulk import reads
+from workflows_app.bulk.candidates import manageable, owned_by, shared_with
+from workflows_app.models.bulk import BulkDraft
+
+pytestmark = pytest.mark.django_db(transaction=True)
+MANY = 60  # more than one page of the listing (50 a page)
+
+
+@pytest.fixture
+def bulk_queue_worker(bulk_api):
+    """A real worker on the bulk queue, where the reads go (settings.CELERY_TASK_ROUTES)."""
+    worker = BulkWorker(settings.BULK_QUEUE, "wizard-reads")
+    yield worker
+    worker.stop()
+
+
+@pytest.fixture
+def asked(monkeypatch):
+    """The reads the pages hand to Celery, not run: the test says how far they got."""
+    from workflows_app.bulk.tasks import read_for_wizard
+
+    sent: list[tuple] = []
+    monkeypatch.setattr(read_for_wizard, "delay_on_commit", lambda *args: sent.append(args))
+    return sent
+
+
+def _sign_in_admin(client, api) -> None:
+    assert client.post("/sign-in/", {"api_key": api.admin_key}).status_code == 302
+
+
+def _start(client, person) -> BulkDraft:
+    response = client.post("/transfers/new/", {"person": f"user:{person.id}"})
+    assert response.status_code == 302, response.content
+    draft = BulkDraft.objects.latest("id")
+    assert response["Location"] == f"/transfers/new/{draft.id}/"
+    return draft
+
+
+def _calls_of(console_calls, request) -> list:
+    before = len(console_calls)
+    request()
+    return console_calls[before:]
+
+
+def test_a_worker_does_the_reads_and_each_step_request_makes_a_few_calls(
+    client, bulk_api, bulk_queue_worker, console_calls
+):
+    admin = bulk_api.admin
+    leaver, heir = bulk_api.people["cbellini"], bulk_api.people["egarcia"]
+    bulk_api.make_workflows(leaver.username, MANY, "Reads own")
+    (theirs,) = bulk_api.make_workflows("aokafor", 1, "Reads shared with the leaver")
+    admin.put_shares_users(theirs, [leaver.id], "write")
+    _sign_in_admin(client, bulk_api)
+    bulk_api.reset_requests()
+
+    started = _calls_of(console_calls, lambda: _start(client, leaver))
+    draft = BulkDraft.objects.latest("id")
+
+    assert len(started) <= 2, started  # the person, and one row of their listing
+    select = f"/transfers/new/{draft.id}/"
+    polls: list = []
+
+    def poll() -> str:
+        page: list = []
+        polls.extend(_calls_of(console_calls, lambda: page.append(client.get(select))))
+        return page[0].content.decode()
+
+    step = wait_for_text(poll, "workflows selected")
+    assert polls == []  # waiting and showing the step asked upstream for nothing
+    by_route = bulk_api.requests_by_route()
+    assert by_route["GET /workflows/{id}"] >= MANY  # the worker read each one
+    # The step shows what the request itself used to read.
+    found, _ = owned_by(admin, leaver.id)
+    expected = manageable(admin, found, person_id=leaver.id, viewer_id=admin.users_me().id)
+    draft.refresh_from_db()
+    assert [c["id"] for c in draft.candidates] == [c.id for c in expected]
+    assert f"{len(expected)} workflows selected" in step and "Reads own 000" in step
+
+    client.post(select, {"action": "continue"})
+    client.post(
+        f"/transfers/new/{draft.id}/choices/", {"mode": "one", "new_owner": f"user:{heir.id}"}
+    )
+    access = f"/transfers/new/{draft.id}/access/"
+    first = _calls_of(console_calls, lambda: client.get(access))
+    assert len(first) <= 1, first  # one row of the listing, for the read's fingerprint
+
+    def access_page() -> str:
+        page: list = []
+        polls.extend(_calls_of(console_calls, lambda: page.append(client.get(access))))
+        return page[0].content.decode()
+
+    step = wait_for_text(access_page, "Remove Chiara Bellini")
+    assert polls == []
+    assert "Reads shared with the leaver 000" in step
+    draft.refresh_from_db()
+    expected_shares = shared_with(admin, leaver.id, skip=draft.selected)
+    assert [r["id"] for r in draft.choices["leaver_shares"]] == [c.id for c in expected_shares]
+
+
+def wait_for_text(read, text: str) -> str:
+    from tests.helpers import wait_for
+
+    return wait_for(read, lambda page: text in page, seconds=120)
+
+
+def test_the_page_says_how_far_the_read_has_got_and_shows_the_step_once_done(
+    client, bulk_api, asked
+):
+    person = bulk_api.people["jwashington"]
+    bulk_api.make_workflows(person.username, 1, "Reads words")
+    _sign_in_admin(client, bulk_api)
+    draft = _start(client, person)
+    assert len(asked) == 1 and asked[0][:2] == (draft.id, reads.OWNED)
+    planned = reads.Plan.from_json(draft.choices["owned_read"])
+    url = f"/transfers/new/{draft.id}/"
+
+    listing = client.get(url).content.decode()
+    assert "Looking at Jamal Washington&#x27;s workflows" in listing
+    assert "Listing the workflows you can see…" in listing
+    cache.set(planned.key, {"state": "running", "done": 120, "total": 400}, 60)
+    page = client.get(url).content.decode()
+    assert "Looking at 120 of 400 workflows…" in page
+    assert 'hx-trigger="every 1s"' in page and "Step 2 of 4" in page
+    fragment = client.get(url, headers={"HX-Request": "true"})
+    assert fragment.content.decode().lstrip().startswith('<div id="wizard-read">')
+    assert "HX-Request" in fragment["Vary"]
+    cache.set(planned.key, {"state": "running", "done": 0, "total": 1}, 60)
+    assert "Looking at 0 of 1 workflow…" in client.get(url).content.decode()
+    assert client.post(url, {"action": "all"})["Location"] == url  # nothing to choose yet
+    assert client.get(f"/transfers/new/{draft.id}/choices/")["Location"] == url
+
+    reads.run(draft.id, reads.OWNED, asked[0][2])  # what the worker does
+    done = client.get(url, headers={"HX-Request": "true"})
+    assert done["HX-Redirect"] == url  # the poll loads the step as a whole page
+    step = client.get(url).content.decode()
+    assert "Reads words 000" in step and "data-read-refresh" not in step
+    assert len(asked) == 1
+
+
+def test_a_second_open_while_the_read_runs_joins_it(client, bulk_api, asked):
+    person = bulk_api.people["gthompson"]
+    bulk_api.make_workflows(person.username, 1, "Reads join")
+    _sign_in_admin(client, bulk_api)
+
+    first = _start(client, person)
+    second = _start(client, person)  # a second wizard for the same person: the same read
+    client.get(f"/transfers/new/{first.id}/")
+    client.get(f"/transfers/new/{second.id}/")
+
+    assert [args[:2] for args in asked] == [(first.id, reads.OWNED)]
+    reads.run(*asked[0])
+    for draft in (first, second):
+        page = client.get(f"/transfers/new/{draft.id}/").content.decode()
+        assert "Reads join 000" in page
+    assert len(asked) == 1
+
+
+def test_a_read_that_failed_says_so_and_can_be_tried_again(client, bulk_api, asked):
+    person = bulk_api.people["jwashington"]
+    bulk_api.make_workflows(person.username, 1, "Reads again")
+    _sign_in_admin(client, bulk_api)
+    draft = _start(client, person)
+    url = f"/transfers/new/{draft.id}/"
+    client.logout()  # the read acts as the viewer's session: gone, it stops and says why
+    _sign_in_admin(client, bulk_api)
+
+    assert reads.run(*asked[0]) == reads.FAILED
+    page = client.get(url).content.decode()
+    assert "The look stopped because you signed out" in page and "data-read-refresh" not in page
+    assert f'href="{url}?again=1"' in page
+    assert len(asked) == 1
+    client.get(url + "?again=1")
+    assert len(asked) == 2  # a new read, as this session
+    assert reads.run(*asked[1]) == reads.DONE
+    assert "Reads again 000" in client.get(url).content.decode()

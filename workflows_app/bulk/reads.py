@@ -1,0 +1,238 @@
+"""The offboarding wizard's long reads, done by a worker while the page says how far it got.
+
+Two reads, each hundreds of upstream calls for a person who owns or can see many workflows
+(one wizard step once made 873 calls in one request):
+
+- `OWNED`, after step 1: every workflow the person owns that the viewer can see, then the
+  viewer's level on each (`candidates.owned_by`, `candidates.manageable`);
+- `LEAVER`, the last step of offboarding: the other workflows where the person has a share of
+  their own (`candidates.shared_with`: the shares of every workflow the viewer can see).
+
+How it runs:
+
+- The page plans the read (`plan`: one listing call for its fingerprint) and keeps the plan in
+  its draft; `ask` starts the read or joins the one already running. The first asker adds the
+  running record (`cache.add`, atomic); everyone asking while it runs (a second tab, a second
+  wizard for the same person, the page's polls) finds that record and waits on it.
+- The record is keyed by what the read depends on: which read, the viewer, the person, the
+  upstream, and the fingerprint of the listing it walks (how many workflows, and the one
+  changed last: the platform touches a workflow's `updated_at` when it is shared, moved or
+  changed). Not by the draft, the job's kind or the selection, which do not change it. A
+  finished read is kept `KEEP_SECONDS`; the draft keeps what it took for as long as it lives.
+- The Celery task (`bulk.read_for_wizard`, on the `bulk` queue: hundreds of calls are the work
+  the `live` queue is kept free of) gets the draft's id, which read, and the id of the
+  viewer's `SessionKey` row, as the live poller does: never the key. The endpoint and the
+  plan come from the draft (the database), not from the message.
+- The task writes its progress (`done` of `total`) into the record at most every
+  `WRITE_EVERY` seconds; each write keeps the record `RUNNING_SECONDS` longer. A worker that
+  dies mid-read stops writing, its record expires, and the next poll starts the read again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+
+from celery.exceptions import SoftTimeLimitExceeded
+from django.core.cache import cache
+
+from workflows_app.bulk.candidates import Tally, manageable, owned_by, shared_with
+from workflows_app.civis import CivisClient, CivisError
+from workflows_app.core import crypto
+from workflows_app.models import SessionKey
+from workflows_app.models.bulk import BulkDraft
+from workflows_app.words import bulk as words
+
+logger = logging.getLogger(__name__)
+
+OWNED = "owned"
+LEAVER = "leaver"
+# Where a draft keeps the plan of each read until it has taken the result.
+PLAN_FIELD = {OWNED: "owned_read", LEAVER: "leaver_read"}
+
+RUNNING, DONE, FAILED = "running", "done", "failed"
+# A running record lasts this long after its last write: longer than a read may wait on a busy
+# bulk queue behind a job's slice (runner.SLICE_SECONDS, 60 s), so a queued read is not
+# started twice; short enough that a read lost with its worker is started again within minutes.
+RUNNING_SECONDS = 180
+KEEP_SECONDS = 120  # a finished read serves whoever asks for the same thing meanwhile
+FAILED_SECONDS = 60  # a failed one is shown until then; "Try again" starts a new one at once
+WRITE_EVERY = 0.25  # seconds between progress writes (the page polls every second)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """One read, named by what it depends on (kept in the draft as JSON)."""
+
+    what: str
+    viewer_id: int
+    person_id: int
+    endpoint: str
+    fingerprint: str
+
+    @property
+    def key(self) -> str:
+        parts = f"{self.what}|{self.viewer_id}|{self.person_id}|{self.endpoint}|{self.fingerprint}"
+        return "bulk-read:" + hashlib.sha256(parts.encode()).hexdigest()[:40]
+
+    def as_json(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict) -> Plan:
+        return cls(**{name: data[name] for name in cls.__dataclass_fields__})
+
+
+def plan(client: CivisClient, what: str, *, viewer_id: int, person_id: int) -> Plan:
+    """The read's plan: one call, the listing it walks ordered by last change, one row."""
+    author = str(person_id) if what == OWNED else None
+    page = client.list_workflows(
+        author=author, archived="all", order="updated_at", order_dir="desc", limit=1
+    )
+    last = page.items[0] if page.items else None
+    changed = last.updated_at.isoformat() if last and last.updated_at else ""
+    fingerprint = f"{page.total_entries}:{last.id if last else 0}:{changed}"
+    return Plan(what, viewer_id, person_id, client.endpoint, fingerprint)
+
+
+def session_key_id(request) -> int | None:
+    """The reference the task acts by: this session's SessionKey row (never the key)."""
+    return (
+        SessionKey.objects.filter(session_key=request.session.session_key, user=request.user)
+        .values_list("id", flat=True)
+        .first()
+    )
+
+
+def ask(draft: BulkDraft, what: str, key_id: int, *, again: bool = False) -> dict:
+    """The record of the draft's planned read `what`: the finished result, or how far the
+    running read has got. Starts the read unless it is running or done; `again` replaces a
+    failed one."""
+    planned = Plan.from_json(draft.choices[PLAN_FIELD[what]])
+    record = cache.get(planned.key)
+    if record is not None and not (again and record["state"] == FAILED):
+        return record
+    if record is not None:
+        cache.delete(planned.key)
+    running = {"state": RUNNING, "done": 0, "total": None}
+    if cache.add(planned.key, running, RUNNING_SECONDS):
+        from workflows_app.bulk.tasks import read_for_wizard
+
+        read_for_wizard.delay_on_commit(draft.id, what, key_id)
+        return cache.get(planned.key) or running
+    return cache.get(planned.key) or running  # someone else started it just now: join it
+
+
+class Progress(Tally):
+    """A tally that writes `done` of `total` into the read's record, from the read's threads."""
+
+    def __init__(self, planned: Plan) -> None:
+        self.key = planned.key
+        self.total: int | None = None
+        self.done = 0
+        self.written = 0.0
+        self.closed = False
+        self.lock = threading.Lock()
+
+    def begin(self, total: int) -> None:
+        with self.lock:
+            self.total, self.done = total, 0
+            self._write()
+
+    def step(self) -> None:
+        with self.lock:
+            self.done += 1
+            if self.done == self.total or time.monotonic() - self.written >= WRITE_EVERY:
+                self._write()
+
+    def close(self) -> None:
+        """No more writes: calls of a failed read may still end after it was marked failed."""
+        with self.lock:
+            self.closed = True
+
+    def _write(self) -> None:
+        if not self.closed:
+            record = {"state": RUNNING, "done": self.done, "total": self.total}
+            cache.set(self.key, record, RUNNING_SECONDS)
+            self.written = time.monotonic()
+
+
+def _read_owned(client: CivisClient, planned: Plan, tally: Tally) -> dict:
+    found, pages = owned_by(client, planned.person_id)
+    offered = manageable(
+        client, found, person_id=planned.person_id, viewer_id=planned.viewer_id, tally=tally
+    )
+    return {
+        "candidates": [c.as_json() for c in offered],
+        "pages": pages,
+        "not_manageable": len(found) - len(offered),
+    }
+
+
+def _read_leaver(client: CivisClient, planned: Plan, tally: Tally) -> dict:
+    return {"shares": [c.as_json() for c in shared_with(client, planned.person_id, tally=tally)]}
+
+
+READERS: dict[str, Callable[[CivisClient, Plan, Tally], dict]] = {
+    OWNED: _read_owned,
+    LEAVER: _read_leaver,
+}
+
+
+def _client_as(draft: BulkDraft, key_id: int, planned: Plan) -> CivisClient | None:
+    """The client acting as the draft's owner through their session's stored key; None once
+    they signed out (or the row is not theirs, or not the viewer the plan was made for)."""
+    from workflows_app.runs.live_status import session_alive
+
+    stored = SessionKey.objects.filter(pk=key_id, user_id=draft.owner_id).first()
+    if stored is None or not session_alive(stored.session_key):
+        return None
+    account = getattr(draft.owner, "civis", None)
+    if account is None or account.civis_user_id != planned.viewer_id:
+        return None
+    key = crypto.decrypt(stored.encrypted_key)
+    if key is None:
+        return None
+    return CivisClient(
+        key, endpoint=planned.endpoint, profile="worker", actor_id=account.civis_user_id
+    )
+
+
+def _fail(planned: Plan, reason: str) -> None:
+    cache.set(planned.key, {"state": FAILED, "reason": reason}, FAILED_SECONDS)
+
+
+def run(draft_id: int, what: str, key_id: int) -> str:
+    """The task's work: do the draft's planned read `what` as its owner and keep the result
+    in the read's record. Returns the record's state (for the log and the tests)."""
+    draft = BulkDraft.objects.select_related("owner__civis").filter(id=draft_id).first()
+    planned_json = draft.choices.get(PLAN_FIELD.get(what, "")) if draft else None
+    if draft is None or not planned_json:  # the draft took a result already, or is gone
+        return DONE
+    planned = Plan.from_json(planned_json)
+    record = cache.get(planned.key)
+    if record is not None and record["state"] != RUNNING:  # done meanwhile (a duplicate)
+        return str(record["state"])
+    client = _client_as(draft, key_id, planned)
+    if client is None:
+        _fail(planned, words.READ_SIGNED_OUT)
+        return FAILED
+    tally = Progress(planned)
+    try:
+        result = READERS[what](client, planned, tally)
+    except (CivisError, SoftTimeLimitExceeded) as error:
+        tally.close()
+        logger.warning("wizard read %s of draft %s stopped: %s", what, draft_id, type(error))
+        _fail(planned, words.READ_FAILED)
+        return FAILED
+    except Exception:
+        tally.close()
+        _fail(planned, words.READ_FAILED)
+        raise
+    tally.close()
+    cache.set(planned.key, {"state": DONE, "result": result}, KEEP_SECONDS)
+    return DONE
