@@ -5,6 +5,7 @@ has it to try again (core/mail.py)."""
 import json
 import socket
 import uuid
+from datetime import timedelta
 
 import pytest
 import redis
@@ -67,3 +68,58 @@ def test_a_mail_outage_hands_the_summary_to_a_retrying_worker_and_notifies_once(
     assert finished_job.summary_sent_at is not None
     assert not notify.send_summary(finished_job.id)  # handed over once, not again
     assert Notification.objects.filter(user=finished_job.started_by).count() == 1
+
+
+def test_a_summary_that_can_never_be_sent_is_given_up_at_once_with_an_error(
+    finished_job, settings, caplog
+):
+    """An address with a line break (the platform's data) is refused by Django every time:
+    it is given up at the first try, not tried again on every sweep for ever."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    CivisAccount.objects.filter(user=finished_job.started_by).update(
+        email="ada@example.org\nBcc: eve@example.org"
+    )
+
+    with caplog.at_level("ERROR", logger="workflows_app.bulk.notify"):
+        assert not notify.send_summary(finished_job.id)
+
+    assert [r.levelname for r in caplog.records] == ["ERROR"]
+    assert f"gave up emailing the summary of bulk job {finished_job.id}" in caplog.text
+    assert "eve@example.org" not in caplog.text
+    finished_job.refresh_from_db()
+    assert finished_job.summary_sent_at is not None  # no sweep tries it again
+    assert not notify.send_summary(finished_job.id) and mail.outbox == []
+    assert Notification.objects.filter(user=finished_job.started_by).count() == 1
+
+
+def test_a_summary_not_handed_over_is_tried_again_until_a_day_after_the_job_ended(
+    finished_job, settings, monkeypatch, caplog
+):
+    """Neither sent nor handed to a mail worker (the broker is down too): the next sweep tries
+    again, for a day after the job ended; then it gives up with an ERROR."""
+    from kombu.exceptions import OperationalError
+
+    from workflows_app.core import mail as core_mail
+
+    def broker_down(*args, **kwargs):  # what apply_async raises when Redis does not answer
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(core_mail, "send_with_retry", broker_down)
+
+    assert not notify.send_summary(finished_job.id)
+    finished_job.refresh_from_db()
+    assert finished_job.summary_sent_at is None  # the next sweep tries again
+    assert "ERROR" not in [r.levelname for r in caplog.records if "gave up" in r.getMessage()]
+
+    BulkJob.objects.filter(id=finished_job.id).update(
+        finished_at=timezone.now() - notify.GIVE_UP_AFTER - timedelta(minutes=1)
+    )
+    caplog.clear()
+    assert not notify.send_summary(finished_job.id)
+
+    finished_job.refresh_from_db()
+    assert finished_job.summary_sent_at is not None
+    assert any(
+        r.levelname == "ERROR" and "gave up emailing the summary" in r.getMessage()
+        for r in caplog.records
+    )

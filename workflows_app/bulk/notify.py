@@ -5,6 +5,7 @@ email through Django's mail backend."""
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from urllib.parse import urljoin
 
 from django.core.cache import cache
@@ -18,6 +19,13 @@ from workflows_app.words.states import NOT_STARTED
 
 logger = logging.getLogger(__name__)
 SENDING_SECONDS = 120
+# The sweeper tries a summary again every sweep (10 s) until it is sent or handed to a mail
+# worker (which has its own cap: core/mail.py). Past this, counted from the job's end, it
+# gives up: an ERROR in the log, and the job marked so no sweep tries again.
+GIVE_UP_AFTER = timedelta(hours=24)
+# Failures that trying again cannot mend (a header Django refuses, such as an address with a
+# line break, comes from the platform's data): given up at the first.
+HOPELESS = (ValueError, TypeError)
 
 
 def summary_words(job: BulkJob, counts: dict[str, int]) -> str:
@@ -90,8 +98,24 @@ def _send_summary(job_id: int) -> bool:
             mail.send_with_retry(
                 mail_subject(job.title), body, [account.email], what=f"summary of bulk job {job.id}"
             )
-        except Exception:  # not even handed to a worker (Redis down too): the sweeper retries
-            logger.exception("could not email the summary of bulk job %s", job.id)
+        except Exception as error:  # not even handed to a worker (Redis down too)
+            if isinstance(error, HOPELESS) or timezone.now() - since > GIVE_UP_AFTER:
+                _give_up(job, error)
+            else:  # the next sweep tries again
+                logger.exception("could not email the summary of bulk job %s", job.id)
             return False
     BulkJob.objects.filter(id=job_id).update(summary_sent_at=timezone.now())
     return True
+
+
+def _give_up(job: BulkJob, error: Exception) -> None:
+    """Stop trying to email this summary: said at ERROR, and the job marked as if sent (the
+    field means "no more tries"; the summary is still in the starter's notification centre)."""
+    logger.error(
+        "gave up emailing the summary of bulk job %s (ended %s): %s; it stays in the starter's"
+        " notification centre",
+        job.id,
+        (job.finished_at or job.created_at).isoformat(),
+        type(error).__name__,
+    )
+    BulkJob.objects.filter(id=job.id).update(summary_sent_at=timezone.now())
