@@ -33,6 +33,7 @@ from workflows_app.runs import live_status
 from workflows_app.runs.facts import allowed_actions, failed_tasks, plain_words, shown_state
 from workflows_app.runs.forms import ExecutionFilterForm, RetryForm
 from workflows_app.runs.tasks import sweep_person
+from workflows_app.words.states import finished_news
 from workflows_app.workflows.input_values import as_typed
 from workflows_app.workflows.listing import forget_paused
 
@@ -153,6 +154,10 @@ def _live_context(request, workflow_id: int, execution: Execution, level: str | 
         "live": not execution.is_terminal,
         "fetched_at": fetched_at,
         "refresh_seconds": live_status.BROWSER_REFRESH_SECONDS,
+        # The page shows news of an action on this run (its refresh sends the toast's field):
+        # once the run has finished, the answer replaces that news with the outcome.
+        "after_action": request.GET.get("after_action") == "1",
+        "finished_news": finished_news(shown_state(execution)),
         "action_words": {name.replace("-", "_"): words for name, words in ACTION_WORDS.items()},
     }
 
@@ -312,7 +317,7 @@ def execution_action(request, workflow_id: int, execution_id: int, action: str):
             return _render_live(request, workflow_id, execution_id, with_messages=True)
         return redirect(here)
     words = _retry_one_words(task_name) if action == "retry" and task_name else ACTION_WORDS[action]
-    messages.success(request, words["done"])
+    messages.success(request, words["done"], extra_tags="run-action")
     forget_paused(client.endpoint, workflow_id)  # the list asks again: it may not be paused now
     live_status.write_snapshot(result)
     if not result.is_terminal and (session_key_id := _session_key_id(request)):

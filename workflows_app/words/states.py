@@ -115,6 +115,17 @@ def describe_state(state: str | None, kind: Kind | None = None) -> StateLook:
     return StateLook(word[:1].upper() + word[1:], UNKNOWN_ICON, "neutral", known=False)
 
 
+# A message toast's look for a state's tone (static/css: toast--success, --error, --warning).
+_TOAST_OF_TONE = {"good": "success", "bad": "error", "warn": "warning"}
+
+
+def finished_news(state: str | None) -> tuple[str, str]:
+    """What replaces "The failed tasks are running again" (or another action's news) once the
+    run has finished: the words, and the toast's look."""
+    look = describe_state(state, "execution")
+    return f"This run has finished: {look.label}.", _TOAST_OF_TONE.get(look.tone, "info")
+
+
 def execution_state(state: str | None, mistral_state: str | None = None) -> str | None:
     """The state to show for an execution: Civis says `running` for a paused one (SIMULATOR.md),
     so Mistral's `paused` wins; otherwise the Civis word, falling back to Mistral's."""

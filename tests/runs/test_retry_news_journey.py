@@ -1,0 +1,36 @@
+"""Chromium (issue 10, item 9): the news of a retry does not outlive the run. After "Retry
+failed tasks" the page says the tasks are running again; once the run has finished (the
+poller's refresh shows it), that news gives way to the outcome, in the same place."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from .test_journeys import open_run, sign_in_page, state, still_same_page
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_the_retry_news_turns_into_the_outcome_when_the_run_finishes(
+    live_server, page, owner, celery_worker
+):
+    execution = owner.failed(seconds=3)
+    sign_in_page(page, live_server.url, owner.key)
+    open_run(page, live_server.url, execution)
+    expect(state(page)).to_have_text(re.compile("Failed"))
+
+    page.get_by_role("link", name="Retry failed tasks").click()
+    page.get_by_role("dialog", name="Retry the failed tasks?").get_by_role(
+        "button", name="Yes, retry failed tasks"
+    ).click()
+    messages = page.locator("#messages")
+    expect(messages).to_contain_text("The failed tasks are running again.")
+    expect(state(page)).to_have_text(re.compile("Running"))
+
+    # The task times out again after 3 s; the refresh that shows it replaces the news.
+    expect(state(page)).to_have_text(re.compile("Failed"), timeout=30_000)
+    expect(messages).to_contain_text("This run has finished: Failed.")
+    expect(messages).not_to_contain_text("running again")
+    expect(messages.locator(".toast--error")).to_have_count(1)
+    assert still_same_page(page)
