@@ -75,8 +75,8 @@ def test_link_with_put_then_change_it_with_patch(actor, sign_in, client, console
     said = AuditEntry.objects.filter(object_id=str(workflow.id), action__endswith="_git")
     said = list(said.order_by("id"))
     assert [e.action for e in said] == ["put_git", "patch_git"]
-    assert "Set its repository, branch, choice of branch or tag, branch or tag it follows, file " \
-           "and “pull from git” setting" in said[0].detail  # fmt: skip
+    assert "Set its repository, branch, kind of version it follows (branch, tag or commit), " \
+           "version it follows, file and “pull from git” setting" in said[0].detail  # fmt: skip
     assert "Changed its file and “pull from git” setting" in said[1].detail
 
 
@@ -206,6 +206,53 @@ def test_check_out_what_the_link_points_to(actor, sign_in, client, console_calls
     assert changes(console_calls, workflow.id) == [
         ("POST", f"/workflows/{workflow.id}/git/checkout")
     ]
+
+
+def test_a_link_pinned_to_a_commit_is_kept_when_saved_again(actor, sign_in, client, console_calls):
+    """A pin made elsewhere (`gitRef` a SHA beside `gitRefType` "branch") reads as a commit, is
+    saved again as one (not silently moved back to the branch), and still loads that commit;
+    a commit's code that is not one changes nothing."""
+    ada = actor("aokafor")
+    workflow = linked(ada)
+    first = ada.api.list_git_commits(workflow.id)[0].commit_hash
+    ada.api.post_git_commits(workflow.id, MORE, "Add publish_scores", head_hash(ada, workflow))
+    ada.api.patch_git(workflow.id, git_ref=first)  # pinned, its type left as "branch"
+    sign_in(client, ada)
+    page = client.get(git_page(workflow)).content.decode()
+    assert f"Linked to flows/w.yml in {REPO}, at commit {first[:7]}." in page
+    assert f"Check out what the link points to (commit {first[:7]})" in page
+    assert re.search(r'value="commit"[^>]*checked', page)
+    assert f'name="commit" value="{first}"' in page
+    detail = client.get(f"/workflows/{workflow.id}/").content.decode()
+    assert f"flows/w.yml in {REPO}, at commit {first[:7]}" in detail
+
+    console_calls.clear()
+    pinned = {**LINK, "git_path": "flows/monday.yml", "git_ref_type": "commit"}
+    for code, said in [
+        ("", "Give the commit&#x27;s code, or choose the latest on the branch."),
+        ("not-a-sha", "A commit&#x27;s code is made of the digits 0-9 and the letters a-f"),
+    ]:
+        refused = client.post(git_page(workflow) + "link/", {**pinned, "commit": code})
+        assert refused.status_code == 400 and said in refused.content.decode()
+    assert changes(console_calls, workflow.id) == []
+
+    saved = client.post(git_page(workflow) + "link/", {**pinned, "commit": first.upper()})
+    assert saved.status_code == 302
+    link = ada.api.list_git(workflow.id)
+    assert (link.git_ref, link.git_ref_type, link.git_path) == (first, "tag", "flows/monday.yml")
+    assert changes(console_calls, workflow.id) == [("PATCH", f"/workflows/{workflow.id}/git")]
+    entry = (
+        AuditEntry.objects.filter(object_id=str(workflow.id), action="patch_git")
+        .order_by("id")
+        .last()
+    )
+    assert "Changed its kind of version it follows (branch, tag or commit) and file" in entry.detail
+
+    check = client.get(git_page(workflow) + "checkout/?from=ref").content.decode()
+    assert f"This loads the version at commit {first}" in check
+    form = {k: hidden(check, k) for k in ("from", "started_at", "target")}
+    client.post(git_page(workflow) + "checkout/", form)
+    assert ada.api.get_workflow(workflow.id).definition == DEFINITION
 
 
 def test_a_viewer_is_refused_before_any_change_call(actor, sign_in, client, console_calls):

@@ -13,6 +13,7 @@ snake_case: the request bodies in `bodies.py` nest `Schedule` and `Notifications
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Annotated, Any, Self
@@ -555,6 +556,10 @@ class TransferResult(ApiModel):
 # -- git ---------------------------------------------------------------------------------------
 
 
+# A commit as people quote it: git's short form (7) up to a full SHA-256 (64).
+_COMMIT_SHA = re.compile(r"[0-9a-fA-F]{7,64}")
+
+
 class GitMetadata(ApiModel):
     """The git file a workflow is attached to (`GitFile`); the repo's id and URL come from its
     nested `gitRepo`."""
@@ -579,6 +584,20 @@ class GitMetadata(ApiModel):
     @property
     def attached(self) -> bool:
         return bool(self.git_repo_url or self.git_path)
+
+    @property
+    def follows(self) -> str:
+        """What the link loads: "branch" (the head of `git_branch`), "commit" (`git_ref` is a
+        commit's SHA) or "tag". `gitRef` may be a branch, a tag or a SHA, but `gitRefType`
+        says only "branch" or "tag" (documented), and a pin made elsewhere may say either (or
+        "commit") beside a SHA: so the ref decides. A tag of 7+ hex characters with a letter
+        among them reads as a commit; it is kept as it is all the same."""
+        ref = self.git_ref or ""
+        if not ref or ref == self.git_branch:
+            return "branch"
+        if _COMMIT_SHA.fullmatch(ref) and not ref.isdigit():
+            return "commit"
+        return "tag"
 
 
 class GitCommit(ApiModel):

@@ -16,6 +16,8 @@ MAX_MESSAGE = 2000
 # A repository address people paste: https://…, ssh://…, or git@host:owner/repo.git.
 REPO_URL = re.compile(r"^(https?://|ssh://|git@)[^\s]+$")
 HEX = re.compile(r"^[0-9a-fA-F]{4,64}$")
+# A commit as git shows it: at least 7 characters (its short form), at most a full SHA-256.
+COMMIT = re.compile(r"^[0-9a-fA-F]{7,64}$")
 
 
 class LinkForm(forms.Form):
@@ -45,6 +47,13 @@ class LinkForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
+    commit = forms.CharField(
+        label="Commit (only when it follows one commit)",
+        max_length=64,
+        required=False,
+        help_text="Its code as git shows it (7 or more letters and digits), for example 3f2a9c1.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
     git_path = forms.CharField(
         label="File in the repository",
         max_length=MAX_PATH,
@@ -63,13 +72,14 @@ class LinkForm(forms.Form):
     def of(cls, git: GitMetadata | None) -> LinkForm:
         if git is None or not git.attached:
             return cls()
-        tag = git.git_ref if git.git_ref_type == "tag" else ""
+        kind = git.follows
         return cls(
             initial={
                 "git_repo_url": git.git_repo_url or "",
                 "git_branch": git.git_branch or "main",
-                "git_ref_type": git.git_ref_type or "branch",
-                "tag": tag or "",
+                "git_ref_type": kind,
+                "tag": git.git_ref if kind == "tag" else "",
+                "commit": git.git_ref if kind == "commit" else "",
                 "git_path": git.git_path or "",
                 "pull_from_git": bool(git.pull_from_git),
             }
@@ -88,19 +98,33 @@ class LinkForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("git_ref_type") == "tag" and not (data.get("tag") or "").strip():
+        kind = data.get("git_ref_type")
+        if kind == "tag" and not (data.get("tag") or "").strip():
             self.add_error("tag", "Give the tag's name, or choose the latest on the branch.")
+        commit = (data.get("commit") or "").strip()
+        if kind == "commit" and not commit:
+            self.add_error("commit", "Give the commit's code, or choose the latest on the branch.")
+        elif kind == "commit" and not COMMIT.match(commit):
+            self.add_error(
+                "commit",
+                "A commit's code is made of the digits 0-9 and the letters a-f, 7 or more of "
+                "them, as git shows it (for example 3f2a9c1).",
+            )
         return data
 
     def fields_to_send(self) -> dict:
-        """The platform's fields: `git_ref` is the tag, or the branch when it follows one."""
+        """The platform's fields: `git_ref` is the tag or the commit, or the branch when it
+        follows one. `gitRefType` is documented as "branch" or "tag" only, so a commit goes as
+        a tag: a version that does not move (a guess; the platform resolves the SHA in
+        `gitRef` either way, and the console reads it back as a commit: `follows`)."""
         data = self.cleaned_data
         kind = data["git_ref_type"]
+        refs = {"tag": data["tag"].strip(), "commit": data["commit"].strip().lower()}
         return {
             "git_repo_url": data["git_repo_url"],
             "git_branch": data["git_branch"].strip(),
-            "git_ref_type": kind,
-            "git_ref": data["tag"].strip() if kind == "tag" else data["git_branch"].strip(),
+            "git_ref_type": "branch" if kind == "branch" else "tag",
+            "git_ref": refs.get(kind) or data["git_branch"].strip(),
             "git_path": data["git_path"],
             "pull_from_git": bool(data.get("pull_from_git")),
         }

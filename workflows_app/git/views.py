@@ -211,8 +211,7 @@ def commit(request, workflow_id: int):
 
 
 def _follows_branch(git: GitMetadata, which: str) -> bool:
-    return which == "latest" or (git.git_ref_type or "branch") == "branch" or git.git_ref in (
-        None, "", git.git_branch)  # fmt: skip
+    return which == "latest" or git.follows == "branch"
 
 
 def _target_commit(git: GitMetadata, which: str, commits: list[GitCommit]) -> GitCommit | None:
@@ -239,7 +238,7 @@ def _target(
         file = client.get_git_commits(workflow_id, ref)
     except errors.NotFound:
         file = None  # a tag the console cannot read before loading it
-    return commit, file, f"the version at {git.git_ref_type or 'ref'} {ref}"
+    return commit, file, f"the version at {git.follows} {ref}"
 
 
 def _checkout_page(request, client, workflow, git, which: str, *, notice: str = "",

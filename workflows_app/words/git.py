@@ -7,18 +7,20 @@ from collections.abc import Iterable
 
 from workflows_app.words.changes import and_list
 
-# What the person chooses the workflow follows (the platform's `gitRefType`).
+# What the person chooses the workflow follows (`GitMetadata.follows`; the platform's
+# `gitRefType` has only branch and tag, so a commit is sent as a tag: git/forms.py).
 REF_KIND_CHOICES = [
     ("branch", "The latest version on the branch"),
     ("tag", "A tag (a version that does not move)"),
+    ("commit", "One commit (a version that does not move), by its code"),
 ]
 
 # The fields of `put_git` / `patch_git` as the audit log names them, in this order.
 LINK_FIELD_WORDS = {
     "git_repo_url": "repository",
     "git_branch": "branch",
-    "git_ref_type": "choice of branch or tag",
-    "git_ref": "branch or tag it follows",
+    "git_ref_type": "kind of version it follows (branch, tag or commit)",
+    "git_ref": "version it follows",
     "git_path": "file",
     "pull_from_git": "“pull from git” setting",
 }
@@ -32,9 +34,11 @@ def short(commit_hash: str | None) -> str:
 def linked_to(git) -> str:
     """'flows/report.yml in https://…/repo.git, on branch main' (plain text; escaped later)."""
     where = f"{git.git_path or 'a file'} in {git.git_repo_url or 'a repository'}"
-    kind = git.git_ref_type or "branch"
-    if kind != "branch" and git.git_ref:
-        return f"{where}, at {kind} {git.git_ref}"
+    kind = git.follows
+    if kind == "commit":
+        return f"{where}, at commit {short(git.git_ref)}"
+    if kind == "tag":
+        return f"{where}, at tag {git.git_ref}"
     return f"{where}, on branch {git.git_branch or git.git_ref or 'main'}"
 
 
