@@ -6,6 +6,7 @@ any change call and sees no archive button."""
 import pytest
 
 from tests.changing import changes, new_workflow, share
+from workflows_app.civis.errors import NotFound
 from workflows_app.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
@@ -90,3 +91,21 @@ def test_archive_needs_manage_and_is_refused_before_any_change_call(
             assert "needs manage access" in answer.content.decode()
     assert changes(console_calls, workflow.id) == []
     assert ada.api.get_workflow(workflow.id).archived is False
+
+
+def test_a_viewer_may_copy_and_the_page_says_the_copy_is_theirs(actor, sign_in, client):
+    """The platform lets someone who can only view a workflow copy it: the page says the copy
+    is theirs alone, and so it is (they own it; its owner cannot open it)."""
+    ada, chiara = actor("aokafor"), actor("cbellini")
+    workflow = new_workflow(ada)
+    share(ada, workflow, chiara, "read")
+    sign_in(client, chiara)
+    page = client.get(f"/workflows/{workflow.id}/copy/").content.decode()
+    assert "It is yours: only you can open it until you share it." in page
+
+    answer = client.post(f"/workflows/{workflow.id}/copy/", {"name": "Chiara's own copy"})
+    copy_id = int(answer["Location"].strip("/").split("/")[-1])
+    copy = chiara.api.get_workflow(copy_id)
+    assert (copy.owner.id, copy.my_permission_level) == (chiara.person.id, "manage")
+    with pytest.raises(NotFound):
+        ada.api.get_workflow(copy_id)
