@@ -5,10 +5,11 @@ the run's state and its <title> says run, state and duration; the history table 
 chart is its text equivalent, so the picture is never the only way to read the numbers.
 """
 
-from collections.abc import Iterable
+import datetime as dt
+from collections.abc import Iterable, Mapping
 
 from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 from workflows_app.civis.types import Execution, ExecutionSummary
 from workflows_app.pictures.graph_svg import PALETTE, TONE_COLOURS, join_markup
@@ -20,7 +21,7 @@ from workflows_app.words.states import (
     describe_state,
     execution_state,
 )
-from workflows_app.words.times import duration_words
+from workflows_app.words.times import duration_words, retried_bar
 
 Run = ExecutionSummary | Execution
 
@@ -32,28 +33,40 @@ AXIS_HEIGHT = 30
 MAX_BAR_WIDTH = 40
 
 
-def _finished(runs: Iterable[Run]) -> list[tuple[Run, float]]:
-    """(run, seconds) for runs with a start and a finish, oldest first."""
+def _finished(
+    runs: Iterable[Run], retried: Mapping[int, dt.datetime]
+) -> list[tuple[Run, float, bool]]:
+    """(run, seconds, retried) for runs with a start and a finish, oldest first. A retried run
+    counts from its retry: the hours it sat failed before it would flatten every other bar."""
     timed = []
     for run in runs:
         started, finished = run.started_at, run.finished_at
         if started and finished and finished >= started:
-            timed.append((run, (finished - started).total_seconds(), started))
-    timed.sort(key=lambda entry: entry[2])
-    return [(run, seconds) for run, seconds, _ in timed]
+            at = retried.get(run.id)
+            again = at is not None and started < at <= finished
+            own = (finished - (at if again and at else started)).total_seconds()
+            timed.append((run, own, again, started))
+    timed.sort(key=lambda entry: entry[3])
+    return [(run, seconds, again) for run, seconds, again, _ in timed]
 
 
-def render_duration_chart(runs: Iterable[Run], described_by: str = "") -> SafeString | None:
-    """The chart as an SVG image, or None when no listed run has finished."""
-    timed = _finished(runs)
+def render_duration_chart(
+    runs: Iterable[Run],
+    described_by: str = "",
+    retried: Mapping[int, dt.datetime] | None = None,
+) -> SafeString | None:
+    """The chart as an SVG image, or None when no listed run has finished. `retried`: when
+    the last attempt of a retried run started (runs/retries.py); its bar is that attempt's,
+    drawn with a dashed outline and titled so."""
+    timed = _finished(runs, retried or {})
     if not timed:
         return None
-    longest = max(seconds for _, seconds in timed) or 1.0
+    longest = max(seconds for _, seconds, _ in timed) or 1.0
     plot_width = VIEW_WIDTH - PLOT_LEFT - 10
     slot = plot_width / len(timed)
     bar_width = min(MAX_BAR_WIDTH, max(slot * 0.7, 1.0))
     parts: list[SafeString] = []
-    for index, (run, seconds) in enumerate(timed):
+    for index, (run, seconds, again) in enumerate(timed):
         look = describe_state(execution_state(run.state, run.mistral_state), "execution")
         fill, outline = TONE_COLOURS[look.tone]
         height = max(seconds / longest * PLOT_HEIGHT, 2.0)
@@ -62,16 +75,17 @@ def render_duration_chart(runs: Iterable[Run], described_by: str = "") -> SafeSt
         parts.append(
             format_html(
                 '<rect class="duration-chart__bar" x="{}" y="{}" width="{}" height="{}" '
-                'fill="{}" stroke="{}" stroke-width="1.5"><title>Run {}: {}, {}</title></rect>',
+                'fill="{}" stroke="{}" stroke-width="1.5"{}><title>{}</title></rect>',
                 f"{x:.1f}",
                 f"{y:.1f}",
                 f"{bar_width:.1f}",
                 f"{height:.1f}",
                 PALETTE[fill],
                 PALETTE[outline],
-                run.id,
-                look.label,
-                duration_words(seconds),
+                mark_safe(' stroke-dasharray="4 3"') if again else "",
+                retried_bar(run.id, look.label, duration_words(seconds))
+                if again
+                else f"Run {run.id}: {look.label}, {duration_words(seconds)}",
             )
         )
     base = PLOT_TOP + PLOT_HEIGHT

@@ -29,7 +29,7 @@ from workflows_app.core.middleware import UPSTREAM_MESSAGES
 from workflows_app.core.rendering import page_or_fragment, wants_fragment
 from workflows_app.models import SessionKey
 from workflows_app.runs import index as execution_index
-from workflows_app.runs import live_status
+from workflows_app.runs import live_status, retries
 from workflows_app.runs.facts import allowed_actions, failed_tasks, plain_words, shown_state
 from workflows_app.runs.forms import ExecutionFilterForm, RetryForm
 from workflows_app.runs.tasks import sweep_person
@@ -158,6 +158,7 @@ def _live_context(request, workflow_id: int, execution: Execution, level: str | 
         # once the run has finished, the answer replaces that news with the outcome.
         "after_action": request.GET.get("after_action") == "1",
         "finished_news": finished_news(shown_state(execution)),
+        "retried_at": retries.last_attempt_start(execution),
         "action_words": {name.replace("-", "_"): words for name, words in ACTION_WORDS.items()},
     }
 
@@ -317,6 +318,8 @@ def execution_action(request, workflow_id: int, execution_id: int, action: str):
             return _render_live(request, workflow_id, execution_id, with_messages=True)
         return redirect(here)
     words = _retry_one_words(task_name) if action == "retry" and task_name else ACTION_WORDS[action]
+    if action == "retry":
+        retries.remember(execution_id, timezone.now())
     messages.success(request, words["done"], extra_tags="run-action")
     forget_paused(client.endpoint, workflow_id)  # the list asks again: it may not be paused now
     live_status.write_snapshot(result)

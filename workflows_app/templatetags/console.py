@@ -5,6 +5,7 @@ current time zone, which the console activates for each person.
 """
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from django import template
@@ -26,7 +27,9 @@ from workflows_app.words.times import (
     duration_words,
     exact_time,
     relative_time,
+    retried_took,
 )
+from workflows_app.workflows.rendered import render_filters, render_row
 
 register = template.Library()
 
@@ -35,6 +38,20 @@ register = template.Library()
 def status_tag(state: str | None, kind: str | None = None) -> dict[str, Any]:
     """Word + icon + colour for a state; `kind` is workflow, execution, task or run."""
     return {"look": describe_state(state, kind)}  # type: ignore[arg-type]
+
+
+@register.simple_tag
+def workflow_row(row: dict[str, Any]) -> SafeString:
+    """`{% workflow_row row %}`: one row of the workflow list (rendered once per what it
+    shows, see workflows/rendered.py)."""
+    return render_row(row)
+
+
+@register.simple_tag
+def workflow_filters(form: Any, filtered: bool) -> SafeString:
+    """`{% workflow_filters form filtered %}`: the workflow list's filter form (rendered once
+    per what it shows)."""
+    return render_filters(form, filtered)
 
 
 @register.filter
@@ -95,6 +112,28 @@ def duration(value: Any) -> str:
 def duration_from(start: dt.datetime | None, finish: dt.datetime | None = None) -> str:
     """How long from start to finish (or until now, when not finished)."""
     return duration_between(start, finish)
+
+
+@register.simple_tag
+def took(
+    start: dt.datetime | None,
+    finish: dt.datetime | None,
+    retried_at: dt.datetime | Mapping[int, dt.datetime] | None = None,
+    run_id: int | None = None,
+) -> SafeString | str:
+    """How long a run took (so far, when not finished); a retried run's last attempt's own time
+    first, with when it started (runs/retries.py). `retried_at` is that moment, or a list's
+    run id -> moment with the row's `run_id`."""
+    if not isinstance(start, dt.datetime):
+        return ""
+    if isinstance(retried_at, Mapping):
+        retried_at = retried_at.get(run_id) if run_id is not None else None
+    going = not isinstance(finish, dt.datetime)
+    if isinstance(retried_at, dt.datetime) and retried_at > start:
+        own = duration_between(retried_at, finish)
+        total = duration_between(start, finish)
+        return retried_took(own, total, time_tag(retried_at, "exact"), going)
+    return duration_between(start, finish) + (" so far" if going else "")
 
 
 @register.filter

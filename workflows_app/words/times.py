@@ -8,6 +8,8 @@ and near future only, beyond which the exact date says more.
 import datetime as dt
 
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from workflows_app.words.counts import plural
 
@@ -77,3 +79,18 @@ def duration_between(
         return ""
     ended = finish if isinstance(finish, dt.datetime) else now or timezone.now()
     return duration_words(ended - start)
+
+
+def retried_took(own: str, total: str, at: SafeString | str, still_going: bool) -> SafeString:
+    """A retried run's time: its last attempt's own first, then the whole span, which counts
+    the hours it sat failed before someone retried it ("Took 4 min on its retry at 09:12;
+    7 h 57 min since it first started")."""
+    so_far = " so far" if still_going else ""
+    return format_html(
+        "{}{} on its retry at {}; {} since it first started", own, so_far, at, total
+    )
+
+
+def retried_bar(run_id: int, state: str, own: str) -> str:
+    """The duration chart's title for a retried run's bar (it is drawn with the retry's time)."""
+    return f"Run {run_id}: {state}, {own} on its retry"

@@ -16,6 +16,7 @@ from workflows_app.core.accounts import client_for, signed_in
 from workflows_app.core.rendering import page_or_fragment
 from workflows_app.pickers import lookup as people_lookup
 from workflows_app.pictures.duration_chart import render_duration_chart, success_rate
+from workflows_app.runs import retries
 from workflows_app.words.counts import all_of
 from workflows_app.words.notifications import describe_notifications
 from workflows_app.words.states import workflow_state
@@ -152,11 +153,15 @@ def workflow_executions(request, workflow_id: int):
     )
     seen_workflows.remember(request.user.civis, workflow, listing.page.items)
     succeeded, finished = success_rate(listing.page)
+    retried = retries.remembered(run.id for run in listing.page)  # drawn from their retry
     context = {
         "workflow": workflow,
         "form": form,
         "listing": listing,
-        "chart": render_duration_chart(listing.page, described_by="run-history-caption"),
+        "chart": render_duration_chart(
+            listing.page, described_by="run-history-caption", retried=retried
+        ),
+        "retried": retried,
         "succeeded": succeeded,
         "finished": finished,
         "rate": round(100 * succeeded / finished) if finished else None,
