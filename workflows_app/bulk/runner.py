@@ -38,7 +38,7 @@ import uuid
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -217,6 +217,9 @@ class _Slice:
         self._cancelled = False
         self._outages = 0  # calls in a row that got no answer at all
         self._outage_lock = threading.Lock()
+        # Since when the platform has not answered (kept on the job row too, for the slices
+        # after this one): the items' time of trying stands still meanwhile.
+        self._unreachable_since = job.unreachable_since
         self.worked = 0
 
     def run(self) -> int:
@@ -362,7 +365,7 @@ class _Slice:
             except Unavailable as exc:
                 if exc.status is None and not isinstance(exc, OutcomeUnknown):
                     self._no_answer()
-                if not gave_up(item):
+                if not gave_up(item, self._unreachable_since):
                     return _Result(item, None, TRYING_AGAIN_WORDS, exc.status, transient=True)
                 return _Result(item, Item.FAILED, _failure_words(exc, work), exc.status)
             except CivisError as exc:
@@ -374,23 +377,59 @@ class _Slice:
         return _Result(item, Item.DONE, outcome.message, outcome.upstream_status)
 
     def _no_answer(self) -> None:
-        """The platform did not answer at all: pause the whole job, longer while it goes on."""
+        """The platform did not answer at all: pause the whole job, longer while it goes on,
+        and stop the items' clocks of trying until it answers."""
         with self._outage_lock:
             wait = OUTAGE_WAITS[min(self._outages, len(OUTAGE_WAITS) - 1)]
             self._outages += 1
+            if self._unreachable_since is None:
+                self._unreachable_since = outage_began(self.job.id)
         if self.pace.pause_left() <= 0:
             self.pace.pause(wait, "unreachable")
 
     def _answered(self) -> None:
         with self._outage_lock:
             self._outages = 0
+            since, self._unreachable_since = self._unreachable_since, None
+        if since is not None:
+            outage_ended(self.job.id, since)
         self.pace.answered()
 
 
-def gave_up(item: BulkItem) -> bool:
-    """True when the item has been tried for GIVE_UP_AFTER since its first transient failure."""
-    since = item.trying_since
-    return since is not None and timezone.now() - since >= GIVE_UP_AFTER
+def outage_began(job_id: int) -> datetime:
+    """Note on the job that its platform stopped answering (unless a runner already has);
+    returns since when."""
+    now = timezone.now()
+    BulkJob.objects.filter(id=job_id, unreachable_since__isnull=True).update(unreachable_since=now)
+    since = BulkJob.objects.filter(id=job_id).values_list("unreachable_since", flat=True).first()
+    return since or now
+
+
+def outage_ended(job_id: int, since: datetime) -> None:
+    """The platform answers again: the outage leaves the items' time of trying (each one's
+    `trying_since` moves on by its length; one that began trying during it, to now)."""
+    now = timezone.now()
+    with transaction.atomic():
+        ended = BulkJob.objects.filter(id=job_id, unreachable_since=since)
+        if not ended.update(unreachable_since=None):
+            return  # another runner of the job has ended it already
+        trying = BulkItem.objects.filter(
+            job_id=job_id, state__in=[Item.PENDING, Item.RUNNING], trying_since__isnull=False
+        )
+        # This order: the second would move again what the first has just moved.
+        trying.filter(trying_since__gte=since).update(trying_since=now)
+        trying.filter(trying_since__lt=since).update(trying_since=F("trying_since") + (now - since))
+
+
+def gave_up(item: BulkItem, unreachable_since: datetime | None = None) -> bool:
+    """True when the item has been tried for GIVE_UP_AFTER since its first transient failure,
+    not counting the time since the platform stopped answering (`unreachable_since`)."""
+    # Read again: the end of an outage moves it on for items already claimed.
+    since = BulkItem.objects.filter(id=item.id).values_list("trying_since", flat=True).first()
+    if since is None:
+        return False
+    until = timezone.now() if unreachable_since is None else unreachable_since
+    return until - since >= GIVE_UP_AFTER
 
 
 def retry_wait(attempts: int) -> float:

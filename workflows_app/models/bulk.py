@@ -54,6 +54,9 @@ class BulkJob(models.Model):
     # Why calls wait until `paused_until`: "rate" (the platform asked to slow down) or
     # "unreachable" (it did not answer at all); the page says which.
     pause_reason = models.CharField(max_length=20, blank=True)
+    # Since when the platform has not answered at all (None while it answers): time paused for
+    # an outage does not count towards an item's giving up (runner.GIVE_UP_AFTER).
+    unreachable_since = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
