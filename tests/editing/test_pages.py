@@ -240,6 +240,8 @@ def test_a_view_only_person_sees_no_change_links_and_every_change_url_refuses(
     for answer in answers:
         assert answer.status_code == 403
         assert "needs edit access" in answer.content.decode()
+        # the one refusal page every change page uses (core/changes.py), not one of editing's own
+        assert "core/change_refused.html" in [t.name for t in answer.templates]
     assert writes(console_calls) == []
     assert owner.api.get_workflow(workflow.id).name == "Renamed by owner"
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from workflows_app.civis import errors
 from workflows_app.civis.concurrency import gather
+from workflows_app.core import changes
 from workflows_app.core.accounts import client_for, signed_in
 from workflows_app.editing import revisions
 from workflows_app.editing.changes import Version, describe_change, field_diffs
@@ -33,6 +34,8 @@ from workflows_app.git.views import page_url as git_url
 from workflows_app.models import WorkflowRevision
 from workflows_app.words import changes as change_words
 from workflows_app.words.states import UNFINISHED_EXECUTION_STATES
+
+WHAT = "changing it"
 
 warm_up()
 
@@ -91,11 +94,6 @@ def _say_platform_verdict(request, workflow) -> None:
 # -- edit, check, save -------------------------------------------------------------------------
 
 
-def _refused(request, workflow, doing: str = "change"):
-    context = {"workflow": workflow, "doing": doing}
-    return render(request, "editing/refused.html", context, status=403)
-
-
 @signed_in
 def edit(request, workflow_id: int):
     """GET: the form. POST: `step` check (the check page), save (write it), back (the form
@@ -104,19 +102,19 @@ def edit(request, workflow_id: int):
     if request.method != "POST":
         workflow = client.get_workflow(workflow_id)
         if not workflow.can_write:
-            return _refused(request, workflow)
+            return changes.refused(request, workflow, WHAT)
         return _edit_page(request, workflow, EditForm.starting_from(workflow))
     form = EditForm(request.POST)
     step = request.POST.get("step", "check")
     if not form.is_valid():
         workflow = client.get_workflow(workflow_id)
         if not workflow.can_write:
-            return _refused(request, workflow)
+            return changes.refused(request, workflow, WHAT)
         return _edit_page(request, workflow, form, status=400)
     if step == "back":
         workflow = client.get_workflow(workflow_id)
         if not workflow.can_write:
-            return _refused(request, workflow)
+            return changes.refused(request, workflow, WHAT)
         return _edit_page(request, workflow, form)
     if step in ("save", "save_anyway", "save_then_git"):
         return _save(request, workflow_id, form, anyway=step == "save_anyway")
@@ -140,7 +138,7 @@ def _check(request, workflow_id: int, form):
         lambda: _unless_refused(lambda: client.list_git(workflow_id)),
     )
     if not workflow.can_write:
-        return _refused(request, workflow)
+        return changes.refused(request, workflow, WHAT)
     if stamp(workflow.updated_at) != form.cleaned_data["started_at"]:
         return _conflict(request, workflow, form)
     running = [run for run in runs.items if run.state in UNFINISHED_EXECUTION_STATES]
@@ -193,7 +191,7 @@ def _save(request, workflow_id: int, form, anyway: bool = False):
     client = client_for(request)
     workflow = client.get_workflow(workflow_id)
     if not workflow.can_write:
-        return _refused(request, workflow)
+        return changes.refused(request, workflow, WHAT)
     if stamp(workflow.updated_at) != form.cleaned_data["started_at"]:
         return _conflict(request, workflow, form)
     now, proposed = Version.of(workflow), form.version()
@@ -309,7 +307,7 @@ def restore(request, workflow_id: int, revision_id: int):
         lambda: _unless_refused(lambda: client.list_git(workflow_id)),
     )
     if not workflow.can_write:
-        return _refused(request, workflow, "restore an earlier version of")
+        return changes.refused(request, workflow, "restoring an earlier version")
     form = EditForm(
         EditForm.starting_from(workflow, revisions.version_before(revision), revision.id).initial
     )
