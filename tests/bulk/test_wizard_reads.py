@@ -3,6 +3,8 @@ they own that you can manage" and the leaver step's "where else do they have acc
 hundreds of calls for a person with many workflows; each step's request makes a few, however
 many there are, and the page says how far the worker has got while it polls."""
 
+import re
+
 import pytest
 from django.conf import settings
 from django.core.cache import cache
@@ -126,7 +128,7 @@ def test_the_page_says_how_far_the_read_has_got_and_shows_the_step_once_done(
 
     listing = client.get(url).content.decode()
     assert "Looking at Jamal Washington&#x27;s workflows" in listing
-    assert "Listing the workflows you can see…" in listing
+    assert "Listing the workflows of Jamal Washington that you can see…" in listing
     cache.set(planned.key, {"state": "running", "done": 120, "total": 400}, 60)
     page = client.get(url).content.decode()
     assert "Looking at 120 of 400 workflows…" in page
@@ -183,3 +185,32 @@ def test_a_read_that_failed_says_so_and_can_be_tried_again(client, bulk_api, ask
     assert len(asked) == 2  # a new read, as this session
     assert reads.run(*asked[1]) == reads.DONE
     assert "Reads again 000" in client.get(url).content.decode()
+
+
+@pytest.mark.browser
+def test_in_chromium_the_page_shows_progress_then_the_step_by_itself(
+    live_server, page, bulk_api, bulk_queue_worker
+):
+    from playwright.sync_api import expect
+
+    from tests.bulk.test_journey import choose
+
+    leaver = bulk_api.people["blindqvist"]
+    bulk_api.make_workflows(leaver.username, MANY, "Reads browser")
+    bulk_api.configure(latency_ms=300)  # the worker's read takes seconds: progress is shown
+    page.goto(live_server.url + "/sign-in/")
+    page.get_by_label("Your Civis API key").fill(bulk_api.admin_key)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(live_server.url + "/transfers/new/")
+    choose(page, "Whose workflows?", "Lindq", leaver.name)
+    page.get_by_role("button", name="List their workflows").click()
+
+    expect(
+        page.get_by_role("heading", name=f"Looking at {leaver.name}'s workflows")
+    ).to_be_visible()
+    expect(page.locator("#wizard-read-words")).to_have_text(re.compile(r"^(Listing|Looking at)"))
+    page.screenshot(path="/tmp/bulk-reading.png", full_page=True)
+    # No reload: the poll that finds the read done loads the step.
+    expect(page.get_by_text(re.compile(r"^\d+ workflows selected"))).to_be_visible(timeout=120_000)
+    draft = BulkDraft.objects.latest("id")
+    assert draft.source_id == leaver.id and len(draft.candidates) >= MANY

@@ -192,9 +192,9 @@ def _await_read(request, draft: BulkDraft, what: str, *, step: int):
         _take(draft, what, record["result"])
         return _reload(request) if wants_fragment(request) else None
     total, done = record.get("total"), record.get("done") or 0
-    heading = (
-        bulk_words.READ_HEADING_OWNED if what == reads.OWNED else bulk_words.READ_HEADING_LEAVER
-    )
+    owned = what == reads.OWNED
+    heading = bulk_words.READ_HEADING_OWNED if owned else bulk_words.READ_HEADING_LEAVER
+    listing = bulk_words.READ_LISTING_OWNED if owned else bulk_words.READ_LISTING_LEAVER
     context = {
         "draft": draft,
         "step": step,
@@ -203,7 +203,9 @@ def _await_read(request, draft: BulkDraft, what: str, *, step: int):
         "done": done,
         "total": total,
         "progress_words": (
-            bulk_words.READ_LISTING if total is None else bulk_words.looking_at(done, total)
+            listing.format(name=draft.source_name)
+            if total is None
+            else bulk_words.looking_at(done, total)
         ),
         "hint": bulk_words.READ_HINT,
         "see_how_far": bulk_words.READ_SEE_HOW_FAR,

@@ -41,7 +41,8 @@ def outcome_unknown(what: str) -> str:
 # The wizard's long reads (bulk/reads.py), done by a worker while the page shows how far it got.
 READ_HEADING_OWNED = "Looking at {name}'s workflows"
 READ_HEADING_LEAVER = "Looking for {name}'s access to other workflows"
-READ_LISTING = "Listing the workflows you can see…"
+READ_LISTING_OWNED = "Listing the workflows of {name} that you can see…"
+READ_LISTING_LEAVER = "Listing every workflow you can see…"
 READ_HINT = "This page moves on by itself when it has finished. You can leave it and come back."
 READ_SEE_HOW_FAR = "See how far it has got"
 READ_TRY_AGAIN = "Try again"
