@@ -4,11 +4,15 @@ can edit / can manage), their order, and what each allows. The one place these a
 # The platform's levels, weakest first.
 LEVELS = ("read", "write", "manage")
 
+# Not a platform level: the workflow list's word for a row whose level a worker is reading
+# now (access/backfill.py); the next load of the list shows the level itself.
+BEING_CHECKED = "checking"
 _WORDS = {
     "read": "can view",
     "write": "can edit",
     "manage": "can manage",
     "owner": "owner",
+    BEING_CHECKED: "being checked…",
 }
 # For radio buttons and selects: ("read", "Can view"), ...
 LEVEL_CHOICES = [(level, _WORDS[level].capitalize()) for level in LEVELS]

@@ -10,13 +10,16 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from workflows_app.access import backfill
 from workflows_app.civis import errors
 from workflows_app.civis.concurrency import gather
 from workflows_app.core.accounts import client_for, signed_in
 from workflows_app.core.rendering import page_or_fragment
+from workflows_app.models import SessionKey
 from workflows_app.pickers import lookup as people_lookup
 from workflows_app.pictures.duration_chart import render_duration_chart, success_rate
 from workflows_app.runs import retries
+from workflows_app.words.access import BEING_CHECKED
 from workflows_app.words.counts import all_of
 from workflows_app.words.notifications import describe_notifications
 from workflows_app.words.states import workflow_state
@@ -64,10 +67,13 @@ def workflow_list(request):
                 shown_states=form.shown_states,
             )
             seen = seen_workflows.recall(request.user.civis, [w.id for w in listing.page])
+    rows = _rows(listing, seen, _viewer_id(request))
+    checking = _check_unknown_levels(request, rows)
     context = {
         "form": form,
         "listing": listing,
-        "rows": _rows(listing, seen, _viewer_id(request)),
+        "rows": rows,
+        "checking": checking,  # rows whose level a worker is reading now
         "nobody_named": nobody_named,
         "sort_links": {key: form.sort_link(key) for key in SORTS} if form.is_valid() else {},
         "filtered": any(value for key, value in request.GET.items() if key != "page"),
@@ -76,6 +82,24 @@ def workflow_list(request):
     return page_or_fragment(
         request, "workflows/workflow_list.html", "workflows/_workflow_results.html", context, status
     )
+
+
+def _check_unknown_levels(request, rows: list[dict]) -> int:
+    """Ask a worker for the viewer's level on the rows that do not know it (access/backfill.py)
+    and say so in those rows ("being checked…" where "—" was); returns how many are."""
+    unknown = [row["workflow"].id for row in rows if not row["level"]]
+    if not unknown:
+        return 0
+    session_key_id = (
+        SessionKey.objects.filter(session_key=request.session.session_key, user=request.user)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    being_checked = backfill.ask(_viewer_id(request), session_key_id, unknown)
+    for row in rows:
+        if row["workflow"].id in being_checked:
+            row["level"] = BEING_CHECKED
+    return len(being_checked)
 
 
 def _rows(listing, seen: dict, me: int) -> list[dict]:
