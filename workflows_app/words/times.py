@@ -86,9 +86,7 @@ def retried_took(own: str, total: str, at: SafeString | str, still_going: bool) 
     the hours it sat failed before someone retried it ("Took 4 min on its retry at 09:12;
     7 h 57 min since it first started")."""
     so_far = " so far" if still_going else ""
-    return format_html(
-        "{}{} on its retry at {}; {} since it first started", own, so_far, at, total
-    )
+    return format_html("{}{} on its retry at {}; {} since it first started", own, so_far, at, total)
 
 
 def retried_bar(run_id: int, state: str, own: str) -> str:
