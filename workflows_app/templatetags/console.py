@@ -29,6 +29,7 @@ from workflows_app.words.times import (
     relative_time,
     retried_took,
 )
+from workflows_app.workflows.rendered import render_filters, render_row
 
 register = template.Library()
 
@@ -37,6 +38,20 @@ register = template.Library()
 def status_tag(state: str | None, kind: str | None = None) -> dict[str, Any]:
     """Word + icon + colour for a state; `kind` is workflow, execution, task or run."""
     return {"look": describe_state(state, kind)}  # type: ignore[arg-type]
+
+
+@register.simple_tag
+def workflow_row(row: dict[str, Any]) -> SafeString:
+    """`{% workflow_row row %}`: one row of the workflow list (rendered once per what it
+    shows, see workflows/rendered.py)."""
+    return render_row(row)
+
+
+@register.simple_tag
+def workflow_filters(form: Any, filtered: bool) -> SafeString:
+    """`{% workflow_filters form filtered %}`: the workflow list's filter form (rendered once
+    per what it shows)."""
+    return render_filters(form, filtered)
 
 
 @register.filter

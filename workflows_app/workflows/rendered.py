@@ -1,0 +1,65 @@
+"""The workflow list's parts that are rendered once per what they show (core/fragments.py).
+
+Rendering 50 rows and the filter form through the template language was most of a list page's
+CPU (issue 13, item 8): tags, words and times in every cell, a template per form widget. Each
+key below is every value its template reads, directly or through the tags it uses: a value
+added to the template must be added to its key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import SafeString
+
+from workflows_app.core.fragments import kept
+from workflows_app.words.times import relative_time
+
+ROW = "workflows/_workflow_row.html"
+FILTERS = "workflows/_workflow_filters.html"
+
+
+def render_row(row: dict[str, Any]) -> SafeString:
+    """One row's `<tr>` (`row` as workflows.views._rows makes it)."""
+    return kept(_row_key(row), lambda: render_to_string(ROW, {"row": row}))
+
+
+def _row_key(row: dict[str, Any]) -> tuple[Any, ...]:
+    workflow = row["workflow"]
+    owner = workflow.owner
+    return (
+        ROW,
+        workflow.id,
+        workflow.name,
+        workflow.archived,
+        workflow.hidden,
+        workflow.valid,
+        owner.name if owner is not None else None,
+        repr(workflow.schedule),
+        workflow.time_zone,
+        workflow.updated_at,
+        _relative(workflow.updated_at),  # "12 minutes ago" as it reads now
+        row["owned"],
+        row["level"],
+        row["state"],
+        row["last_run_at"],
+        _relative(row["last_run_at"]),
+        timezone.get_current_timezone_name(),  # exact times are in the viewer's zone
+    )
+
+
+def _relative(moment: Any) -> str | None:
+    return relative_time(moment) if isinstance(moment, dt.datetime) else None
+
+
+def render_filters(form: Any, filtered: bool) -> SafeString:
+    """The list's filter form: a bound form's HTML follows from the values it was given for its
+    fields (its choices are fixed) and from whether anything is filtered."""
+    given = tuple((name, tuple(form.data.getlist(name))) for name in form.fields)
+    return kept(
+        (FILTERS, given, filtered),
+        lambda: render_to_string(FILTERS, {"form": form, "filtered": filtered}),
+    )
