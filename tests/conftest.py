@@ -238,6 +238,37 @@ def celery_worker(django_db_setup, django_db_blocker, local_api):
     stop(process)
 
 
+# The console the browser journeys talk to: `live_server` in this process, or (CI's production
+# path, CONSOLE_TEST_SERVER=gunicorn) gunicorn with production settings; tests/console_server.py.
+GUNICORN = os.environ.get("CONSOLE_TEST_SERVER", "").strip().lower() == "gunicorn"
+
+
+@pytest.fixture(scope="session")
+def test_gunicorns(django_db_setup, tmp_path_factory):
+    from tests.console_server import Gunicorns
+
+    gunicorns = Gunicorns(tmp_path_factory.mktemp("console_server"))
+    yield gunicorns
+    gunicorns.stop()
+
+
+if GUNICORN:
+
+    @pytest.fixture
+    def console_server(transactional_db, test_gunicorns):
+        """gunicorn, chosen when the test first reads `.url` (see ConsoleServer)."""
+        from tests.console_server import ConsoleServer
+
+        return ConsoleServer(test_gunicorns)
+
+else:
+
+    @pytest.fixture
+    def console_server(live_server):
+        """pytest-django's in-process server (and with it, a transactional test)."""
+        return live_server
+
+
 def _browser_missing_message() -> str:
     return f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
 
@@ -281,7 +312,7 @@ def pytest_report_header(config):
 _BROWSER_FIXTURES = {"chromium", "page"}
 _WORKER_FIXTURES = {"celery_worker", "start_worker"}
 # Fixtures that start a server of their own (civis_local, a Redis): `upstream` tests.
-_SERVER_FIXTURES = {"local_api", "private_api", "private_redis", "bulk_api"}
+_SERVER_FIXTURES = {"local_api", "private_api", "private_redis", "bulk_api", "console_server"}
 
 
 def pytest_collection_modifyitems(config, items):

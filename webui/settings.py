@@ -176,7 +176,9 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "staticfiles"
+# Where collectstatic puts the files whitenoise serves with DEBUG off (the gunicorn the browser
+# tests start collects into a folder of its own, beside a `make serve` on the same checkout).
+STATIC_ROOT = Path(env_str("STATIC_ROOT", "") or VAR_DIR / "staticfiles")
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise expects it even before collectstatic
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {

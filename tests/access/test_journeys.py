@@ -18,13 +18,13 @@ def sign_in_page(page, base: str, key: str) -> None:
 
 
 def test_share_with_a_group_see_it_listed_then_remove_it(
-    live_server, page, actor, new_workflow, group_named, tmp_path
+    console_server, page, actor, new_workflow, group_named, tmp_path
 ):
     ada = actor("aokafor")
     workflow = new_workflow(ada)
     analytics = group_named("Field Analytics")
-    sign_in_page(page, live_server.url, ada.key)
-    page.goto(f"{live_server.url}/workflows/{workflow.id}/sharing/")
+    sign_in_page(page, console_server.url, ada.key)
+    page.goto(f"{console_server.url}/workflows/{workflow.id}/sharing/")
     expect(page.get_by_role("heading", name="Who has access", level=1)).to_be_visible()
 
     page.get_by_label("Find a person or group").press_sequentially("Field", delay=40)
@@ -56,12 +56,12 @@ def test_share_with_a_group_see_it_listed_then_remove_it(
     assert ada.api.list_shares(workflow.id).level_of_group(analytics.id) is None
 
 
-def test_make_someone_else_the_owner_with_what_it_uses(live_server, page, actor, new_workflow):
+def test_make_someone_else_the_owner_with_what_it_uses(console_server, page, actor, new_workflow):
     ada, jamal = actor("aokafor"), actor("jwashington")
     child = new_workflow(ada, label="Journey child")
     parent = new_workflow(ada, child_id=child.id, label="Journey parent")
-    sign_in_page(page, live_server.url, ada.key)
-    page.goto(f"{live_server.url}/workflows/{parent.id}/sharing/")
+    sign_in_page(page, console_server.url, ada.key)
+    page.goto(f"{console_server.url}/workflows/{parent.id}/sharing/")
     page.get_by_role("link", name="Make someone else the owner").click()
 
     page.get_by_label("Find the new owner").press_sequentially("Washing", delay=40)
@@ -90,16 +90,16 @@ def test_make_someone_else_the_owner_with_what_it_uses(live_server, page, actor,
 
 
 def test_a_viewer_reads_the_list_on_a_narrow_screen_without_change_controls(
-    live_server, page, actor, new_workflow, group_named
+    console_server, page, actor, new_workflow, group_named
 ):
     ada, chiara = actor("aokafor"), actor("cbellini")
     workflow = new_workflow(ada)
     ada.api.put_shares_users(workflow.id, [chiara.person.id], "read")
     ada.api.put_shares_groups(workflow.id, [group_named("Data Science").id], "write")
     page.set_viewport_size({"width": 320, "height": 800})
-    sign_in_page(page, live_server.url, chiara.key)
+    sign_in_page(page, console_server.url, chiara.key)
 
-    page.goto(f"{live_server.url}/workflows/{workflow.id}/sharing/")
+    page.goto(f"{console_server.url}/workflows/{workflow.id}/sharing/")
 
     expect(page.get_by_text("you can see who has access but not change it")).to_be_visible()
     expect(page.get_by_role("cell", name="Data Science")).to_be_visible()

@@ -10,9 +10,9 @@ from workflows_app.civis.client import CivisClient
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_the_audit_page_speaks_in_names_and_words(live_server, page, actor):
+def test_the_audit_page_speaks_in_names_and_words(console_server, page, actor):
     ada, jamal = actor("aokafor"), actor("jwashington")
-    page.goto(live_server.url + "/sign-in/")
+    page.goto(console_server.url + "/sign-in/")
     page.get_by_label("Your Civis API key").fill(ada.key)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
@@ -24,7 +24,7 @@ def test_the_audit_page_speaks_in_names_and_words(live_server, page, actor):
     client.put_shares_users(workflow.id, [jamal.person.id], "write")
     client.put_transfer(workflow.id, jamal.person.id, include_dependencies=True)
 
-    page.goto(live_server.url + "/audit/")
+    page.goto(console_server.url + "/audit/")
     rows = page.locator("tbody tr")
     transfer = rows.filter(has_text="Made someone else the owner")
     expect(transfer.get_by_role("link", name="“Quarterly <b>totals</b>”")).to_be_visible()

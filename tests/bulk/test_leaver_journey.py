@@ -23,7 +23,7 @@ def bulk_queue_worker(bulk_api):
 
 
 def test_offboarding_then_remove_the_leavers_access_everywhere(
-    live_server, page, bulk_api, bulk_queue_worker
+    console_server, page, bulk_api, bulk_queue_worker
 ):
     admin = bulk_api.admin
     leaver, heir = bulk_api.people["htanaka"], bulk_api.people["blindqvist"]
@@ -34,7 +34,7 @@ def test_offboarding_then_remove_the_leavers_access_everywhere(
         g for g in admin.search_groups(limit=50).items if g.name == "Data Engineering"
     )
     admin.put_shares_groups(theirs, [engineering.id], "read")
-    base = live_server.url
+    base = console_server.url
 
     page.goto(base + "/sign-in/")
     page.get_by_label("Your Civis API key").fill(bulk_api.admin_key)

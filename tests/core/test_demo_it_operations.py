@@ -8,6 +8,8 @@ pytestmark = [pytest.mark.django_db(transaction=True)]
 LEAVING = "mwebb"
 
 
+# On the in-process live_server, whatever CONSOLE_TEST_SERVER says: the one-click demo sign-in
+# exists only with DEBUG on, and the production path's gunicorn has DEBUG off.
 @pytest.mark.browser
 def test_priya_signs_in_with_one_click_and_can_move_all_the_leavers_workflows(
     live_server, page, use_local_api, admin_api, settings

@@ -8,6 +8,8 @@ from workflows_app.models import SessionKey
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+# The one-click demo sign-in exists only with DEBUG on: these journeys stay on the in-process
+# live_server, whatever CONSOLE_TEST_SERVER says (the production path's gunicorn has DEBUG off).
 @pytest.mark.browser
 def test_a_demo_person_signs_in_with_one_click_sees_the_navigation_and_signs_out(
     live_server, page, use_local_api, settings
@@ -34,8 +36,8 @@ def test_a_demo_person_signs_in_with_one_click_sees_the_navigation_and_signs_out
 
 
 @pytest.mark.browser
-def test_a_wrong_key_is_explained_next_to_the_field(live_server, page, use_local_api):
-    page.goto(live_server.url + "/sign-in/")
+def test_a_wrong_key_is_explained_next_to_the_field(console_server, page, use_local_api):
+    page.goto(console_server.url + "/sign-in/")
     page.get_by_label("Your Civis API key").fill("not-a-key")
     page.get_by_role("button", name="Sign in", exact=True).click()
 
@@ -96,7 +98,7 @@ def test_the_demo_sign_in_is_never_offered_outside_development(client, use_local
 
 @pytest.mark.browser
 def test_times_are_shown_in_the_viewers_zone(live_server, chromium, use_local_api, settings):
-    settings.DEBUG = True
+    settings.DEBUG = True  # the demo sign-in: on live_server for that reason (see above)
     context = chromium.new_context(timezone_id="America/Chicago")
     page = context.new_page()
     page.goto(live_server.url + "/sign-in/")

@@ -23,10 +23,10 @@ def sign_in_page(page, base: str, key: str) -> None:
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
-def test_create_from_a_template_fix_the_explained_problem_save_and_run(live_server, page, owner):
+def test_create_from_a_template_fix_the_explained_problem_save_and_run(console_server, page, owner):
     page.set_viewport_size({"width": 1280, "height": 900})
-    sign_in_page(page, live_server.url, owner.key)
-    page.goto(live_server.url + "/workflows/")
+    sign_in_page(page, console_server.url, owner.key)
+    page.goto(console_server.url + "/workflows/")
     page.get_by_role("link", name="New workflow").click()
     page.get_by_role("link", name="Three steps, one after another").click()
     definition = page.get_by_label("Definition (YAML)")
@@ -57,12 +57,12 @@ def test_create_from_a_template_fix_the_explained_problem_save_and_run(live_serv
 
 
 def test_edit_read_the_plain_summary_and_save_on_a_narrow_screen(
-    live_server, page, owner, fresh_workflow
+    console_server, page, owner, fresh_workflow
 ):
     workflow = fresh_workflow()
     page.set_viewport_size({"width": 320, "height": 800})
-    sign_in_page(page, live_server.url, owner.key)
-    page.goto(f"{live_server.url}/workflows/{workflow.id}/")
+    sign_in_page(page, console_server.url, owner.key)
+    page.goto(f"{console_server.url}/workflows/{workflow.id}/")
     page.get_by_role("link", name="Change this workflow").click()
     definition = page.get_by_label("Definition (YAML)")
     chained = DEFINITION.replace("        - load_crm\n", "").replace(
@@ -86,7 +86,7 @@ def test_edit_read_the_plain_summary_and_save_on_a_narrow_screen(
 
 
 def test_two_people_edit_at_once_and_the_second_sees_the_first_change(
-    live_server, chromium, owner, actor, fresh_workflow
+    console_server, chromium, owner, actor, fresh_workflow
 ):
     workflow = fresh_workflow()
     editor = actor("gthompson")
@@ -95,10 +95,10 @@ def test_two_people_edit_at_once_and_the_second_sees_the_first_change(
     second = chromium.new_context(viewport={"width": 1280, "height": 900})
     try:
         ada, gwen = first.new_page(), second.new_page()
-        sign_in_page(ada, live_server.url, owner.key)
-        sign_in_page(gwen, live_server.url, editor.key)
+        sign_in_page(ada, console_server.url, owner.key)
+        sign_in_page(gwen, console_server.url, editor.key)
         for page in (ada, gwen):
-            page.goto(f"{live_server.url}/workflows/{workflow.id}/edit/")
+            page.goto(f"{console_server.url}/workflows/{workflow.id}/edit/")
         ada.get_by_label("Description (optional)").fill("Ada's description")
         ada.get_by_role("button", name="Check this change").click()
         ada.get_by_role("button", name="Save this change").click()
@@ -127,11 +127,11 @@ def test_two_people_edit_at_once_and_the_second_sees_the_first_change(
         second.close()
 
 
-def test_restore_an_earlier_version(live_server, page, owner, fresh_workflow):
+def test_restore_an_earlier_version(console_server, page, owner, fresh_workflow):
     workflow = fresh_workflow()
     page.set_viewport_size({"width": 1280, "height": 900})
-    sign_in_page(page, live_server.url, owner.key)
-    page.goto(f"{live_server.url}/workflows/{workflow.id}/edit/")
+    sign_in_page(page, console_server.url, owner.key)
+    page.goto(f"{console_server.url}/workflows/{workflow.id}/edit/")
     definition = page.get_by_label("Definition (YAML)")
     definition.fill(DEFINITION + "    publish_scores:\n      action: std.noop\n")
     page.get_by_role("button", name="Check this change").click()

@@ -15,11 +15,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 THEIRS = DEFINITION + "    tell_the_team:\n      action: std.noop\n"
 
 
-def test_link_to_git_commit_and_check_out_the_latest(live_server, page, actor):
+def test_link_to_git_commit_and_check_out_the_latest(console_server, page, actor):
     ada = actor("aokafor")
     workflow = new_workflow(ada, label="Donor scores")
-    sign_in_page(page, live_server.url, ada.key)
-    page.goto(f"{live_server.url}/workflows/{workflow.id}/")
+    sign_in_page(page, console_server.url, ada.key)
+    page.goto(f"{console_server.url}/workflows/{workflow.id}/")
     page.get_by_role("link", name="Git").click()
     expect(page.get_by_text("It is not linked to a file in git.")).to_be_visible()
     page.get_by_label("Repository address").fill("https://github.com/example-team/flows.git")

@@ -12,11 +12,11 @@ from tests.schedules.test_journey import sign_in_page
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_copy_archive_restore(live_server, page, actor):
+def test_copy_archive_restore(console_server, page, actor):
     ada = actor("aokafor")
     workflow = new_workflow(ada, label="Weekly export")
-    sign_in_page(page, live_server.url, ada.key)
-    page.goto(f"{live_server.url}/workflows/{workflow.id}/")
+    sign_in_page(page, console_server.url, ada.key)
+    page.goto(f"{console_server.url}/workflows/{workflow.id}/")
     page.get_by_role("link", name="Make a copy").click()
     expect(page.get_by_label("Name of the copy")).to_have_value(f"Copy of {workflow.name}")
     page.get_by_label("Name of the copy").fill(f"{workflow.name} for Bruno")

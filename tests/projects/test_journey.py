@@ -13,13 +13,13 @@ from tests.schedules.test_journey import sign_in_page
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_add_to_a_project_and_take_it_out(live_server, page, actor):
+def test_add_to_a_project_and_take_it_out(console_server, page, actor):
     ada = actor("aokafor")
     workflow = new_workflow(ada, label="Gift aid claim")
     label = f"Year end {uuid.uuid4().hex[:6]}"
     project_id = new_project(ada, label)
-    sign_in_page(page, live_server.url, ada.key)
-    page.goto(f"{live_server.url}/workflows/{workflow.id}/")
+    sign_in_page(page, console_server.url, ada.key)
+    page.goto(f"{console_server.url}/workflows/{workflow.id}/")
     page.get_by_role("link", name="Change its projects").click()
     expect(page.get_by_text("It is in no project.")).to_be_visible()
     page.get_by_label("Find a project").fill(label[-6:])

@@ -36,11 +36,11 @@ def still_same_page(page) -> bool:
 
 
 def test_read_why_a_run_failed_then_retry_and_watch_it_finish(
-    live_server, page, owner, celery_worker
+    console_server, page, owner, celery_worker
 ):
     execution = owner.failed(seconds=3)
-    sign_in_page(page, live_server.url, owner.key)
-    open_run(page, live_server.url, execution)
+    sign_in_page(page, console_server.url, owner.key)
+    open_run(page, console_server.url, execution)
 
     expect(state(page)).to_have_text(re.compile("Failed"))
     wrong = page.locator(".what-went-wrong")
@@ -73,10 +73,10 @@ def test_read_why_a_run_failed_then_retry_and_watch_it_finish(
     ).exists()
 
 
-def test_cancel_a_running_run(live_server, page, owner, celery_worker):
+def test_cancel_a_running_run(console_server, page, owner, celery_worker):
     execution = owner.running()
-    sign_in_page(page, live_server.url, owner.key)
-    open_run(page, live_server.url, execution)
+    sign_in_page(page, console_server.url, owner.key)
+    open_run(page, console_server.url, execution)
     expect(state(page)).to_have_text(re.compile("Running"))
     page.screenshot(path=f"{SHOTS}/execution_running.png", full_page=True)
 
@@ -105,10 +105,10 @@ def test_cancel_a_running_run(live_server, page, owner, celery_worker):
     assert still_same_page(page)
 
 
-def test_resume_a_paused_run(live_server, page, owner, celery_worker):
+def test_resume_a_paused_run(console_server, page, owner, celery_worker):
     execution = owner.paused()
-    sign_in_page(page, live_server.url, owner.key)
-    open_run(page, live_server.url, execution)
+    sign_in_page(page, console_server.url, owner.key)
+    open_run(page, console_server.url, execution)
     expect(state(page)).to_have_text(re.compile("Paused: waiting for someone to resume it"))
     page.screenshot(path=f"{SHOTS}/execution_paused.png", full_page=True)
 
@@ -121,13 +121,13 @@ def test_resume_a_paused_run(live_server, page, owner, celery_worker):
     assert still_same_page(page)
 
 
-def test_without_javascript_the_action_asks_on_its_own_page(live_server, chromium, owner):
+def test_without_javascript_the_action_asks_on_its_own_page(console_server, chromium, owner):
     context = chromium.new_context(java_script_enabled=False)
     page = context.new_page()
     try:
         execution = owner.running()
-        sign_in_page(page, live_server.url, owner.key)
-        open_run_url = f"{live_server.url}/workflows/{execution.workflow_id}/executions/"
+        sign_in_page(page, console_server.url, owner.key)
+        open_run_url = f"{console_server.url}/workflows/{execution.workflow_id}/executions/"
         page.goto(f"{open_run_url}{execution.id}/")
         page.get_by_role("link", name="Cancel this run").click()
         expect(page.get_by_role("heading", name="Cancel this run?")).to_be_visible()
@@ -139,9 +139,11 @@ def test_without_javascript_the_action_asks_on_its_own_page(live_server, chromiu
         context.close()
 
 
-def test_find_recent_runs_across_workflows_and_filter_them(live_server, page, owner, celery_worker):
+def test_find_recent_runs_across_workflows_and_filter_them(
+    console_server, page, owner, celery_worker
+):
     failed, running = owner.failed(), owner.running()
-    sign_in_page(page, live_server.url, owner.key)
+    sign_in_page(page, console_server.url, owner.key)
     page.get_by_role("link", name="Runs", exact=True).click()
     page.evaluate("window.__samePage = true")
     rows = page.locator(".execution-table tbody tr")
@@ -164,7 +166,7 @@ def test_find_recent_runs_across_workflows_and_filter_them(live_server, page, ow
 
 
 def test_what_went_wrong_shows_the_logs_end_and_links_the_whole_log(
-    live_server, page, admin_api, local_api
+    console_server, page, admin_api, local_api
 ):
     """Issue 10, item 2: the failed job run's error and last log lines are right there."""
     execution, task = seeded_execution(
@@ -173,8 +175,8 @@ def test_what_went_wrong_shows_the_logs_end_and_links_the_whole_log(
     newest = task.runs[0]
     error = admin_api.get_job_run(newest.job_id, newest.id).error
     last_line = admin_api.list_job_run_logs(newest.job_id, newest.id)[-1].message
-    sign_in_page(page, live_server.url, local_api.admin_key)
-    open_run(page, live_server.url, execution)
+    sign_in_page(page, console_server.url, local_api.admin_key)
+    open_run(page, console_server.url, execution)
     failure = page.locator(".failure", has=page.get_by_role("link", name=task.name, exact=True))
     if error:
         expect(failure.locator(".failure__error")).to_contain_text(error)
@@ -194,9 +196,9 @@ TOO_WIDE = """[...document.querySelectorAll('body *')]
     .map(e => e.tagName + '.' + e.className).slice(0, 8)"""
 
 
-def test_pages_fit_a_narrow_screen(live_server, page, owner):
+def test_pages_fit_a_narrow_screen(console_server, page, owner):
     execution = owner.failed()
-    sign_in_page(page, live_server.url, owner.key)
+    sign_in_page(page, console_server.url, owner.key)
     page.set_viewport_size({"width": 320, "height": 800})
     for path in (
         f"/workflows/{execution.workflow_id}/executions/{execution.id}/",
@@ -204,10 +206,10 @@ def test_pages_fit_a_narrow_screen(live_server, page, owner):
         f"/workflows/{execution.workflow_id}/executions/{execution.id}/retry/",
         "/executions/",
     ):
-        page.goto(live_server.url + path)
+        page.goto(console_server.url + path)
         wide = page.evaluate(TOO_WIDE)
         assert page.evaluate("document.documentElement.scrollWidth") <= 320, (path, wide)
-    page.goto(f"{live_server.url}/workflows/{execution.workflow_id}/executions/{execution.id}/")
+    page.goto(f"{console_server.url}/workflows/{execution.workflow_id}/executions/{execution.id}/")
     page.screenshot(path=f"{SHOTS}/execution_narrow.png", full_page=True)
     # Issue 10, item 8: the timeline's table stacks, each value under its column's name,
     # nothing clipped.

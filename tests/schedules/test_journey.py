@@ -18,11 +18,11 @@ def sign_in_page(page, base: str, key: str) -> None:
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
-def test_every_weekday_at_seven_chicago_with_a_clock_change(live_server, page, actor):
+def test_every_weekday_at_seven_chicago_with_a_clock_change(console_server, page, actor):
     ada = actor("aokafor")
     workflow = new_workflow(ada, label="Monday report", time_zone="America/New_York")
-    sign_in_page(page, live_server.url, ada.key)
-    page.goto(f"{live_server.url}/workflows/{workflow.id}/")
+    sign_in_page(page, console_server.url, ada.key)
+    page.goto(f"{console_server.url}/workflows/{workflow.id}/")
     page.get_by_role("link", name="Change the schedule").click()
     expect(page.get_by_role("heading", name="When it runs")).to_be_visible()
 

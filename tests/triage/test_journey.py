@@ -33,10 +33,11 @@ def sign_in_page(page, base: str, key: str) -> None:
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
-def test_triage_journey(live_server, page, chromium, actor, levers, mailoutbox, settings):
-    settings.CONSOLE_BASE_URL = live_server.url
+def test_triage_journey(console_server, page, chromium, actor, levers, mailoutbox, settings):
+    # Before the server's address is read: on gunicorn it is handed over in its environment.
     settings.NOTIFICATION_COUNT_POLL_SECONDS = 1
-    base = live_server.url
+    settings.CONSOLE_BASE_URL = console_server.url  # the emails (sent here, by beat()) link to it
+    base = console_server.url
     owner, colleague = actor("aokafor"), actor("blindqvist")
     workflow = owner.api.post_workflow("Vendor import", definition=ONE_JOB)
 

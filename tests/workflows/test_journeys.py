@@ -24,10 +24,10 @@ def result_names(page):
     return page.locator(".wf-table__name > a")
 
 
-def test_find_a_workflow_by_search_then_open_it(live_server, page, mint_key):
+def test_find_a_workflow_by_search_then_open_it(console_server, page, mint_key):
     _, key = mint_key(LEAVING)
-    sign_in_page(page, live_server.url, key)
-    page.goto(live_server.url + "/workflows/")
+    sign_in_page(page, console_server.url, key)
+    page.goto(console_server.url + "/workflows/")
     page.evaluate("window.__samePage = true")
     expect(page.get_by_role("heading", name="Workflows", exact=True)).to_be_visible()
     page.screenshot(path=f"{SHOTS}/workflows_list.png", full_page=True)
@@ -62,10 +62,10 @@ def test_find_a_workflow_by_search_then_open_it(live_server, page, mint_key):
     assert result_names(page).all_inner_texts() == names
 
 
-def test_filters_and_sorting_swap_results_and_back_returns(live_server, page, mint_key):
+def test_filters_and_sorting_swap_results_and_back_returns(console_server, page, mint_key):
     _, key = mint_key(LEAVING)
-    sign_in_page(page, live_server.url, key)
-    page.goto(live_server.url + "/workflows/?owner=mine&per_page=10&sort=name")
+    sign_in_page(page, console_server.url, key)
+    page.goto(console_server.url + "/workflows/?owner=mine&per_page=10&sort=name")
     first_page = result_names(page).all_inner_texts()
     page.get_by_role("link", name="Next page").click()
     expect(page).to_have_url(re.compile(r"page=2"))
@@ -83,10 +83,10 @@ def test_filters_and_sorting_swap_results_and_back_returns(live_server, page, mi
     expect(page.locator(".wf-count")).to_contain_text("page 2 of")
 
 
-def test_run_history_and_run_form_render(live_server, page, mint_key):
+def test_run_history_and_run_form_render(console_server, page, mint_key):
     person, key = mint_key(LEAVING)
-    sign_in_page(page, live_server.url, key)
-    page.goto(live_server.url + "/workflows/?owner=mine&state=failed")
+    sign_in_page(page, console_server.url, key)
+    page.goto(console_server.url + "/workflows/?owner=mine&state=failed")
     result_names(page).first.click()
     page.get_by_role("link", name="See every run").click()
     expect(page.locator(".duration-chart svg[role='img']")).to_be_visible()
@@ -103,13 +103,13 @@ def test_run_history_and_run_form_render(live_server, page, mint_key):
     page.screenshot(path=f"{SHOTS}/workflow_run.png", full_page=True)
 
 
-def test_reading_works_without_javascript(live_server, chromium, mint_key):
+def test_reading_works_without_javascript(console_server, chromium, mint_key):
     _, key = mint_key(LEAVING)
     context = chromium.new_context(java_script_enabled=False)
     page = context.new_page()
     try:
-        sign_in_page(page, live_server.url, key)
-        page.goto(live_server.url + "/workflows/")
+        sign_in_page(page, console_server.url, key)
+        page.goto(console_server.url + "/workflows/")
         page.get_by_label("Name contains").fill("voter file")
         page.get_by_role("button", name="Show workflows").click()
         expect(page).to_have_url(re.compile(r"q=voter(\+|%20)file"))
@@ -121,18 +121,18 @@ def test_reading_works_without_javascript(live_server, chromium, mint_key):
         context.close()
 
 
-def test_pages_fit_a_narrow_screen(live_server, chromium, mint_key):
+def test_pages_fit_a_narrow_screen(console_server, chromium, mint_key):
     _, key = mint_key(LEAVING)
     context = chromium.new_context(viewport={"width": 320, "height": 800})
     page = context.new_page()
     try:
-        sign_in_page(page, live_server.url, key)
-        page.goto(live_server.url + "/workflows/?owner=mine&q=voter+file")
+        sign_in_page(page, console_server.url, key)
+        page.goto(console_server.url + "/workflows/?owner=mine&q=voter+file")
         result_names(page).first.click()
         expect(page.locator("figure.task-graph")).to_be_visible()
         detail = page.url
         for url, shot in (
-            (live_server.url + "/workflows/?owner=mine&per_page=10", "workflows_list_narrow"),
+            (console_server.url + "/workflows/?owner=mine&per_page=10", "workflows_list_narrow"),
             (detail, "workflow_detail_narrow"),
             (detail + "executions/", "workflow_executions_narrow"),
         ):

@@ -21,16 +21,16 @@ def a_paused_workflow(admin_api):
 
 
 def test_a_paused_run_reads_paused_on_the_list_the_workflow_and_its_runs(
-    live_server, page, admin_api, actor
+    console_server, page, admin_api, actor
 ):
     workflow, run = a_paused_workflow(admin_api)
     owner = actor(workflow.owner.username)
-    page.goto(live_server.url + "/sign-in/")
+    page.goto(console_server.url + "/sign-in/")
     page.get_by_label("Your Civis API key").fill(owner.key)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
-    page.goto(live_server.url + "/workflows/")
+    page.goto(console_server.url + "/workflows/")
     page.get_by_text("Filter and sort").click()
     page.get_by_role("checkbox", name=WAITING_FOR_APPROVAL).check()
     # By its address: other tests make workflows with the same name.
@@ -47,13 +47,13 @@ def test_a_paused_run_reads_paused_on_the_list_the_workflow_and_its_runs(
     expect(page.locator(".wf-count")).to_be_visible()
     expect(link).to_have_count(0)
 
-    page.goto(f"{live_server.url}/workflows/{workflow.id}/")
+    page.goto(f"{console_server.url}/workflows/{workflow.id}/")
     expect(page.locator(".wf-tags")).to_contain_text(PAUSED.label)
     recent = page.locator(
         "#recent-runs + table tr", has=page.get_by_role("link", name=f"Run {run.id}")
     )
     expect(recent.locator("[data-label='Outcome']")).to_contain_text(PAUSED.label)
 
-    page.goto(f"{live_server.url}/workflows/{workflow.id}/executions/?state=paused")
+    page.goto(f"{console_server.url}/workflows/{workflow.id}/executions/?state=paused")
     history = page.locator("tr", has=page.get_by_role("link", name=f"Run {run.id}", exact=True))
     expect(history.locator("[data-label='Outcome']")).to_contain_text(PAUSED.label)

@@ -26,16 +26,16 @@ by_state:
 
 
 def test_a_list_input_typed_with_commas_starts_a_run_that_shows_it_as_typed(
-    live_server, page, actor
+    console_server, page, actor
 ):
     owner = actor("mwebb")
     workflow = owner.api.post_workflow("Run form test: by state", definition=BY_STATE)
-    page.goto(live_server.url + "/sign-in/")
+    page.goto(console_server.url + "/sign-in/")
     page.get_by_label("Your Civis API key").fill(owner.key)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
-    page.goto(f"{live_server.url}/workflows/{workflow.id}/run/")
+    page.goto(f"{console_server.url}/workflows/{workflow.id}/run/")
     states = page.get_by_label("states")
     expect(states).to_have_value("IA")  # the default as a person types it, not ["IA"]
     hint = "A list: separate the items with commas, like IA, NH."
@@ -65,7 +65,7 @@ def test_a_list_input_typed_with_commas_starts_a_run_that_shows_it_as_typed(
     assert execution.state != "failed", execution.mistral_state_info
 
     # item 9: the workflow's page counts its one run in words; the nav says Runs
-    page.goto(f"{live_server.url}/workflows/{workflow.id}/")
+    page.goto(f"{console_server.url}/workflows/{workflow.id}/")
     expect(
         page.get_by_role(
             "link", name=re.compile("^See the only run, with a chart of how long it took")
