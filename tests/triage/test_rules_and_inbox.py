@@ -74,3 +74,29 @@ def test_mark_read_one_and_all_and_the_nav_count(signed_in_client):
     assert timezone.now() >= Notification.objects.get(id=made[1].id).read_at
     page = signed_in_client.get("/notifications/").content.decode()
     assert page.index("waiting notice") < page.index("failed notice")  # newest first
+
+
+@pytest.mark.django_db
+def test_a_page_reads_the_nav_count_and_waiting_toasts_in_one_query(signed_in_client):
+    """Issue 13, item 8: every page shows the unread count and any toast waiting; the two
+    counts are one query, and the toasts are read only when one waits (it then shows once)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    person = get_user_model().objects.get(civis__civis_user_id=signed_in_client.person.id)
+    Notification.objects.create(user=person, reason="failed", text="unread notice", toast=False)
+
+    def page() -> tuple[str, int]:
+        with CaptureQueriesContext(connection) as queries:
+            html = signed_in_client.get("/transfers/").content.decode()
+        asked = [q["sql"] for q in queries if "workflows_app_notification" in q["sql"]]
+        return html, len(asked)
+
+    html, asked = page()
+    assert 'data-unread="1"' in html and asked == 1
+    Notification.objects.create(user=person, reason="transfer", text="Your job has finished")
+    html, asked = page()
+    assert "Your job has finished" in html and 'data-unread="2"' in html
+    assert asked == 3  # the counts, the toast, marking it seen
+    html, asked = page()
+    assert "Your job has finished" not in html and asked == 1

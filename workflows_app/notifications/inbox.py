@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
@@ -92,15 +92,27 @@ def _toasts(user) -> list[Notification]:
     return found
 
 
+def _counts(user) -> dict[str, int]:
+    """The unread count and how many toasts wait, in one query."""
+    return Notification.objects.filter(user=user).aggregate(
+        unread=Count("id", filter=Q(read_at__isnull=True)),
+        toasts=Count("id", filter=Q(toast=True, seen_at__isnull=True)),
+    )
+
+
 def notifications(request) -> dict:
     """Context processor: `console_notifications` (bulk summaries shown once on the next page,
     fetched and marked seen only when a template shows them, so htmx fragments never swallow
-    one) and `unread_notifications` (the nav count), both lazy."""
+    one) and `unread_notifications` (the nav count), both lazy. A page showing both asks the
+    database once (both counts together); the toasts themselves only when some wait."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"console_notifications": (), "unread_notifications": 0}
+    counts = SimpleLazyObject(lambda: _counts(user))
     return {
-        "console_notifications": SimpleLazyObject(lambda: _toasts(user)),
-        "unread_notifications": SimpleLazyObject(lambda: unread_count(user)),
+        "console_notifications": SimpleLazyObject(
+            lambda: _toasts(user) if counts["toasts"] else []
+        ),
+        "unread_notifications": SimpleLazyObject(lambda: counts["unread"]),
         "unread_poll_seconds": settings.NOTIFICATION_COUNT_POLL_SECONDS,
     }
