@@ -105,3 +105,5 @@ def test_a_retry_through_the_console_is_timed_from_the_retry(owner_client, owner
     history = owner_client.get(f"/workflows/{failed.workflow_id}/executions/").content.decode()
     assert "on its retry at <time" in history
     assert "on its retry</title>" in history  # the chart's bar
+    recent = owner_client.get(f"/workflows/{failed.workflow_id}/").content.decode()
+    assert "on its retry at <time" in recent  # the workflow page's recent runs

@@ -145,6 +145,7 @@ def workflow_detail(request, workflow_id: int):
         "owned": workflow.owner is not None and workflow.owner.id == _viewer_id(request),
         "state": workflow_state(workflow.state, runs.items),
         "see_all_runs": all_of(runs.total_entries or 0, "run"),
+        "retried": retries.remembered(run.id for run in runs.items),  # timed from their retry
     }
     return render(request, "workflows/workflow_detail.html", context)
 
