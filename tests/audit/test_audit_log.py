@@ -130,7 +130,7 @@ def test_details_say_what_changed_in_words_with_names():
     assert detail_words("delete_shares_groups", {"group_id": 3}, dmitri) == (
         "Field Analytics no longer has access"
     )
-    assert detail_words("put_archive", {"status": False}) == "Restored it"
+    assert detail_words("put_archive", {"status": False}) == "Restored"
     assert detail_words("post_executions_retry", {"execution_id": 7, "task_name": "load"}) == (
         "Run no. 7; task load"
     )
@@ -166,7 +166,7 @@ def test_the_log_keeps_each_workflows_name_at_the_time_and_names_people(actor):
     transfer = entries.get(action="put_transfer")
     assert transfer.detail == f"With the things it uses; new owner {jamal.person.name}"
     assert transfer.which == "“Sales load v2”"
-    assert entries.get(action="put_archive").detail == "Archived it"
+    assert entries.get(action="put_archive").detail == "Archived"
 
 
 def test_filters_offer_the_consoles_actions_and_a_workflow_name_search(signed_in_client):

@@ -38,7 +38,8 @@ def test_saving_every_weekday_at_seven_chicago_writes_the_platform_fields(
     assert saved.next_execution_at is not None
     assert changes(console_calls, workflow.id) == [("PATCH", f"/workflows/{workflow.id}")]
     entry = AuditEntry.objects.get(action="patch", object_id=str(workflow.id))
-    assert entry.action_words == "Changed a workflow" and "schedule" in entry.detail
+    assert entry.action_words == "Changed a workflow"
+    assert entry.detail == "Schedule set to every weekday at 07:00 (Chicago time)"
     detail = client.get(f"/workflows/{workflow.id}/").content.decode()
     assert "Every weekday at 07:00 (Chicago time)" in detail
     assert f'href="/workflows/{workflow.id}/schedule/"' in detail

@@ -1,8 +1,12 @@
 """Writes the audit log: the service module reports every mutating upstream call here."""
 
+from django.db.models import Q
+
 from workflows_app.civis import audit as civis_audit
+from workflows_app.civis.types import Schedule
 from workflows_app.models import AuditEntry, CivisAccount
 from workflows_app.words import audit as audit_words
+from workflows_app.words import changes as change_words
 from workflows_app.words import git as git_words
 from workflows_app.words.changes import audit_change
 
@@ -56,7 +60,7 @@ def detail_words(action: str, detail, names=None) -> str:
     if action in git_words.GIT_WRITES:
         parts.append(git_words.audit_detail(action, detail))
     if action in WORKFLOW_WRITES and "fields" in detail:
-        parts.append(audit_change(action, detail.pop("fields") or []))
+        parts += _workflow_write(action, detail, names)
 
     def name_of(kind: str, object_id) -> str:
         return audit_words.someone(kind, object_id, names.get(f"{kind}:{object_id}", ""))
@@ -64,6 +68,34 @@ def detail_words(action: str, detail, names=None) -> str:
     parts += audit_words.change_details(action, detail, name_of)
     parts += audit_words.other_details(detail)
     return audit_words.sentence(parts)
+
+
+def _workflow_write(action: str, detail: dict, names: dict) -> list[str]:
+    """'Changed its name; schedule set to every weekday at 07:00 (Chicago time)': the fields
+    in words, then what the schedule, time zone and emails were set to (popped from `detail`)."""
+    fields = detail.pop("fields") or []
+    said = []
+    schedule, zone = detail.pop("schedule", None), detail.pop("time_zone", None)
+    if isinstance(schedule, dict):
+        said.append(change_words.schedule_now(Schedule.from_request(schedule), zone))
+    elif isinstance(zone, str):
+        said.append(change_words.time_zone_now(zone))
+    emails = detail.pop("emails", None)
+    if isinstance(emails, dict):
+        said += change_words.emails_now(emails, lambda a: names.get(f"email:{a.casefold()}", a))
+    rest = [f for f in fields if f not in change_words.SAID_WITH_VALUES] if said else fields
+    if rest or not said or action == "put":
+        said.insert(0, audit_change(action, rest))
+    return said
+
+
+def _addresses(detail) -> list[str]:
+    emails = detail.get("emails")
+    if not isinstance(emails, dict):
+        return []
+    listed = [*(emails.get("success_email_addresses") or ()),
+              *(emails.get("failure_email_addresses") or ())]  # fmt: skip
+    return [a for a in listed if isinstance(a, str) and a][:50]
 
 
 def _names(event: civis_audit.AuditEvent) -> tuple[str, dict[str, str]]:
@@ -79,6 +111,14 @@ def _names(event: civis_audit.AuditEvent) -> tuple[str, dict[str, str]]:
     ]
     for account in CivisAccount.objects.filter(civis_user_id__in=ids):
         names[f"user:{account.civis_user_id}"] = account.name
+    # An email recipient who has signed in is named ("Ada Okafor"); anyone else by address.
+    addresses = _addresses(event.detail)
+    if addresses:
+        by_address = Q()
+        for address in addresses:
+            by_address |= Q(email__iexact=address)
+        for account in CivisAccount.objects.filter(by_address).exclude(name=""):
+            names.setdefault(f"email:{account.email.casefold()}", account.name)
     object_name = event.object_name
     if not object_name and event.object_id is not None:
         if event.object_type == "user":
@@ -95,6 +135,18 @@ def _names(event: civis_audit.AuditEvent) -> tuple[str, dict[str, str]]:
             )
             object_name = earlier or ""
     return object_name, names
+
+
+# Actions whose detail says in full what was done ("Schedule set to ...", "Archived"): once
+# done, the audit page shows that sentence as what happened, not "Changed a workflow".
+SAID_BY_DETAIL = ("put", "patch", "put_archive")
+
+
+def headline(action: str, succeeded: bool, detail: str) -> str:
+    """What an entry's row says happened: the detail's sentence when it says it in full."""
+    if succeeded and detail and action in SAID_BY_DETAIL:
+        return detail
+    return action_words(action)
 
 
 OUTCOMES = {"success": AuditEntry.Outcome.SUCCEEDED, "failure": AuditEntry.Outcome.FAILED}

@@ -28,7 +28,9 @@ class AuditEvent:
 
     `action` is the reference method name (`put_transfer`, `post_executions_cancel`, ...);
     `upstream_status` is None when no answer came back (timeout, connection error);
-    `detail` holds ids and levels only (never the key, never free text from the person).
+    `detail` holds ids and levels, and of a workflow edit the fields named and the values of
+    its schedule, time zone and email recipients (never the key, never free text from the
+    person such as a name, a definition or an email's body).
     `object_name` is the object's name when the change was made, and `names` the names of the
     people and groups the detail's ids point at ("user:5" -> "Dmitri Volkov"), as far as the
     client has seen them (from the call itself or an earlier answer); empty when not known.

@@ -896,9 +896,34 @@ class CivisClient:
 # -- request shaping (bodies are the models of `bodies.py`) ----------------------------------
 
 
+# Of a notifications body, what the audit log keeps: who is emailed and when. Never the
+# subject or body of the email (free text a person wrote), nor the web addresses told.
+_AUDITED_NOTIFICATIONS = (
+    "success_email_addresses",
+    "failure_email_addresses",
+    "success_on",
+    "failure_on",
+    "stall_warning_minutes",
+)
+
+
 def _fields(body: Mapping[str, Any]) -> dict[str, Any]:
-    """Audit detail for an edit: which fields changed, not their (free-text) values."""
-    return {"fields": sorted(body)}
+    """Audit detail for an edit: which fields changed, and the values only of the schedule, its
+    time zone and who gets emails, so the log can say "Schedule set to every weekday at 07:00"
+    rather than "Changed its schedule". Free text (name, description, definition, an email's
+    subject and body) is never kept."""
+    detail: dict[str, Any] = {"fields": sorted(body)}
+    schedule = body.get("schedule")
+    if isinstance(schedule, Mapping):
+        detail["schedule"] = dict(schedule)
+    if isinstance(body.get("time_zone"), str):
+        detail["time_zone"] = body["time_zone"]
+    notifications = body.get("notifications")
+    if isinstance(notifications, Mapping):
+        detail["emails"] = {
+            key: notifications[key] for key in _AUDITED_NOTIFICATIONS if key in notifications
+        }
+    return detail
 
 
 def _query(params: Mapping[str, Any]) -> dict[str, Any]:

@@ -297,6 +297,12 @@ class Schedule(ApiModel):
         """The snake_case body the API takes back (for `put_workflow` / `patch_workflow`)."""
         return self.model_dump(mode="json", by_alias=True)
 
+    @classmethod
+    def from_request(cls, data: Mapping[str, Any]) -> Schedule:
+        """A schedule read back from the body `to_request` made (the audit log says it)."""
+        names = {f.serialization_alias or n: n for n, f in cls.model_fields.items()}
+        return cls.model_validate({names.get(key, key): value for key, value in data.items()})
+
 
 class Notifications(ApiModel):
     """Who hears about a workflow's executions (`WorkflowNotifications`).

@@ -70,6 +70,13 @@ class AuditEntry(models.Model):
         return action_words(self.action)
 
     @property
+    def what(self) -> str:
+        """The row's "what": the detail when it says the change in full ("Archived")."""
+        from workflows_app.audit.record import headline
+
+        return headline(self.action, self.outcome == self.Outcome.SUCCEEDED, self.detail)
+
+    @property
     def which(self) -> str:
         """What the change was made to, in words: the workflow's name at the time."""
         from workflows_app.words.audit import someone, which_workflow

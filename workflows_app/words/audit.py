@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from workflows_app.words.access import describe_access
-from workflows_app.words.changes import and_list
+from workflows_app.words.changes import and_list, archived
 
 # A Civis error class, as the detail of a refused or unanswered change says it.
 ERROR_WORDS = {
@@ -65,7 +65,7 @@ def change_details(
         if f"{kind}_id" in detail and action.startswith("delete_shares"):
             parts.append(f"{name_of(kind, detail.pop(f'{kind}_id'))} no longer has access")
     if action == "put_archive" and "status" in detail:
-        parts.append("archived it" if detail.pop("status") else "restored it")
+        parts.append(archived(bool(detail.pop("status"))))
     if "project_id" in detail:
         parts.append(f"project {name_of('project', detail.pop('project_id'))}")
     if "execution_id" in detail:

@@ -7,7 +7,12 @@ Those who add schedule, notification, project or git changes add their sentences
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from workflows_app.civis.types import Schedule
+from workflows_app.words.counts import plural
+from workflows_app.words.schedules import NO_HOURS, describe_schedule, zone_words
 
 # A workflow's attributes as the audit log and the summary name them (API snake_case -> words).
 FIELD_WORDS = {
@@ -132,3 +137,56 @@ def audit_change(action: str, fields: Iterable[str]) -> str:
     if action == "put":
         return f"Replaced its settings as a whole: {listed}" if listed else "Replaced its settings"
     return f"Changed its {listed}" if listed else "Changed nothing"
+
+
+# The audit log's sentences for what a schedule, time zone or email change set (its values, not
+# only "Changed its schedule"). Lower-case: they follow other parts of an entry's detail.
+# Fields said by these sentences are left out of `audit_change`'s list.
+SAID_WITH_VALUES = ("schedule", "time_zone", "notifications")
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def schedule_now(schedule: Schedule, time_zone: str | None) -> str:
+    """'schedule set to every weekday at 07:00 (Chicago time)'; paused; or removed."""
+    if not schedule.hours:
+        if schedule.scheduled:
+            return "schedule turned on, but no hours are chosen, so it does not run"
+        return "schedule removed: it runs only when someone starts it"
+    said = describe_schedule(schedule.model_copy(update={"scheduled": True}), time_zone)
+    if said == NO_HOURS:  # hours the API sent out of range
+        return "schedule changed, but no hours are chosen, so it does not run"
+    if not schedule.scheduled:
+        return f"schedule paused: it won't run {_lower_first(said)} until resumed"
+    return "schedule set to " + ("run " if said.startswith("On ") else "") + _lower_first(said)
+
+
+def time_zone_now(time_zone: str) -> str:
+    return f"time zone set to {zone_words(time_zone) or time_zone}"
+
+
+def emails_now(emails: Mapping[str, Any], who: Callable[[str], str]) -> list[str]:
+    """'failure emails now go to Ada Okafor and ops@example.org', 'no success emails', and the
+    warning for a long run; `who(address)` names a person the console knows by address."""
+    said = []
+    for kind in ("failure", "success"):
+        if f"{kind}_email_addresses" not in emails and f"{kind}_on" not in emails:
+            continue
+        addresses = [a for a in emails.get(f"{kind}_email_addresses") or () if a]
+        on = emails.get(f"{kind}_on")
+        # failure emails go out unless turned off; success emails only when turned on
+        sent = on is not False if kind == "failure" else bool(on)
+        if sent and addresses:
+            said.append(f"{kind} emails now go to {and_list(who(a) for a in addresses)}")
+        else:
+            said.append(f"no {kind} emails")
+    minutes = emails.get("stall_warning_minutes")
+    if isinstance(minutes, int) and minutes > 0:
+        said.append(f"a warning when a run takes longer than {plural(minutes, 'minute')}")
+    return said
+
+
+def archived(status: bool) -> str:
+    return "archived" if status else "restored"
