@@ -107,3 +107,6 @@ def test_a_retry_through_the_console_is_timed_from_the_retry(owner_client, owner
     assert "on its retry</title>" in history  # the chart's bar
     recent = owner_client.get(f"/workflows/{failed.workflow_id}/").content.decode()
     assert "on its retry at <time" in recent  # the workflow page's recent runs
+    index = owner_client.get("/executions/").content.decode()  # the run page indexed it
+    row = index[index.index(f"Run {failed.id}") :]
+    assert "on its retry at <time" in row[: row.index("</tr>")]

@@ -392,6 +392,7 @@ def execution_list(request):
             gathering = not gave_up
     context = {"form": form, "page": page, "swept_at": swept_at, "gathering": gathering}
     context["gave_up"] = gave_up
+    context["retried"] = retries.remembered(row.execution_id for row in page)  # from their retry
     return page_or_fragment(
         request, "runs/execution_list.html", "runs/_execution_list.html", context
     )
