@@ -7,6 +7,7 @@ from workflows_app.models import AuditEntry
 from workflows_app.runs import live_status
 
 pytestmark = pytest.mark.django_db
+POLL = {"X-Console-Poll": "1"}  # what the live region's refresh element sends
 
 
 def page_url(execution) -> str:
@@ -140,3 +141,46 @@ def test_the_live_refresh_is_marked_as_a_poll_and_the_actions_are_not(owner_clie
     assert body.count("X-Console-Poll") == 1
     assert "hx-post" in body  # the resume and cancel dialogs, outside the poller element
     owner.api.post_executions_cancel(execution.workflow_id, execution.id)
+
+
+def test_a_watchers_refresh_is_served_from_the_cache_without_the_database(
+    owner_client, owner, console_calls
+):
+    """Issue 13: a watcher's refresh costs cache reads only: no database query (who asks comes
+    from the session, read from the cache), no upstream call, no session write."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    execution = owner.running()
+    url = page_url(execution)
+    try:
+        owner_client.get(url)  # the page itself: reads the platform, notes the viewer's level
+        console_calls.clear()
+        for _ in range(3):
+            with CaptureQueriesContext(connection) as queries:
+                refresh = owner_client.get(url, headers={"HX-Request": "true", **POLL})
+            body = refresh.content.decode()
+            assert refresh.status_code == 200 and 'id="execution-live"' in body
+            assert "listen_for_changes" in body and 'hx-trigger="every 3s"' in body
+            assert 'name="csrfmiddlewaretoken"' in body  # the owner's cancel dialog posts
+            assert refresh["Cache-Control"] == "no-store" and "HX-Request" in refresh["Vary"]
+            assert [q["sql"] for q in queries.captured_queries] == []
+        assert about(execution, console_calls) == []
+        assert live_status.poller_token(execution.id) is not None  # the watcher was noted
+    finally:
+        owner.api.post_executions_cancel(execution.workflow_id, execution.id)
+        cache.delete(live_status.lock_key(execution.id))
+
+
+def test_a_refresh_after_signing_out_is_sent_to_sign_in(owner_client, owner):
+    execution = owner.running()
+    url = page_url(execution)
+    try:
+        owner_client.get(url)
+        owner_client.post("/sign-out/")
+        refresh = owner_client.get(url, headers={"HX-Request": "true", **POLL})
+        assert refresh.status_code == 200 and refresh["HX-Redirect"].startswith("/sign-in/")
+        assert "listen_for_changes" not in refresh.content.decode()
+    finally:
+        owner.api.post_executions_cancel(execution.workflow_id, execution.id)
+        cache.delete(live_status.lock_key(execution.id))

@@ -8,7 +8,7 @@ import hmac
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.contrib.auth import get_user_model, login, logout
+from django.contrib.auth import SESSION_KEY, get_user_model, login, logout
 from django.core.cache import cache
 from django.db import transaction
 from django.views.decorators.debug import sensitive_variables
@@ -32,6 +32,12 @@ failures_by_key = Limiter("signin-key", limit=5, window_seconds=15 * 60)
 KNOWN_GOOD_SECONDS = 24 * 3600
 # A wrong key names no account, so per account we bound sign-ins themselves.
 signins_by_account = Limiter("signin-account", limit=20, window_seconds=15 * 60)
+
+
+# In the session, from sign-in: (Civis user id, pk of the SessionKey row). A page's own refresh
+# (a run's live status, served from the cache) learns who asks from the session alone, without
+# loading the user and their key from the database.
+VIEWER = "viewer"
 
 
 class TooManySignIns(Exception):
@@ -90,11 +96,24 @@ def sign_in(request, api_key: str) -> CivisAccount:
     request.session.save()
     if previous_session:  # a key bound to the old id would otherwise outlive it
         SessionKey.objects.filter(session_key=previous_session).delete()
-    SessionKey.objects.update_or_create(
+    stored, _ = SessionKey.objects.update_or_create(
         session_key=request.session.session_key,
         defaults={"user": user, "encrypted_key": crypto.encrypt(api_key)},
     )
+    request.session[VIEWER] = [me.id, stored.pk]
     return account
+
+
+def viewer_of(session) -> tuple[int, int] | None:
+    """(Civis user id, SessionKey pk) of a signed-in session, as noted at sign-in; None when
+    nobody is signed in on it (or they signed in before the note existed)."""
+    noted = session.get(VIEWER)
+    if SESSION_KEY not in session or not isinstance(noted, list) or len(noted) != 2:
+        return None
+    person_id, session_key_id = noted
+    if not isinstance(person_id, int) or not isinstance(session_key_id, int):
+        return None
+    return person_id, session_key_id
 
 
 def sign_out(request) -> None:

@@ -103,14 +103,18 @@ class ConsoleMiddleware:
     def __call__(self, request):
         timezone.activate(_zone_of(request.COOKIES.get("tz", "")))
         response = self.get_response(request)
-        if getattr(request, "user", None) is not None and request.user.is_authenticated:
+        if POLL_HEADER in request.headers:
+            # A page's own refresh: never cached, and it keeps no session alive. Who asks is
+            # not looked up here (a database query), so a run's live status refresh can be
+            # served from the cache alone (runs/views.py).
             response["Cache-Control"] = "no-store"
-            if POLL_HEADER not in request.headers:
-                # A person acted: the idle clock restarts, at most once a minute (so reading
-                # page after page does not write the session row each time).
-                now = int(time.time())
-                if now - request.session.get(IDLE_FROM, 0) >= IDLE_CLOCK_STEP_SECONDS:
-                    request.session[IDLE_FROM] = now
+        elif getattr(request, "user", None) is not None and request.user.is_authenticated:
+            response["Cache-Control"] = "no-store"
+            # A person acted: the idle clock restarts, at most once a minute (so reading
+            # page after page does not write the session row each time).
+            now = int(time.time())
+            if now - request.session.get(IDLE_FROM, 0) >= IDLE_CLOCK_STEP_SECONDS:
+                request.session[IDLE_FROM] = now
         return response
 
     def process_exception(self, request, exception):

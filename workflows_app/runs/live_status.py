@@ -120,12 +120,17 @@ def write_snapshot(execution: Execution) -> Snapshot:
     return snapshot
 
 
+def is_stale(snapshot: Snapshot) -> bool:
+    """An unfinished run's snapshot that no poller refreshed lately (no worker is polling)."""
+    if snapshot.is_terminal:
+        return False
+    return (timezone.now() - snapshot.fetched_at).total_seconds() >= STALE_SECONDS
+
+
 def needs_fallback_read(snapshot: Snapshot) -> bool:
     """True for the one caller (per FALLBACK_SECONDS) that should read an unfinished run
     itself because its snapshot is stale (no worker is polling)."""
-    if snapshot.is_terminal:
-        return False
-    if (timezone.now() - snapshot.fetched_at).total_seconds() < STALE_SECONDS:
+    if not is_stale(snapshot):
         return False
     return cache.add(f"live:fallback:{snapshot.execution.id}", True, FALLBACK_SECONDS)
 

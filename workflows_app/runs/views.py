@@ -12,20 +12,23 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.context_processors import csrf
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
+from redis.exceptions import RedisError
 
 from workflows_app.access import levels
 from workflows_app.civis import errors
 from workflows_app.civis.concurrency import gather
 from workflows_app.civis.types import Execution, RunLog, TaskRun
 from workflows_app.core import accounts
-from workflows_app.core.middleware import UPSTREAM_MESSAGES
+from workflows_app.core.middleware import POLL_HEADER, UPSTREAM_MESSAGES
 from workflows_app.core.rendering import page_or_fragment, wants_fragment
 from workflows_app.models import SessionKey
 from workflows_app.runs import index as execution_index
@@ -247,17 +250,65 @@ def _render_live(request, workflow_id: int, execution_id: int, *, with_messages:
     if not execution.is_terminal and (session_key_id := _session_key_id(request)):
         live_status.ensure_poller(workflow_id, execution_id, session_key_id)
     context = _live_context(request, workflow_id, execution, level, snapshot.fetched_at)
-    _add_failure_logs(accounts.client_for(request), context)
+    if execution.is_terminal:  # its logs are read once it has finished, never while it runs
+        _add_failure_logs(accounts.client_for(request), context)
     context["with_messages"] = with_messages
     return render(request, "runs/_execution_live.html", context)
+
+
+def _is_refresh(request) -> bool:
+    """The live region's own refresh (htmx, with the poll header its element sends)."""
+    return request.method == "GET" and wants_fragment(request) and POLL_HEADER in request.headers
+
+
+def _refresh_from_cache(request, workflow_id: int, execution_id: int) -> HttpResponse | None:
+    """A watcher's refresh answered from the cache alone, or None to go the full way.
+
+    Twenty people watching a run ask every few seconds each; this costs the session (read from
+    the cache: cached_db), the viewer's level, the snapshot, noting the watcher for the poller
+    and rendering: no database query, no upstream call, no session write. It leaves the answer
+    to `_render_live` (which asks the platform) whenever the cache cannot decide alone: the
+    viewer's level was read more than `levels.FRESH_SECONDS` ago (the re-check after which a
+    revoked viewer gets nothing new) or was a refusal, there is no snapshot of this run, it is
+    stale (no worker polls), or the run has finished (its failures' logs are read then)."""
+    viewer = accounts.viewer_of(request.session)
+    if viewer is None:
+        return None
+    person_id, session_key_id = viewer
+    known, level = levels.fresh(person_id, workflow_id)
+    if not known or level is None:
+        return None
+    try:
+        snapshot = live_status.read_snapshot(execution_id)
+        if (
+            snapshot is None
+            or snapshot.execution.workflow_id != workflow_id
+            or snapshot.is_terminal
+            or live_status.is_stale(snapshot)
+        ):
+            return None
+        live_status.ensure_poller(workflow_id, execution_id, session_key_id)
+    except RedisError:
+        return None  # the full way says what is wrong
+    context = _live_context(request, workflow_id, snapshot.execution, level, snapshot.fetched_at)
+    context.update(csrf(request), with_messages=False)  # no context processors: they ask the db
+    return HttpResponse(render_to_string("runs/_execution_live.html", context))
 
 
 # -- pages -----------------------------------------------------------------------------------
 
 
-@accounts.signed_in
 @vary_on_headers("HX-Request")
 def execution_detail(request, workflow_id: int, execution_id: int):
+    """The run's page; its live fragment for htmx. A watcher's refresh is served from the cache
+    alone when it can be, before anything asks the database who is signed in."""
+    if _is_refresh(request) and (answer := _refresh_from_cache(request, workflow_id, execution_id)):
+        return answer
+    return _execution_page_or_fragment(request, workflow_id, execution_id)
+
+
+@accounts.signed_in
+def _execution_page_or_fragment(request, workflow_id: int, execution_id: int):
     if wants_fragment(request):
         return _render_live(request, workflow_id, execution_id)
     client = accounts.client_for(request)
