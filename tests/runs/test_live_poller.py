@@ -226,26 +226,25 @@ def test_a_long_retry_after_is_capped_below_the_visibility_timeout(
 def test_releasing_never_deletes_a_token_set_between_read_and_delete(
     owner, session_key_id, scheduled, monkeypatch
 ):
-    """`restart_poller` may replace the token at any moment. Simulate it landing right after
-    the old chain reads the lock: the release must leave whatever token is there then."""
+    """`restart_poller` may replace the token at any moment. Simulate it landing after the old
+    chain's step read the lock and before it releases it (its person signed out meanwhile):
+    the release must leave the new token there."""
     execution = owner.running()
     forget(execution.id)
     live_status.ensure_poller(execution.workflow_id, execution.id, session_key_id)
     old = live_status.poller_token(execution.id)
     replaced = []
-    real_get = cache.get
 
-    def get_then_restart(key, *args, **kwargs):
-        value = real_get(key, *args, **kwargs)
-        if key == live_status.lock_key(execution.id) and not replaced:
-            live_status.restart_poller(execution.workflow_id, execution.id, session_key_id)
-            replaced.append(real_get(key))
-        return value
+    def restart_then_nobody(session_key_id):
+        live_status.restart_poller(execution.workflow_id, execution.id, session_key_id)
+        replaced.append(live_status.poller_token(execution.id))
+        return None  # nobody to act as: the old chain releases the lock and stops
 
-    monkeypatch.setattr(cache, "get", get_then_restart)
-    live_status._release(execution.id, old)
+    monkeypatch.setattr(live_status, "client_for_session_key", restart_then_nobody)
+    step = live_status.poll_step(execution.workflow_id, execution.id, session_key_id, old)
     monkeypatch.undo()
-    assert live_status.poller_token(execution.id) == (replaced[0] if replaced else None)
+    assert step is None and replaced and replaced[0] != old
+    assert live_status.poller_token(execution.id) == replaced[0]
 
     new = live_status.poller_token(execution.id) or old
     live_status.restart_poller(execution.workflow_id, execution.id, session_key_id)

@@ -3,11 +3,14 @@
 Browsers refresh an execution's state fragment every few seconds from the shared cache; they
 never ask the platform themselves. One Celery task chain per execution keeps that cache fresh:
 
-- **The lock names the poller.** `ensure_poller` does an atomic add (Redis `SET NX` with an
-  expiry) of `live:lock:<execution>` holding a fresh token; only the caller that wins starts a
-  chain, so twenty watchers start one. Every step checks that the lock still holds its token
-  and stops otherwise, so an action that restarts polling (`restart_poller`, after a retry or
-  resume) simply replaces the token and the old chain ends at its next step.
+- **The lock names the poller.** `ensure_poller` acquires redis-py's `Lock` on
+  `live:lock:<execution>` (in the cache's Redis, under the cache's key name) without waiting,
+  with a fresh token: an atomic `SET NX` with an expiry, so only the caller that wins starts a
+  chain and twenty watchers (on any number of web machines) start one. Every step checks that
+  the lock still holds its token and stops otherwise, so an action that restarts polling
+  (`restart_poller`, after a retry or resume) simply replaces the token and the old chain ends
+  at its next step; the lock's own scripts extend and release it only while it holds the
+  chain's token.
 - **Short steps, never a sleeping task.** A step polls once, writes the snapshot, and
   re-schedules itself with `apply_async(countdown=...)`. The interval grows from 1 s by a
   factor of 1.2 up to 15 s, as the official client's `PollableResult` does.
@@ -34,14 +37,20 @@ never ask the platform themselves. One Celery task chain per execution keeps tha
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import logging
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
+import redis
+from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.utils import timezone
+from redis.exceptions import LockError
+from redis.lock import Lock
 
 from workflows_app.civis import errors
 from workflows_app.civis.client import CivisClient
@@ -135,9 +144,36 @@ def needs_fallback_read(snapshot: Snapshot) -> bool:
     return cache.add(f"live:fallback:{snapshot.execution.id}", True, FALLBACK_SECONDS)
 
 
+def _redis() -> redis.Redis:
+    """A client of the cache's Redis for the pollers' locks: redis-py's Lock needs a client of
+    its own, not the cache backend's private one. One per address (read each time, as the
+    cache's own is), each pool reconnecting after a fork (prefork workers)."""
+    return _client_of(str(settings.CACHES["default"]["LOCATION"]))
+
+
+@functools.cache
+def _client_of(url: str) -> redis.Redis:
+    return redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=5)
+
+
+def _lock(execution_id: int, token: str | None = None) -> Lock:
+    """The poller lock of this execution, holding `token` when given (a chain's steps run in
+    any worker process, so the token travels in the task's arguments, not in the Lock).
+    Named by the cache's key for `lock_key`, so `cache.delete(lock_key(...))` frees it too."""
+    lock = _redis().lock(
+        cache.make_key(lock_key(execution_id)),
+        timeout=LOCK_SECONDS,
+        blocking=False,
+        thread_local=False,
+    )
+    lock.local.token = token.encode() if token is not None else None
+    return lock
+
+
 def poller_token(execution_id: int) -> str | None:
     """The token of the chain polling this execution now, or None when nobody is."""
-    return cache.get(lock_key(execution_id))
+    value = _redis().get(cache.make_key(lock_key(execution_id)))
+    return value.decode() if isinstance(value, bytes) else None
 
 
 def _schedule(workflow_id: int, execution_id: int, session_key_id: int, token: str, wait: float):
@@ -153,7 +189,7 @@ def ensure_poller(workflow_id: int, execution_id: int, session_key_id: int) -> b
     started it. Cheap enough to call on every fragment refresh, which also notes a watcher."""
     cache.set(watch_key(execution_id), True, WATCH_SECONDS)
     token = f"{uuid.uuid4().hex}:{session_key_id}"
-    if not cache.add(lock_key(execution_id), token, LOCK_SECONDS):
+    if not _lock(execution_id).acquire(token=token):
         return False
     cache.set(interval_key(execution_id), FIRST_INTERVAL, LOCK_SECONDS)
     _schedule(workflow_id, execution_id, session_key_id, token, FIRST_INTERVAL)
@@ -165,7 +201,8 @@ def restart_poller(workflow_id: int, execution_id: int, session_key_id: int) -> 
     Replacing the token makes the previous chain stop at its next step."""
     cache.set(watch_key(execution_id), True, WATCH_SECONDS)
     token = f"{uuid.uuid4().hex}:{session_key_id}"
-    cache.set(lock_key(execution_id), token, LOCK_SECONDS)
+    # Taking the lock over whoever holds it: a plain SET (the Lock only acquires a free one).
+    _redis().set(cache.make_key(lock_key(execution_id)), token, ex=LOCK_SECONDS)
     cache.set(interval_key(execution_id), FIRST_INTERVAL, LOCK_SECONDS)
     _schedule(workflow_id, execution_id, session_key_id, token, FIRST_INTERVAL)
 
@@ -175,21 +212,22 @@ def _count_step(execution_id: int) -> None:
         cache.incr(steps_key(execution_id))
 
 
-# Delete the lock only if it still holds this chain's token, in one step inside Redis.
-_RELEASE_SCRIPT = """
-if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end
-return 0
-"""
-
-
 def _release(execution_id: int, token: str) -> None:
-    """Free the lock if this chain still holds it. Atomic (compare-and-delete in Lua on the
-    Redis behind the cache): a get-then-delete could delete the fresh token `restart_poller`
-    set in between, and the new chain would then stop at its first step."""
-    key = cache.make_key(lock_key(execution_id))
-    backend = cache._cache  # type: ignore[attr-defined]  # Django's RedisCacheClient
-    client = backend.get_client(key, write=True)
-    client.eval(_RELEASE_SCRIPT, 1, key, backend._serializer.dumps(token))
+    """Free the lock if this chain still holds it. Atomic (the Lock's compare-and-delete runs
+    inside Redis): a get-then-delete could delete the fresh token `restart_poller` set in
+    between, and the new chain would then stop at its first step."""
+    with contextlib.suppress(LockError):  # not ours any more (replaced, expired): nothing to free
+        _lock(execution_id, token).release()
+
+
+def _keep(execution_id: int, token: str, seconds: float) -> bool:
+    """Hold the lock `seconds` from now while it still holds this chain's token; False when
+    another chain's token replaced it (or it expired), and this chain should stop."""
+    try:
+        _lock(execution_id, token).extend(seconds, replace_ttl=True)
+    except LockError:
+        return False
+    return True
 
 
 def client_for_session_key(session_key_id: int) -> CivisClient | None:
@@ -232,10 +270,11 @@ def poll_step(workflow_id: int, execution_id: int, session_key_id: int, token: s
         execution = client.get_executions(workflow_id, execution_id)
     except (errors.Unavailable, errors.RateLimited) as exc:
         # Transient: keep the last snapshot and try again later, waiting as asked (but not
-        # past MAX_WAIT). Touch, not set: a token that replaced ours meanwhile stays.
+        # past MAX_WAIT), holding the lock that long while it is still ours.
         asked = getattr(exc, "retry_after", 0.0) or 0.0
         wait = min(max(MAX_INTERVAL, asked), MAX_WAIT)
-        cache.touch(lock_key(execution_id), int(LOCK_SECONDS + wait))
+        if not _keep(execution_id, token, LOCK_SECONDS + wait):
+            return None  # another chain polls now
         logger.info("live poll of execution %s deferred: %s", execution_id, type(exc).__name__)
         return wait
     except errors.CivisError as exc:
@@ -246,8 +285,9 @@ def poll_step(workflow_id: int, execution_id: int, session_key_id: int, token: s
     if execution.is_terminal:
         _release(execution_id, token)
         return None
+    if not _keep(execution_id, token, LOCK_SECONDS):
+        return None  # another chain polls now, from its own interval
     cache.set(interval_key(execution_id), interval, LOCK_SECONDS)
-    cache.touch(lock_key(execution_id), LOCK_SECONDS)
     return interval
 
 
