@@ -1,7 +1,8 @@
 """Two machines' worth of `make serve` on one: two gunicorns and two pairs of prefork workers
 (one beat between them) on one PostgreSQL and one Redis. A session started on one web instance
-works on the other; a bulk job sent to the shared `bulk` queue finishes once, each workflow
-moved once in effect, although the process working it is killed half way.
+works on the other; one running execution watched through both instances is polled upstream by
+one poller; a bulk job sent to the shared `bulk` queue finishes once, each workflow moved once
+in effect, although the process working it is killed half way.
 
 Production path only (skipped unless DATABASE_URL is PostgreSQL)."""
 
@@ -49,6 +50,62 @@ def sign_in(base: str, key: str) -> PlainSession:
     return session
 
 
+RUNS_UNTIL_CANCELLED = """version: '2.0'
+keeps_going:
+  type: direct
+  tasks:
+    listen_for_changes:
+      action: std.async_noop
+"""
+EXECUTION_ROUTE = "GET /workflows/{id}/executions/{execution_id}"
+POLL = {"HX-Request": "true", "X-Console-Poll": "1"}  # what the page's live refresh sends
+
+
+def one_poller_at_most(seconds: float) -> int:
+    """How many upstream reads one poller chain can make in `seconds` from its start: its steps
+    come 1 s, then 1.2 s, 1.44 s, ... apart (the poller's own schedule)."""
+    from workflows_app.runs import live_status
+
+    steps, at, interval = 0, 0.0, None
+    while True:
+        interval = live_status.next_interval(interval)
+        at += interval
+        if at > seconds:
+            return steps
+        steps += 1
+
+
+def watched_through_both(first, second, api, seconds: float = 12.0) -> None:
+    """Watchers on both web instances refresh one running execution's live status: the platform
+    is read by one poller (whichever worker takes each step), never once per instance."""
+    import time
+
+    workflow = api.admin.post_workflow("Two machines: watched", definition=RUNS_UNTIL_CANCELLED)
+    execution = api.admin.post_executions(workflow.id)
+    page = f"workflows/{workflow.id}/executions/{execution.id}/"
+    watchers = [sign_in(first.url, api.admin_key), sign_in(second.url, api.admin_key)]
+    bases = [first.url, second.url]
+    try:
+        started = time.monotonic()  # the first page load may start the poller
+        for watcher, base in zip(watchers, bases, strict=True):
+            assert watcher.get(base + page, timeout=60).status_code == 200
+        api.reset_requests()  # what the pages read themselves is not the poller's
+        served = [0, 0]
+        while time.monotonic() - started < seconds:
+            for n, (watcher, base) in enumerate(zip(watchers, bases, strict=True)):
+                answer = watcher.get(base + page, headers=POLL, timeout=60)
+                assert answer.status_code == 200 and 'id="execution-live"' in answer.text
+                served[n] += 1
+            time.sleep(0.5)
+        elapsed = time.monotonic() - started
+        reads = api.requests_by_route().get(EXECUTION_ROUTE, 0)
+    finally:
+        api.admin.post_executions_cancel(workflow.id, execution.id)
+    assert min(served) >= 5, served  # both instances served their watchers all along
+    # One chain makes at most this many reads in that time; two (one per instance) twice that.
+    assert 2 <= reads <= one_poller_at_most(elapsed) + 1, (reads, elapsed)
+
+
 START_JOB = """
 from django.contrib.auth import get_user_model
 from workflows_app.bulk import jobs
@@ -91,6 +148,9 @@ def test_two_web_instances_and_two_worker_pairs_share_sessions_and_finish_a_job_
         elsewhere = session.get(second.url + "workflows/", allow_redirects=False, timeout=60)
         assert elsewhere.status_code == 200
         assert "Sign in" not in elsewhere.text.split("<main", 1)[-1][:2000]
+
+        # One execution watched through both instances gets one poller.
+        watched_through_both(first, second, api)
 
         # A bulk job on the shared queue, its process killed half way.
         source, target = api.people["htanaka"], api.people["jwashington"]
