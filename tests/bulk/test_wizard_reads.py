@@ -11,7 +11,7 @@ from django.core.cache import cache
 
 from tests.bulk.conftest import BulkWorker
 from workflows_app.bulk import reads
-from workflows_app.bulk.candidates import manageable, owned_by, shared_with
+from workflows_app.bulk.candidates import closed_to, manageable, owned_by, shared_with
 from workflows_app.models.bulk import BulkDraft
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -108,6 +108,21 @@ def test_a_worker_does_the_reads_and_each_step_request_makes_a_few_calls(
     expected_shares = shared_with(admin, leaver.id, skip=draft.selected)
     assert [r["id"] for r in draft.choices["leaver_shares"]] == [c.id for c in expected_shares]
 
+    client.post(access, {"remove_access": "on"})
+    check = f"/transfers/new/{draft.id}/check/"
+
+    def check_page() -> str:
+        page: list = []
+        polls.extend(_calls_of(console_calls, lambda: page.append(client.get(check))))
+        return page[0].content.decode()
+
+    step = wait_for_text(check_page, "and remove Chiara Bellini's access</button>")
+    assert polls == []  # what each moved workflow uses was read by the worker too
+    draft.refresh_from_db()
+    moves = [{"id": i, "new_owner_id": heir.id} for i in draft.selected]
+    assert draft.choices["closed"]["names"] == closed_to(admin, moves)
+    assert f"Make {heir.name} the owner of {len(draft.selected)} workflows" in step
+
 
 def wait_for_text(read, text: str) -> str:
     from tests.helpers import wait_for
@@ -147,6 +162,40 @@ def test_the_page_says_how_far_the_read_has_got_and_shows_the_step_once_done(
     step = client.get(url).content.decode()
     assert "Reads words 000" in step and "data-read-refresh" not in step
     assert len(asked) == 1
+
+
+def test_the_check_page_waits_for_what_the_moved_workflows_use(client, bulk_api, asked):
+    person, heir = bulk_api.people["jwashington"], bulk_api.people["egarcia"]
+    bulk_api.make_workflows(person.username, 1, "Reads check")
+    _sign_in_admin(client, bulk_api)
+    draft = _start(client, person)
+    reads.run(*asked[0])
+    client.post(f"/transfers/new/{draft.id}/", {"action": "continue"})
+    client.post(
+        f"/transfers/new/{draft.id}/choices/", {"mode": "one", "new_owner": f"user:{heir.id}"}
+    )
+    client.get(f"/transfers/new/{draft.id}/access/")
+    reads.run(*asked[1])
+    client.post(f"/transfers/new/{draft.id}/access/", {})
+    url = f"/transfers/new/{draft.id}/check/"
+
+    page = client.get(url).content.decode()
+
+    assert [args[1] for args in asked] == [reads.OWNED, reads.LEAVER, reads.CLOSED]
+    assert "Looking at what each workflow uses that the new owner can&#x27;t open yet…" in page
+    assert 'hx-trigger="every 1s"' in page and "<button" not in page.split("check-plan")[1]
+    draft.refresh_from_db()
+    planned = reads.Plan.from_json(draft.choices["closed_read"])
+    cache.set(planned.key, {"state": "running", "done": 3, "total": 10}, 60)
+    fragment = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert "open yet: 3 of 10 workflows…" in fragment
+    reads.run(*asked[2])
+    done = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert "hx-trigger" not in done and f"Make {heir.name} the owner of" in done
+    assert "Looking at what each workflow uses" not in done
+    draft.refresh_from_db()
+    assert "closed" in draft.choices and "closed_read" not in draft.choices  # kept, asked once
+    assert len(asked) == 3
 
 
 def test_a_second_open_while_the_read_runs_joins_it(client, bulk_api, asked):

@@ -198,15 +198,19 @@ def shared_with(
     ]
 
 
-def closed_to(client: CivisClient, plan: list[dict]) -> dict[str, list[str]]:
+def closed_to(client: CivisClient, plan: list[dict], tally: Tally = QUIET) -> dict[str, list[str]]:
     """For each planned move (`id`, `new_owner_id`), the names of the things it uses that the
-    new owner cannot open yet (`list_dependencies` with their id, 8 at a time)."""
+    new owner cannot open yet (`list_dependencies` with their id, 8 at a time; one call per
+    workflow moved: a worker does it, reads.py)."""
+    tally.begin(len(plan))
 
     def one(row: dict) -> list[str]:
         try:
             found = client.list_dependencies(row["id"], user_id=row["new_owner_id"])
         except (Forbidden, NotFound):
             return []
+        finally:
+            tally.step()
         return [d.name or f"{d.fco_type or 'item'} {d.id}" for d in found
                 if d.permission_level != "manage"]  # fmt: skip
 

@@ -6,19 +6,23 @@ Two reads, each hundreds of upstream calls for a person who owns or can see many
 - `OWNED`, after step 1: every workflow the person owns that the viewer can see, then the
   viewer's level on each (`candidates.owned_by`, `candidates.manageable`);
 - `LEAVER`, the last step of offboarding: the other workflows where the person has a share of
-  their own (`candidates.shared_with`: the shares of every workflow the viewer can see).
+  their own (`candidates.shared_with`: the shares of every workflow the viewer can see);
+- `CLOSED`, on the check page of a move: what each workflow uses that its new owner cannot
+  open yet (`candidates.closed_to`: one call per workflow moved).
 
 How it runs:
 
-- The page plans the read (`plan`: one listing call for its fingerprint) and keeps the plan in
-  its draft; `ask` starts the read or joins the one already running. The first asker adds the
-  running record (`cache.add`, atomic); everyone asking while it runs (a second tab, a second
-  wizard for the same person, the page's polls) finds that record and waits on it.
+- The page plans the read (`plan`: one listing call for its fingerprint; `plan_moves`: no
+  call) and keeps the plan in its draft; `ask` starts the read or joins the one already
+  running. The first asker adds the running record (`cache.add`, atomic); everyone asking
+  while it runs (a second tab, a second wizard for the same person, the page's polls) finds
+  that record and waits on it.
 - The record is keyed by what the read depends on: which read, the viewer, the person, the
   upstream, and the fingerprint of the listing it walks (how many workflows, and the one
   changed last: the platform touches a workflow's `updated_at` when it is shared, moved or
-  changed). Not by the draft, the job's kind or the selection, which do not change it. A
-  finished read is kept `KEEP_SECONDS`; the draft keeps what it took for as long as it lives.
+  changed), or for `CLOSED` the moves themselves. Not by the draft, the job's kind or the
+  selection, which do not change OWNED or LEAVER. A finished read is kept `KEEP_SECONDS`; the
+  draft keeps what it took for as long as it lives.
 - The Celery task (`bulk.read_for_wizard`, on the `bulk` queue: hundreds of calls are the work
   the `live` queue is kept free of) gets the draft's id, which read, and the id of the
   viewer's `SessionKey` row, as the live poller does: never the key. The endpoint and the
@@ -31,6 +35,7 @@ How it runs:
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import threading
 import time
@@ -40,7 +45,7 @@ from dataclasses import asdict, dataclass
 from celery.exceptions import SoftTimeLimitExceeded
 from django.core.cache import cache
 
-from workflows_app.bulk.candidates import Tally, manageable, owned_by, shared_with
+from workflows_app.bulk.candidates import Tally, closed_to, manageable, owned_by, shared_with
 from workflows_app.civis import CivisClient, CivisError
 from workflows_app.core import crypto
 from workflows_app.models import SessionKey
@@ -51,8 +56,9 @@ logger = logging.getLogger(__name__)
 
 OWNED = "owned"
 LEAVER = "leaver"
+CLOSED = "closed"
 # Where a draft keeps the plan of each read until it has taken the result.
-PLAN_FIELD = {OWNED: "owned_read", LEAVER: "leaver_read"}
+PLAN_FIELD = {OWNED: "owned_read", LEAVER: "leaver_read", CLOSED: "closed_read"}
 
 RUNNING, DONE, FAILED = "running", "done", "failed"
 # A running record lasts this long after its last write: longer than a read may wait on a busy
@@ -97,6 +103,14 @@ def plan(client: CivisClient, what: str, *, viewer_id: int, person_id: int) -> P
     changed = last.updated_at.isoformat() if last and last.updated_at else ""
     fingerprint = f"{page.total_entries}:{last.id if last else 0}:{changed}"
     return Plan(what, viewer_id, person_id, client.endpoint, fingerprint)
+
+
+def plan_moves(client: CivisClient, rows: list[dict], *, viewer_id: int, person_id: int) -> dict:
+    """The plan of a `CLOSED` read of the moves `rows` (`id`, `new_owner_id`), with the rows
+    (the task reads them from the draft): as JSON, for the draft. No upstream call."""
+    fingerprint = hashlib.sha256(json.dumps(rows, sort_keys=True).encode()).hexdigest()[:40]
+    planned = Plan(CLOSED, viewer_id, person_id, client.endpoint, fingerprint)
+    return {**planned.as_json(), "rows": rows}
 
 
 def session_key_id(request) -> int | None:
@@ -161,7 +175,7 @@ class Progress(Tally):
             self.written = time.monotonic()
 
 
-def _read_owned(client: CivisClient, planned: Plan, tally: Tally) -> dict:
+def _read_owned(client: CivisClient, planned: Plan, given: dict, tally: Tally) -> dict:
     found, pages = owned_by(client, planned.person_id)
     offered = manageable(
         client, found, person_id=planned.person_id, viewer_id=planned.viewer_id, tally=tally
@@ -173,13 +187,19 @@ def _read_owned(client: CivisClient, planned: Plan, tally: Tally) -> dict:
     }
 
 
-def _read_leaver(client: CivisClient, planned: Plan, tally: Tally) -> dict:
+def _read_leaver(client: CivisClient, planned: Plan, given: dict, tally: Tally) -> dict:
     return {"shares": [c.as_json() for c in shared_with(client, planned.person_id, tally=tally)]}
 
 
-READERS: dict[str, Callable[[CivisClient, Plan, Tally], dict]] = {
+def _read_closed(client: CivisClient, planned: Plan, given: dict, tally: Tally) -> dict:
+    return {"names": closed_to(client, given["rows"], tally)}
+
+
+# Each reader gets the plan as the draft keeps it (`given`: with the moves, for CLOSED).
+READERS: dict[str, Callable[[CivisClient, Plan, dict, Tally], dict]] = {
     OWNED: _read_owned,
     LEAVER: _read_leaver,
+    CLOSED: _read_closed,
 }
 
 
@@ -223,7 +243,7 @@ def run(draft_id: int, what: str, key_id: int) -> str:
         return FAILED
     tally = Progress(planned)
     try:
-        result = READERS[what](client, planned, tally)
+        result = READERS[what](client, planned, planned_json, tally)
     except (CivisError, SoftTimeLimitExceeded) as error:
         tally.close()
         logger.warning("wizard read %s of draft %s stopped: %s", what, draft_id, type(error))

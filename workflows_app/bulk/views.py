@@ -19,7 +19,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from workflows_app.bulk import jobs, reads
 from workflows_app.bulk.candidates import (
     SUGGESTION_BATCH,
-    closed_to,
     still_opens,
     suggested_owners,
 )
@@ -483,8 +482,10 @@ def transfer_check(request, draft_id: int):
         cache.set(_started_key(request, draft.id), job.id, STARTED_SECONDS)
         return redirect("bulk:detail", job_id=job.id)
     closed: dict[str, list[str]] = {}
+    closed_read = None  # while a worker looks at what the moved workflows use
     if draft.kind == "transfer" and not waiting:
-        closed = _closed_to_new_owner(request, draft, plan)
+        found, closed_read = _closed_to_new_owner(request, draft, plan)
+        closed = found or {}
         plan = [{**row, "closed": closed.get(str(row["id"]), [])} for row in plan]
     context = {
         "draft": draft,
@@ -495,22 +496,55 @@ def transfer_check(request, draft_id: int):
         "others": choices.get("leaver_shares") or [],
         "waiting": waiting,
         "worked_out": len(plan) - waiting,
+        **_closed_words(closed_read),
         "title": _title(draft, len(plan)),
         "level_words": describe_access(choices.get("level")),
     }
     return page_or_fragment(request, "bulk/transfer_check.html", "bulk/_check.html", context)
 
 
-def _closed_to_new_owner(request, draft: BulkDraft, plan: list[dict]) -> dict[str, list[str]]:
-    """What each move's workflow uses that its new owner cannot open yet; asked once per
-    draft and new owners (kept in the draft)."""
-    owners = sorted({row["new_owner_id"] for row in plan})
+def _closed_to_new_owner(
+    request, draft: BulkDraft, plan: list[dict]
+) -> tuple[dict[str, list[str]] | None, dict | None]:
+    """What each move's workflow uses that its new owner cannot open yet, once a worker has
+    looked (reads.CLOSED: one call per workflow; kept in the draft for these moves); until
+    then None and the read's record."""
+    moves = [{"id": row["id"], "new_owner_id": row["new_owner_id"]} for row in plan]
     kept = draft.choices.get("closed")
-    if kept is None or kept.get("owners") != owners:
-        kept = {"owners": owners, "names": closed_to(accounts.client_for(request), plan)}
-        draft.choices = {**draft.choices, "closed": kept}
+    if kept is not None and kept.get("moves") == moves:
+        return kept["names"], None
+    viewer, key_id = _viewer_id(request), reads.session_key_id(request)
+    if viewer is None or key_id is None:
+        return None, {"state": reads.FAILED, "reason": bulk_words.READ_SIGNED_OUT}
+    field = reads.PLAN_FIELD[reads.CLOSED]
+    if (draft.choices.get(field) or {}).get("rows") != moves:
+        client = accounts.client_for(request)
+        planned = reads.plan_moves(client, moves, viewer_id=viewer, person_id=draft.source_id)
+        draft.choices = {**draft.choices, field: planned}
         draft.save(update_fields=["choices"])
-    return kept["names"]
+    record = reads.ask(draft, reads.CLOSED, key_id, again=request.GET.get("again") == "1")
+    if record["state"] != reads.DONE:
+        return None, record
+    choices = {k: v for k, v in draft.choices.items() if k != field}
+    choices["closed"] = {"moves": moves, "names": record["result"]["names"]}
+    draft.choices = choices
+    draft.save(update_fields=["choices"])
+    return choices["closed"]["names"], None
+
+
+def _closed_words(record: dict | None) -> dict:
+    """The check page's words while the worker looks at what the moved workflows use."""
+    if record is None:
+        return {"closed_reading": None, "closed_failed": None}
+    if record["state"] == reads.FAILED:
+        return {"closed_reading": None, "closed_failed": record.get("reason"),
+                "try_again": bulk_words.READ_TRY_AGAIN}  # fmt: skip
+    total, done = record.get("total"), record.get("done") or 0
+    return {
+        "closed_reading": bulk_words.closed_progress(done, total),
+        "closed_failed": None,
+        "see_how_far": bulk_words.READ_SEE_HOW_FAR,
+    }
 
 
 def _removals(draft: BulkDraft) -> list[jobs.ItemSpec]:

@@ -50,6 +50,12 @@ READ_SIGNED_OUT = "The look stopped because you signed out on another page. Sign
 READ_FAILED = "The look stopped: Civis did not answer as expected. Nothing was changed."
 
 
+def closed_progress(done: int, total: int | None) -> str:
+    """The check page while a worker looks at what each moved workflow uses."""
+    so_far = "" if total is None else f": {done:,} of {plural(total, 'workflow')}"
+    return f"Looking at what each workflow uses that the new owner can't open yet{so_far}…"
+
+
 def looking_at(done: int, total: int) -> str:
     """'Looking at 120 of 400 workflows…' ('1 workflow' when there is one)."""
     return f"Looking at {done:,} of {plural(total, 'workflow')}…"
