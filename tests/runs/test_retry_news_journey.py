@@ -13,11 +13,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_the_retry_news_turns_into_the_outcome_when_the_run_finishes(
-    live_server, page, owner, celery_worker
+    console_server, page, owner, celery_worker
 ):
     execution = owner.failed(seconds=3)
-    sign_in_page(page, live_server.url, owner.key)
-    open_run(page, live_server.url, execution)
+    sign_in_page(page, console_server.url, owner.key)
+    open_run(page, console_server.url, execution)
     expect(state(page)).to_have_text(re.compile("Failed"))
 
     page.get_by_role("link", name="Retry failed tasks").click()

@@ -26,11 +26,11 @@ def seeded_run_with_many_task_runs(admin):
     raise AssertionError("the demo seed has no run with that many task runs")
 
 
-def test_the_timeline_scrolls_in_its_own_box_at_320_px(live_server, page, admin_api, local_api):
+def test_the_timeline_scrolls_in_its_own_box_at_320_px(console_server, page, admin_api, local_api):
     execution = seeded_run_with_many_task_runs(admin_api)
-    sign_in_page(page, live_server.url, local_api.admin_key)
+    sign_in_page(page, console_server.url, local_api.admin_key)
     page.set_viewport_size({"width": 320, "height": 800})
-    open_run(page, live_server.url, execution)
+    open_run(page, console_server.url, execution)
 
     box = page.locator("figure.timeline")
     expect(box.locator("svg.timeline__picture")).to_be_visible()

@@ -15,14 +15,14 @@ ZONE_HINT = "The city whose time the schedule follows, such as Chicago"
 DAYS_HINT = 'For "On the days of the week I choose"'
 
 
-def test_hints_and_errors_are_read_with_their_fields(live_server, page, actor):
+def test_hints_and_errors_are_read_with_their_fields(console_server, page, actor):
     ada = actor("aokafor")
     workflow = new_workflow(ada)
-    page.goto(live_server.url + "/sign-in/")
+    page.goto(console_server.url + "/sign-in/")
     page.get_by_label("Your Civis API key").fill(ada.key)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
-    page.goto(f"{live_server.url}/workflows/{workflow.id}/schedule/")
+    page.goto(f"{console_server.url}/workflows/{workflow.id}/schedule/")
 
     zone = page.get_by_label("Whose clock? Type a city")
     expect(zone).to_have_accessible_description(re.compile("^" + re.escape(ZONE_HINT)))
