@@ -17,7 +17,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from workflows_app.civis import errors
-from workflows_app.civis.concurrency import gather
 from workflows_app.core import changes
 from workflows_app.core.accounts import client_for, signed_in
 from workflows_app.editing import revisions
@@ -98,50 +97,49 @@ def _say_platform_verdict(request, workflow) -> None:
 def edit(request, workflow_id: int):
     """GET: the form. POST: `step` check (the check page), save (write it), back (the form
     again, with what the person wrote)."""
-    client = client_for(request)
     if request.method != "POST":
-        workflow = client.get_workflow(workflow_id)
-        if not workflow.can_write:
-            return changes.refused(request, workflow, WHAT)
-        return _edit_page(request, workflow, EditForm.starting_from(workflow))
+        _, workflow, refusal = changes.load(request, workflow_id, WHAT)
+        return refusal or _edit_page(request, workflow, EditForm.starting_from(workflow))
     form = EditForm(request.POST)
     step = request.POST.get("step", "check")
-    if not form.is_valid():
-        workflow = client.get_workflow(workflow_id)
-        if not workflow.can_write:
-            return changes.refused(request, workflow, WHAT)
-        return _edit_page(request, workflow, form, status=400)
-    if step == "back":
-        workflow = client.get_workflow(workflow_id)
-        if not workflow.can_write:
-            return changes.refused(request, workflow, WHAT)
-        return _edit_page(request, workflow, form)
-    if step in ("save", "save_anyway", "save_then_git"):
+    if form.is_valid() and step in ("save", "save_anyway", "save_then_git"):
         return _save(request, workflow_id, form, anyway=step == "save_anyway")
-    return _check(request, workflow_id, form)
+    if form.is_valid() and step != "back":
+        return _check(request, workflow_id, form)
+    _, workflow, refusal = changes.load(request, workflow_id, WHAT)
+    status = 200 if form.is_valid() else 400
+    return refusal or _edit_page(request, workflow, form, status=status)
 
 
 def _edit_page(request, workflow, form, status: int = 200):
     history = WorkflowRevision.objects.filter(workflow_id=workflow.id).exists()
-    git = _unless_refused(lambda: client_for(request).list_git(workflow.id))
+    git = changes.unless_refused(lambda: client_for(request).list_git(workflow.id))
     linked = git if git is not None and git.attached else None
     context = {"workflow": workflow, "form": form, "has_history": history, "git": linked}
     return render(request, "editing/edit.html", context, status=status)
 
 
-def _check(request, workflow_id: int, form):
-    """The check page: the workflow now, its runs still going and its git link, read at once."""
-    client = client_for(request)
-    workflow, runs, git = gather(
-        lambda: client.get_workflow(workflow_id),
-        lambda: client.list_executions(workflow_id, limit=5),
-        lambda: _unless_refused(lambda: client.list_git(workflow_id)),
+def _read_for_check(request, workflow_id: int, what: str):
+    """(workflow, its runs still going, its git link or None, refusal or None), read at once:
+    what the check page of an edit or a restore shows."""
+    _, workflow, (runs, git), refusal = changes.load_with(
+        request,
+        workflow_id,
+        what,
+        lambda client: client.list_executions(workflow_id, limit=5),
+        lambda client: changes.unless_refused(lambda: client.list_git(workflow_id)),
     )
-    if not workflow.can_write:
-        return changes.refused(request, workflow, WHAT)
+    running = [run for run in runs.items if run.state in UNFINISHED_EXECUTION_STATES]
+    return workflow, running, git, refusal
+
+
+def _check(request, workflow_id: int, form):
+    """The check page, unless the workflow changed since the form was opened."""
+    workflow, running, git, refusal = _read_for_check(request, workflow_id, WHAT)
+    if refusal:
+        return refusal
     if stamp(workflow.updated_at) != form.cleaned_data["started_at"]:
         return _conflict(request, workflow, form)
-    running = [run for run in runs.items if run.state in UNFINISHED_EXECUTION_STATES]
     return _check_page(request, workflow, form, running=running, git=git)
 
 
@@ -188,10 +186,9 @@ def _conflict(request, workflow, form):
 
 def _save(request, workflow_id: int, form, anyway: bool = False):
     """Read the workflow again just before writing; write only if nobody changed it since."""
-    client = client_for(request)
-    workflow = client.get_workflow(workflow_id)
-    if not workflow.can_write:
-        return changes.refused(request, workflow, WHAT)
+    client, workflow, refusal = changes.load(request, workflow_id, WHAT)
+    if refusal:
+        return refusal
     if stamp(workflow.updated_at) != form.cleaned_data["started_at"]:
         return _conflict(request, workflow, form)
     now, proposed = Version.of(workflow), form.version()
@@ -237,13 +234,6 @@ def _save(request, workflow_id: int, form, anyway: bool = False):
     if request.POST.get("step") == "save_then_git":  # linked to git: commit it next
         return redirect(git_url(workflow_id, message="; ".join(summary)[:2000]) + "#commit")
     return redirect("workflows:detail", workflow_id)
-
-
-def _unless_refused(call):
-    try:
-        return call()
-    except (errors.Forbidden, errors.NotFound):
-        return None
 
 
 # -- the task graph preview ------------------------------------------------------------------
@@ -300,19 +290,15 @@ def restore(request, workflow_id: int, revision_id: int):
         id=revision_id,
         workflow_id=workflow_id,
     )
-    client = client_for(request)
-    workflow, runs, git = gather(
-        lambda: client.get_workflow(workflow_id),
-        lambda: client.list_executions(workflow_id, limit=5),
-        lambda: _unless_refused(lambda: client.list_git(workflow_id)),
+    workflow, running, git, refusal = _read_for_check(
+        request, workflow_id, "restoring an earlier version"
     )
-    if not workflow.can_write:
-        return changes.refused(request, workflow, "restoring an earlier version")
+    if refusal:
+        return refusal
     form = EditForm(
         EditForm.starting_from(workflow, revisions.version_before(revision), revision.id).initial
     )
     form.is_valid()
-    running = [run for run in runs.items if run.state in UNFINISHED_EXECUTION_STATES]
     return _check_page(request, workflow, form, running=running, git=git)
 
 

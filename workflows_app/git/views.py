@@ -19,10 +19,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from workflows_app.civis import CivisClient, errors
-from workflows_app.civis.concurrency import gather
 from workflows_app.civis.types import GitCommit, GitFileContent, GitMetadata, Workflow
 from workflows_app.core import changes
-from workflows_app.core.accounts import client_for, signed_in
+from workflows_app.core.accounts import signed_in
 from workflows_app.editing import revisions
 from workflows_app.editing.changes import Version, describe_change, field_diffs
 from workflows_app.editing.forms import stamp
@@ -42,12 +41,9 @@ def page_url(workflow_id: int, **query: str) -> str:
 
 def _read(request, workflow_id: int, what: str = WHAT):
     """(client, workflow, git link, refusal or None), the two reads at once."""
-    client = client_for(request)
-    workflow, git = gather(
-        lambda: client.get_workflow(workflow_id), lambda: client.list_git(workflow_id)
+    client, workflow, (git,), refusal = changes.load_with(
+        request, workflow_id, what, lambda client: client.list_git(workflow_id)
     )
-    refusal = None if changes.allowed(workflow, "write") else changes.refused(
-        request, workflow, what)  # fmt: skip
     return client, workflow, git, refusal
 
 
