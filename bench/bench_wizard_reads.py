@@ -1,6 +1,7 @@
 """The offboarding wizard with a leaver who owns many workflows, over a civis_local adding
 50 ms to each call: how many upstream calls any one of the wizard's requests makes (its long
-reads are a worker's since issue 10 item 11d), and how long the worker's reads take until the
+reads are a worker's since issue 10 item 11d: step 2's list, the leaver step's shares, the
+check page's "things the new owner can't open yet"), and how long each read takes until the
 page shows the step.
 
 Drives the console in-process with Django's test client as the local API's admin, with a real
@@ -130,6 +131,11 @@ def measure(api, tmp_dir, count: int) -> int:
         leaver_seconds, leaver_most, leaver_asked = until_shown(
             browser, counted, access, "access everywhere?"
         )
+        browser.post(access, {})
+        check = f"/transfers/new/{draft.id}/check/"
+        closed_seconds, closed_most, closed_asked = until_shown(
+            browser, counted, check, 'class="bulk-confirm"'
+        )
         by_route = requests.get(api.url + "_local/requests", timeout=5).json()["byRoute"]
         visible = admin.list_workflows(archived="all", limit=1).total_entries
     finally:
@@ -139,12 +145,15 @@ def measure(api, tmp_dir, count: int) -> int:
         f"# {count} workflows owned by the leaver, {visible} visible to the admin;"
         f" {LATENCY_MS} ms a call; the step-1 POST made {start_calls} calls, the {owned_asked}"
         f" requests until step 2 showed at most {owned_most} each, the {leaver_asked} until the"
-        f" leaver step showed at most {leaver_most} each"
+        f" leaver step showed at most {leaver_most} each, the {closed_asked} until the check"
+        f" page could be confirmed at most {closed_most} each"
     )
     print(f"# upstream calls in all (requests and the worker's reads): {worker_calls}")
-    print(f"wizard_step_upstream_calls_max: {max(start_calls, owned_most, leaver_most)}")
+    most = max(start_calls, owned_most, leaver_most, closed_most)
+    print(f"wizard_step_upstream_calls_max: {most}")
     print(f"wizard_owned_read_seconds_{count}_workflows: {owned_seconds:.2f}")
     print(f"wizard_leaver_read_seconds_{visible}_visible: {leaver_seconds:.2f}")
+    print(f"wizard_check_page_read_seconds_{count}_moves: {closed_seconds:.2f}")
     return 0
 
 
