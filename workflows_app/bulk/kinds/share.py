@@ -13,20 +13,13 @@ def share(client: CivisClient, work: Work) -> Outcome:
     level = str(params["level"])
     send = bool(params.get("send_email"))
     body = params.get("email_body") or None
-    if params["grantee_type"] == "group":
-        client.put_shares_groups(
-            work.workflow_id,
-            [int(params["grantee_id"])],
-            level,
-            send_shared_email=send,
-            share_email_body=body,
-        )
-    else:
-        client.put_shares_users(
-            work.workflow_id,
-            [int(params["grantee_id"])],
-            level,
-            send_shared_email=send,
-            share_email_body=body,
-        )
+    group = params["grantee_type"] == "group"
+    give = client.put_shares_groups if group else client.put_shares_users
+    give(
+        work.workflow_id,
+        [int(params["grantee_id"])],
+        level,
+        send_shared_email=send,
+        share_email_body=body,
+    )
     return Outcome(f"{params.get('grantee_name', 'They')} now {describe_access(level)}.", 200)
