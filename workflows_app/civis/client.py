@@ -178,7 +178,9 @@ class CivisClient:
                     self.known_names[f"{kinds[parts[0]]}:{object_id}"] = item["name"]
             for bucket in (item, *(v for v in item.values() if isinstance(v, dict))):
                 for key in ("users", "groups", "members"):
-                    self._learn(("groups" if key == "groups" else "users"), bucket.get(key))
+                    found = bucket.get(key)
+                    if found:  # most answers carry none: no call (50 rows made 450 of them)
+                        self._learn(("groups" if key == "groups" else "users"), found)
 
     # -- workflows -------------------------------------------------------------------------
 
