@@ -73,6 +73,20 @@ def test_archive_says_what_stops_and_restore_brings_it_back(actor, sign_in, clie
     ]
 
 
+def test_archiving_what_is_archived_or_restoring_what_is_not_changes_nothing(
+    actor, sign_in, client, console_calls
+):
+    ada = actor("aokafor")
+    workflow = new_workflow(ada)
+    sign_in(client, ada)
+    restore = client.post(f"/workflows/{workflow.id}/restore/", follow=True)
+    assert "It is not archived." in restore.content.decode()
+    client.post(f"/workflows/{workflow.id}/archive/")
+    archive = client.post(f"/workflows/{workflow.id}/archive/", follow=True)
+    assert "It is already archived." in archive.content.decode()
+    assert changes(console_calls, workflow.id) == [("PUT", f"/workflows/{workflow.id}/archive")]
+
+
 @pytest.mark.parametrize("level", ["read", "write"])
 def test_archive_needs_manage_and_is_refused_before_any_change_call(
     actor, sign_in, client, console_calls, level

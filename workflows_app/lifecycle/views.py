@@ -50,40 +50,38 @@ def copy_workflow(request, workflow_id: int):
 @require_http_methods(["GET", "POST"])
 def archive_workflow(request, workflow_id: int):
     """A check page (what stops, what stays); POST archives."""
-    client, workflow, refusal = changes.load(request, workflow_id, "archiving it", "manage")
-    if refusal:
-        return refusal
-    if workflow.archived:
-        messages.info(request, "It is already archived.")
-        return redirect(_detail(workflow_id))
-    if request.method == "POST":
-        client.put_archive(workflow_id, True)
-        messages.success(request, f"Archived “{workflow.name}”. It no longer runs on its schedule; "
-                         "restore it to bring it back.")  # fmt: skip
-        return redirect(_detail(workflow_id))
-    context = {
-        "workflow": workflow,
-        "schedule": describe_schedule(workflow.schedule, workflow.time_zone),
-    }
-    return render(request, "lifecycle/archive_check.html", context)
+    return _archive_or_restore(request, workflow_id, archive=True)
 
 
 @signed_in
 @require_http_methods(["GET", "POST"])
 def restore_workflow(request, workflow_id: int):
-    client, workflow, refusal = changes.load(request, workflow_id, "restoring it", "manage")
+    """A check page (its schedule comes back); POST restores."""
+    return _archive_or_restore(request, workflow_id, archive=False)
+
+
+def _archive_or_restore(request, workflow_id: int, *, archive: bool):
+    """The one way both go: manage needed, nothing done when it is already so, else a check
+    page, and on POST `put_archive` with what the person asked."""
+    what = "archiving it" if archive else "restoring it"
+    client, workflow, refusal = changes.load(request, workflow_id, what, "manage")
     if refusal:
         return refusal
-    if not workflow.archived:
-        messages.info(request, "It is not archived.")
+    if workflow.archived == archive:
+        messages.info(request, "It is already archived." if archive else "It is not archived.")
         return redirect(_detail(workflow_id))
     if request.method == "POST":
-        restored = client.put_archive(workflow_id, False)
-        sentence = describe_schedule(restored.schedule, restored.time_zone)
-        messages.success(request, f"Restored “{workflow.name}”. Schedule: {sentence}.")
+        done = client.put_archive(workflow_id, archive)
+        if archive:
+            messages.success(request, f"Archived “{workflow.name}”. It no longer runs on its "
+                             "schedule; restore it to bring it back.")  # fmt: skip
+        else:
+            sentence = describe_schedule(done.schedule, done.time_zone)
+            messages.success(request, f"Restored “{workflow.name}”. Schedule: {sentence}.")
         return redirect(_detail(workflow_id))
     context = {
         "workflow": workflow,
         "schedule": describe_schedule(workflow.schedule, workflow.time_zone),
     }
-    return render(request, "lifecycle/restore_check.html", context)
+    template = "lifecycle/archive_check.html" if archive else "lifecycle/restore_check.html"
+    return render(request, template, context)
