@@ -4,6 +4,7 @@ platform says what is left, not when the window renews). A fake platform and a f
 one window of requests per person, as civis_local counts them (a window begins with the first
 request after the last one ended) or on the clock's grid (as a platform might)."""
 
+import random
 from datetime import UTC, datetime
 
 import pytest
@@ -57,18 +58,30 @@ class Platform:
         return LIMIT - self.count
 
 
-def run_job(platform: Platform, seconds: float) -> int:
-    """One call at a time through the job's pace for `seconds`; the job's calls answered."""
-    clock = FakeClock()
-    pace = Pace(4, clock=clock, sleep=clock.sleep)
+def run_job(
+    platform: Platform,
+    seconds: float,
+    clock: FakeClock | None = None,
+    pace: Pace | None = None,
+    uneven: random.Random | None = None,
+) -> int:
+    """One call at a time through the job's pace for `seconds`; the job's calls answered.
+    `uneven`: calls take 10 to 40 ms, one in fifty 0.3 to 0.8 s (a busy machine), each
+    counted at any moment of it, instead of LATENCY and half way."""
+    clock = clock or FakeClock()
+    pace = pace or Pace(4, clock=clock, sleep=clock.sleep)
     started, done = clock.now, 0
     while clock.now < started + seconds:
         with pace.call(deadline=started + seconds) as may_call:
             if not may_call:
                 break
             sent = clock.now
-            left = platform.take(sent + LATENCY / 2, "job")
-            clock.now += LATENCY
+            took = LATENCY
+            if uneven:
+                slow = uneven.random() < 0.02
+                took = uneven.uniform(0.3, 0.8) if slow else uneven.uniform(0.01, 0.04)
+            left = platform.take(sent + took * (uneven.random() if uneven else 0.5), "job")
+            clock.now += took
             if left is None:
                 pace.pause(WINDOW)
                 continue
@@ -93,6 +106,20 @@ def test_the_job_spends_what_people_leave_of_each_window(aligned):
     assert over <= 6, platform.per_window
 
 
+def test_slow_and_uneven_answers_do_not_lengthen_the_holds():
+    platform = Platform()
+    seconds = 120.0
+
+    done = run_job(platform, seconds, uneven=random.Random(7))
+
+    # No hold outlasts the window by much: each bound allows for the answers' delay, so one
+    # slow answer does not make every later hold longer.
+    assert done / seconds >= 0.9 * (LIMIT - RESERVE) / WINDOW, done / seconds
+    assert platform.refused == {"job": 0, "person": 0}
+    over = sum(max(0, s["job"] - (LIMIT - RESERVE)) for s in platform.per_window.values())
+    assert over <= 6, platform.per_window
+
+
 def test_a_persons_pages_still_load_while_the_job_holds_to_the_window():
     # A page (6 calls at once) about every 1.3 s, at times out of step with the window.
     pages = tuple(100.0 + 0.4 + 1.3 * n for n in range(90))
@@ -107,3 +134,19 @@ def test_a_persons_pages_still_load_while_the_job_holds_to_the_window():
     # take from its part (those loaded while it holds take from people's share).
     left_to_job = seconds / WINDOW * (LIMIT - RESERVE) - person
     assert done >= 0.9 * left_to_job, (done, left_to_job, person)
+
+
+def test_a_slice_starts_from_what_the_jobs_earlier_slices_learned_of_the_window():
+    platform, clock = Platform(), FakeClock()
+    first = Pace(4, clock=clock, sleep=clock.sleep)
+    run_job(platform, 30.0, clock, first)
+    clock.now += first.pause_left()  # the next slice starts when the hold ends (_next_step)
+    seconds = 10.0  # with a new Pace, as in a new task
+
+    fresh = Pace(4, clock=clock, sleep=clock.sleep)
+    fresh.window.knowing(first.window.learned())
+    done = run_job(platform, seconds, clock, fresh)
+
+    # From its first window on (without it, its first holds double: 0.83 of the rate).
+    assert done / seconds >= 0.95 * (LIMIT - RESERVE) / WINDOW
+    assert platform.refused == {"job": 0, "person": 0}

@@ -22,31 +22,38 @@ from workflows_app.civis import RateLimit
 # while no more than this is left, the job holds its calls until the window renews.
 HEADROOM = 0.2
 # The platform says what is left of its window, not when it renews: before the job has seen
-# a window renew, a hold lasts twice as long as the window is known to last, and at least this.
+# a window renew, a hold lasts half as long again as the window is known to last (each hold
+# too short costs one request of people's share, each too long the rest of a window's calls),
+# and at least FIRST_HOLD.
 FIRST_HOLD = 1.0
+GROWTH = 1.5
 # Close enough: once when the window renews is known to within this share of its length, holds
 # end at the known bound and no early call spends people's share to find out more.
 PRECISION = 0.03
 
 
 class Window:
-    """When the platform's request window renews, learned from when the job's calls were sent
-    and what their answers said was left.
+    """When the platform's request window renews, learned from when the job's calls were sent,
+    when their answers came back and what they said was left.
 
     The budget falls with each request and comes back whole when the window renews. A call
-    sent `t` seconds after the window began and still counted in it shows the window lasts
-    longer than `t`; a fresh budget seen by a call sent `t` seconds after the job itself began
-    the window (its answer said the limit less one: nobody else had called) shows it lasts no
-    longer than `t`, if windows begin with a call (a platform whose windows keep to the clock
-    may renew earlier). A hold ends half way between the two while they are far apart, then
-    at the bound; until the job has seen a window renew, holds double. A call that comes too
-    early costs one request of people's share: the first hold of a window may try early, a
-    later one goes past the bound, further each time.
+    is counted at some moment between its sending and its answer, so: a call sent `t` after
+    the answer of the window's first call, and still counted in it, shows the window lasts
+    longer than `t`; a fresh budget answered `t` after the sending of a call that began the
+    window itself (its answer said the limit less one: nobody else had called) shows it lasts
+    no longer than `t`, if windows begin with a call (a platform whose windows keep to the
+    clock may renew earlier). Both hold however slow the answers are.
+
+    A hold ends half way between the two while they are far apart, then at the bound; until
+    the job has seen a window renew, each hold is longer by half (GROWTH). A call that comes
+    too early costs one request of people's share: the first hold of a window may try early,
+    a later one waits until the window has surely renewed.
     """
 
     def __init__(self) -> None:
-        self.start: float | None = None  # when the current window began, as far as seen
-        self.own_start = False  # the job's call began it: `start` is exact
+        self.start: float | None = None  # the first call seen in this window was sent then
+        self.began_by = 0.0  # and answered then: the window began before
+        self.own_start = False  # the job's call began it
         self.floor = 0  # the least left seen in the current window
         self.floor_seen = 0.0  # when that answer came back
         self.longer_than = 0.0
@@ -55,21 +62,31 @@ class Window:
         self.missed = 0  # calls of this window sent once a hold had ended, still counted in it
 
     def observe(self, remaining: int, limit: int, sent: float, now: float) -> None:
+        """An answer: the call was sent at `sent` and answered at `now`."""
         if self.start is not None and sent < self.start:
             return  # sent before the current window was seen: an earlier window's news
         if self.start is None or (remaining > self.floor and sent >= self.floor_seen):
             # More left than an answer that came back before this call was sent: renewed.
             if self.start is not None and self.own_start:
-                self._bound(sent - self.start)
-            self.start, self.own_start = sent, remaining == limit - 1
+                self._bound(now - self.start)
+            self.start, self.began_by = sent, now
+            self.own_start = remaining == limit - 1
             self.floor, self.floor_seen = remaining, now
             self.hold_end, self.missed = None, 0
             return
         if remaining <= self.floor:
             self.floor, self.floor_seen = remaining, now
-        self.longer_than = max(self.longer_than, sent - self.start)
+        self.longer_than = max(self.longer_than, sent - self.began_by)
         if self.hold_end is not None and sent >= self.hold_end:
             self.missed += 1
+
+    def learned(self) -> tuple[float, float | None]:
+        """What is known of the window's length (to carry over to the job's next slice)."""
+        return self.longer_than, self.at_most
+
+    def knowing(self, learned: tuple[float, float | None]) -> None:
+        """Start from what an earlier slice of the job learned (see `learned`)."""
+        self.longer_than, self.at_most = learned
 
     def _bound(self, seconds: float) -> None:
         if seconds <= self.longer_than:
@@ -84,16 +101,20 @@ class Window:
         if self.start is None:
             return now + FIRST_HOLD
         lo, hi = self.longer_than, self.at_most
+        # How long the window's first call took: nothing is known more closely than that.
+        slack = self.began_by - self.start
         if hi is None:
-            after = max(2 * lo, FIRST_HOLD)
-        elif hi > lo and (self.missed or hi - lo <= PRECISION * hi):
-            after = hi
+            end = self.start + max(GROWTH * lo, FIRST_HOLD)
+        elif hi > lo and self.missed:
+            end = self.began_by + hi  # surely renewed, if windows begin with a call
+        elif hi > lo and hi - lo > PRECISION * hi + 2 * slack:
+            end = self.start + (lo + hi) / 2
         elif hi > lo:
-            after = (lo + hi) / 2
+            end = self.start + hi
         else:  # the bound did not hold (a platform whose windows keep to the clock)
-            after = lo * (1 + PRECISION * 2**self.missed)
-        self.hold_end = self.start + after
-        return self.hold_end
+            end = self.began_by + lo * (1 + PRECISION * 2**self.missed)
+        self.hold_end = end
+        return end
 
 
 class Pace:

@@ -58,7 +58,7 @@ from workflows_app.civis import (
     RetryPolicy,
     Unavailable,
 )
-from workflows_app.core import crypto
+from workflows_app.core import caching, crypto
 from workflows_app.models.bulk import BulkDraft, BulkItem, BulkJob
 from workflows_app.words import bulk as bulk_words
 
@@ -78,6 +78,8 @@ SILENT_AFTER = timedelta(seconds=20)
 # Answers that say the platform did nothing: a retry needs no look at what the last try did.
 NOTHING_DONE = frozenset({429, 503})
 SLICE_SECONDS = 60.0
+# How long what a job learned of the platform's request window is kept for its next slices.
+WINDOW_MEMORY = 24 * 3600
 # The longest countdown for a job's next slice, whatever Retry-After says: well below the
 # broker's visibility timeout (3600 s), after which Redis would deliver the message again.
 MAX_NEXT_SLICE_WAIT = 300.0
@@ -147,6 +149,11 @@ def run_slice(
         BulkJob.objects.filter(id=job.id).update(paused_until=until, pause_reason=pace.reason)
 
     pace = Pace(job.concurrency, on_pause=remember_pause)
+    # When the platform's window renews, as far as the job's earlier slices found out (the
+    # cache is only a cache here: without it, this slice finds out again).
+    learned = caching.get(_window_key(job.id))
+    if learned:
+        pace.window.knowing(tuple(learned))
     if job.paused_until and job.paused_until > timezone.now():
         pace.pause((job.paused_until - timezone.now()).total_seconds(), job.pause_reason)
     client = CivisClient(
@@ -164,7 +171,13 @@ def run_slice(
         # in flight and handed the rest back (`_Slice.run`); the chain carries on at once.
         logger.warning("bulk job %s: slice stopped at the soft time limit", job.id)
         worked = slice_.worked
+    if pace.window.longer_than:
+        caching.set(_window_key(job.id), pace.window.learned(), WINDOW_MEMORY)
     return SliceResult(worked, _next_step(job.id, chain, pace))
+
+
+def _window_key(job_id: int) -> str:
+    return f"bulk:window:{job_id}"
 
 
 def _next_step(job_id: int, chain: str | None, pace: Pace) -> float | None:
