@@ -9,6 +9,7 @@ page of rows: one cache round trip and one database query.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,9 +20,12 @@ from django.db.models.functions import Coalesce
 
 from workflows_app.access import levels
 from workflows_app.civis.types import Workflow
+from workflows_app.core import caching
 from workflows_app.models import CivisAccount
 from workflows_app.models.runs import IndexedExecution
 from workflows_app.runs import index as execution_index
+
+REWRITE_SECONDS = 60
 
 
 @dataclass(frozen=True)
@@ -31,9 +35,37 @@ class Seen:
 
 
 def remember(account: CivisAccount, workflow: Workflow, runs: Sequence[Any]) -> None:
-    """Note the viewer's level on `workflow` and the runs a page fetched of it."""
+    """Note the viewer's level on `workflow` and the runs a page fetched of it.
+
+    The runs are written to the index only when they read otherwise than when this person's
+    page last wrote them, or `REWRITE_SECONDS` ago: reading a page again is no database write
+    (issue 13, item 8). Their `seen_at` then lags by that much at most; retention counts days."""
     levels.remember(account.civis_user_id, workflow.id, workflow.my_permission_level)
-    execution_index.index_executions(account, workflow, runs)
+    key = _written_key(account, workflow, runs)
+    if caching.get(key) is None:  # never written lately, or the cache does not answer
+        execution_index.index_executions(account, workflow, runs)
+        caching.set(key, True, REWRITE_SECONDS)
+
+
+def _written_key(account: CivisAccount, workflow: Workflow, runs: Sequence[Any]) -> str:
+    """Names everything `index_executions` writes of these runs (but when)."""
+    shown = [
+        (
+            run.id,
+            run.state,
+            getattr(run, "mistral_state", None),
+            run.user.name if run.user else None,
+            run.started_at,
+            run.finished_at,
+            run.created_at,
+        )
+        for run in runs
+    ]
+    # The account's last sign-in too: rows written before a database was emptied (a test's)
+    # are never taken as written for an account made again with the same id.
+    described = repr([account.last_seen_at, workflow.name, shown])
+    digest = hashlib.sha256(described.encode()).hexdigest()[:32]
+    return f"runs:indexed:{account.pk}:{workflow.id}:{digest}"
 
 
 def recall(account: CivisAccount, workflow_ids: Iterable[int]) -> dict[int, Seen]:
