@@ -26,11 +26,11 @@ def numbers(count: int) -> str:
 
 
 def test_the_editor_numbers_lines_and_indents_yaml_and_escape_then_tab_leaves_it(
-    live_server, page, owner
+    console_server, page, owner
 ):
     page.set_viewport_size({"width": 1280, "height": 900})
-    sign_in_page(page, live_server.url, owner.key)
-    page.goto(live_server.url + "/workflows/new/?start=steps")
+    sign_in_page(page, console_server.url, owner.key)
+    page.goto(console_server.url + "/workflows/new/?start=steps")
     definition = page.get_by_label("Definition (YAML)")
     assert definition.evaluate("area => area.tagName") == "TEXTAREA"
     expect(definition).to_have_accessible_description(re.compile(r"press Escape, then Tab"))
@@ -93,10 +93,10 @@ def test_the_editor_numbers_lines_and_indents_yaml_and_escape_then_tab_leaves_it
     assert width <= 320, f"the create page is {width} px wide at 320"
 
 
-def test_a_problems_link_puts_the_caret_on_its_line(live_server, page, owner):
+def test_a_problems_link_puts_the_caret_on_its_line(console_server, page, owner):
     page.set_viewport_size({"width": 1280, "height": 900})
-    sign_in_page(page, live_server.url, owner.key)
-    page.goto(live_server.url + "/workflows/new/?start=steps")
+    sign_in_page(page, console_server.url, owner.key)
+    page.goto(console_server.url + "/workflows/new/?start=steps")
     definition = page.get_by_label("Definition (YAML)")
     broken = definition.input_value().replace("- load", "- lod")
     definition.fill(broken)
