@@ -69,9 +69,8 @@ class Gunicorn:
         self.log = ROOT / "var" / f"test-gunicorn-{os.getpid()}-{self.port}.log"
         self.log.parent.mkdir(exist_ok=True)
         env = {**production_environment(static_root, self.port), **dict(passed)}
-        # The command `make serve` runs, without gunicorn's control socket: one path per
-        # user by default, which the shards' gunicorns would share (none of them uses it).
-        command = [*processes(env)["web"], "--no-control-socket"]
+        # The very command `make serve` runs.
+        command = processes(env)["web"]
         self.process = subprocess.Popen(  # noqa: S603
             command, cwd=ROOT, env=env,
             stdout=self.log.open("wb"), stderr=subprocess.STDOUT,

@@ -68,6 +68,9 @@ def processes(env: dict[str, str]) -> dict[str, list[str]]:
             "--workers", env.get("WEB_CONCURRENCY") or str(2 * n + 1),
             "--worker-class", "gthread", "--threads", env.get("WEB_THREADS") or "4",
             "--timeout", "60", "--graceful-timeout", "30", "--access-logfile", "-",
+            # gunicorn 27 opens a control socket at ~/.gunicorn/gunicorn.ctl unless told not
+            # to: every instance on one machine would share that path; nothing here uses it.
+            "--no-control-socket",
         ],
         "worker-live": [
             *worker, "-Q", "live", "-n", f"live-{port}@%h",

@@ -74,6 +74,7 @@ def test_serve_runs_gunicorn_prefork_workers_on_each_queue_and_one_beat():
     assert "gunicorn webui.wsgi:application" in web
     assert "--bind 0.0.0.0:8000" in web
     assert f"--workers {2 * serve.cpus() + 1}" in web
+    assert "--no-control-socket" in web  # one path per user: instances would share it
     for name, queue in (("worker-live", "live"), ("worker-bulk", "bulk")):
         command = " ".join(commands[name])
         assert "--pool prefork" in command and f"-Q {queue} " in command
