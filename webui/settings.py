@@ -131,7 +131,7 @@ if not CONSOLE_ENCRYPTION_KEY and not DEBUG:
 # the record (the pollers and the index ask it whether a session is alive, retention prunes it).
 # A page's own refreshes (the live status of a run) then cost no database query to know who
 # asks; with Redis down a session is read from the database.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_ENGINE = "workflows_app.core.sessions"
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 60 * 60 * 8)
 # The age above is an idle timeout: ConsoleMiddleware extends it on every request a person
 # makes, but not on the polls a page makes by itself (X-Console-Poll), so an open tab expires.

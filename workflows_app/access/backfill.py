@@ -14,13 +14,13 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 
-from django.core.cache import cache
 from django.db import transaction
 
 from workflows_app.access import levels
 from workflows_app.civis import errors
 from workflows_app.civis.client import CivisClient
 from workflows_app.civis.concurrency import gather
+from workflows_app.core import caching
 
 ASK_AGAIN_SECONDS = 300
 PATIENCE_SECONDS = 60
@@ -39,16 +39,17 @@ def ask(person_id: int, session_key_id: int | None, workflow_ids: Iterable[int])
         return set()
     now = time.time()
     keys = {_asked_key(person_id, wid): wid for wid in ids}
-    asked = cache.get_many(list(keys))
+    asked = caching.get_many(list(keys))
     # Claimed in one round trip (a cache add per row cost ~2 ms each, a list page's worth
     # 100 ms). Not atomic: two loads in the same instant may both read a row, once more each.
     fresh = [wid for key, wid in keys.items() if key not in asked]
-    if fresh:
-        cache.set_many({_asked_key(person_id, wid): now for wid in fresh}, ASK_AGAIN_SECONDS)
-        from workflows_app.access.tasks import fill_levels
-
-        transaction.on_commit(lambda: fill_levels.delay(person_id, session_key_id, fresh))
     recent = {keys[key] for key, at in asked.items() if now - float(at) < PATIENCE_SECONDS}
+    claimed = {_asked_key(person_id, wid): now for wid in fresh}
+    if not fresh or not caching.set_many(claimed, ASK_AGAIN_SECONDS):
+        return recent  # nothing new, or no cache to claim with: ask no worker
+    from workflows_app.access.tasks import fill_levels
+
+    transaction.on_commit(lambda: fill_levels.delay(person_id, session_key_id, fresh))
     return recent | set(fresh)
 
 

@@ -1,0 +1,37 @@
+"""Sessions kept in the database and read through the cache (Django's `cached_db`), which go on
+working from the database alone when the cache does not answer: for sessions the cache is only
+a cache (issue 14, item 5), so a Redis outage must not sign everyone out or fail every page."""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib.sessions.backends import cached_db
+from django.contrib.sessions.backends.db import SessionStore as DatabaseStore
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
+
+
+class SessionStore(cached_db.SessionStore):
+    def load(self):
+        try:
+            return super().load()
+        except RedisError as error:  # the read fell back to the database; keeping it failed
+            logger.warning("cache unavailable (session load): %s", type(error).__name__)
+            return DatabaseStore.load(self)
+
+    def exists(self, session_key):
+        try:
+            return super().exists(session_key)
+        except RedisError as error:
+            logger.warning("cache unavailable (session exists): %s", type(error).__name__)
+            return DatabaseStore.exists(self, session_key)
+
+    def delete(self, session_key=None):
+        # The database row goes first (cached_db's order), so a signed-out session is gone
+        # from where the cache refills from even if the cache's copy could not be dropped.
+        try:
+            super().delete(session_key)
+        except RedisError as error:
+            logger.warning("cache unavailable (session delete): %s", type(error).__name__)
