@@ -14,6 +14,7 @@ from workflows_app.access import backfill
 from workflows_app.civis import errors
 from workflows_app.civis.concurrency import gather
 from workflows_app.core.accounts import client_for, signed_in
+from workflows_app.core.changes import unless_refused
 from workflows_app.core.rendering import page_or_fragment
 from workflows_app.models import SessionKey
 from workflows_app.pickers import lookup as people_lookup
@@ -128,9 +129,9 @@ def workflow_detail(request, workflow_id: int):
     workflow, runs, shares, projects, git = gather(
         lambda: client.get_workflow(workflow_id),
         lambda: client.list_executions(workflow_id, limit=RECENT_RUNS),
-        lambda: _unless_refused(lambda: client.list_shares(workflow_id)),
-        lambda: _unless_refused(lambda: client.list_workflow_projects(workflow_id)),
-        lambda: _unless_refused(lambda: client.list_git(workflow_id)),
+        lambda: unless_refused(lambda: client.list_shares(workflow_id)),
+        lambda: unless_refused(lambda: client.list_workflow_projects(workflow_id)),
+        lambda: unless_refused(lambda: client.list_git(workflow_id)),
     )
     seen_workflows.remember(request.user.civis, workflow, runs.items)
     remember_paused(client.endpoint, workflow_id, workflow.state, runs.items)
@@ -156,14 +157,6 @@ def _besides_owner(shares, workflow) -> list:
         return []
     owner_id = workflow.owner.id if workflow.owner else None
     return [grantee for grantee in shares.users if grantee.id != owner_id]
-
-
-def _unless_refused(call):
-    """A part of the page the viewer may not be allowed to see: None instead of an error."""
-    try:
-        return call()
-    except (errors.Forbidden, errors.NotFound):
-        return None
 
 
 @signed_in
