@@ -5,14 +5,17 @@ current time zone, which the console activates for each person.
 """
 
 import datetime as dt
+import hashlib
 from collections.abc import Mapping
 from typing import Any
 
 from django import template
+from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from workflows_app.civis.types import Execution, ExecutionSummary, Schedule, Task
+from workflows_app.core.fragments import kept
 from workflows_app.pictures.definition import DefinitionRefused
 from workflows_app.pictures.graph_svg import render_task_graph_svg
 from workflows_app.pictures.highlight import highlight_yaml
@@ -29,7 +32,12 @@ from workflows_app.words.times import (
     relative_time,
     retried_took,
 )
-from workflows_app.workflows.rendered import render_filters, render_row
+from workflows_app.workflows.rendered import (
+    render_filters,
+    render_row,
+    render_run_filters,
+    render_run_row,
+)
 
 register = template.Library()
 
@@ -52,6 +60,24 @@ def workflow_filters(form: Any, filtered: bool) -> SafeString:
     """`{% workflow_filters form filtered %}`: the workflow list's filter form (rendered once
     per what it shows)."""
     return render_filters(form, filtered)
+
+
+@register.simple_tag
+def run_row(
+    run: ExecutionSummary, workflow_id: int, retried: Mapping[int, dt.datetime], full: bool = False
+) -> SafeString:
+    """`{% run_row run workflow.id retried %}`: one run's row on a workflow's page (`full=True`:
+    in its run history), rendered once per what it shows (workflows/rendered.py)."""
+    return render_run_row(
+        run, workflow_id, took(run.started_at, run.finished_at, retried, run.id), full
+    )
+
+
+@register.simple_tag
+def run_history_filters(form: Any, workflow_id: int) -> SafeString:
+    """`{% run_history_filters form workflow.id %}`: the run history's filter form (rendered
+    once per what it shows)."""
+    return render_run_filters(form, workflow_id)
 
 
 @register.filter
@@ -150,20 +176,36 @@ def count(number: Any, words: str) -> str:
 
 @register.filter
 def yaml_html(text: str | None) -> SafeString:
-    return highlight_yaml(text)
+    """The highlighted definition, once per definition (core/fragments.py): its text is all
+    the highlight reads, so its hash is the key."""
+    return kept(("yaml", _digest(text)), lambda: highlight_yaml(text))
 
 
-@register.inclusion_tag("partials/_task_graph.html")
-def task_graph(definition: str | None, tasks: Any = None) -> dict[str, Any]:
+TASK_GRAPH = "partials/_task_graph.html"
+
+
+@register.simple_tag
+def task_graph(definition: str | None, tasks: Any = None) -> SafeString:
     """The task graph picture with its text equivalent (the task list), or a note that it
     could not be drawn (the page shows the YAML below it). `tasks` colours it by state: an
-    execution's tasks, or a {task name: state} mapping."""
+    execution's tasks, or a {task name: state} mapping. Rendered once per definition and
+    states (core/fragments.py): they are all the picture and the list read."""
+    states = task_states(tasks)
+    key = (TASK_GRAPH, _digest(definition), tuple(sorted(states.items())))
+    return kept(key, lambda: render_to_string(TASK_GRAPH, _task_graph_parts(definition, states)))
+
+
+def _digest(text: str | None) -> str:
+    # The key holds a digest, not a definition of perhaps hundreds of kilobytes.
+    return hashlib.sha256((text or "").encode()).hexdigest()
+
+
+def _task_graph_parts(definition: str | None, states: dict[str, str]) -> dict[str, Any]:
     try:
         graph = parse_task_graph(definition or "")
     except TaskGraphError as error:
         refused = isinstance(error.__cause__, DefinitionRefused)
         return {"graph": None, "svg": None, "problem": str(error) if refused else ""}
-    states = task_states(tasks)
     return {
         "graph": graph,
         "svg": render_task_graph_svg(definition or "", states),

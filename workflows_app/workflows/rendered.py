@@ -63,3 +63,40 @@ def render_filters(form: Any, filtered: bool) -> SafeString:
         (FILTERS, given, filtered),
         lambda: render_to_string(FILTERS, {"form": form, "filtered": filtered}),
     )
+
+
+RUN_ROW = "workflows/_run_row.html"
+RUN_FILTERS = "workflows/_run_history_filters.html"
+
+
+def render_run_row(run: Any, workflow_id: int, took: str, full: bool) -> SafeString:
+    """One run's `<tr>` on a workflow's page (`full` False: its recent runs) or its run history
+    (`full` True: also when it finished, and the start's exact time). `took` is the "Took"
+    cell as the `took` tag writes it now (it moves while a run goes, and shows a retry)."""
+    user = run.user
+    key = (
+        RUN_ROW,
+        full,
+        workflow_id,
+        run.id,
+        run.state,
+        run.mistral_state,  # a paused run reads "Waiting for someone"
+        user.name if user is not None else None,
+        run.started_at,
+        _relative(run.started_at),
+        run.finished_at,
+        str(took),
+        timezone.get_current_timezone_name(),  # exact times are in the viewer's zone
+    )
+    context = {"run": run, "workflow_id": workflow_id, "took": took, "full": full}
+    return kept(key, lambda: render_to_string(RUN_ROW, context))
+
+
+def render_run_filters(form: Any, workflow_id: int) -> SafeString:
+    """The run history's filter form: like the list's, a function of the values it was given
+    for its fields (its choices are fixed) and of the workflow its address names."""
+    given = tuple((name, tuple(form.data.getlist(name))) for name in form.fields)
+    return kept(
+        (RUN_FILTERS, workflow_id, given),
+        lambda: render_to_string(RUN_FILTERS, {"form": form, "workflow_id": workflow_id}),
+    )
