@@ -129,14 +129,9 @@ def test_watch_a_job_then_cancel_it_after_checking(console_server, page, bulk_ap
     assert {bulk_api.owner_of(i) for i in ids} == {owner.id}
 
 
-# On the in-process live_server, whatever CONSOLE_TEST_SERVER says: the smaller batch is patched
-# into this process, where a gunicorn could not see it.
 def test_suggestions_arrive_while_the_check_page_polls(
-    live_server, page, bulk_api, monkeypatch, default_queue_worker
+    console_server, page, bulk_api, default_queue_worker
 ):
-    from workflows_app.bulk import views as transfers
-
-    monkeypatch.setattr(transfers, "SUGGESTION_BATCH", 2)
     viewer, owner = bulk_api.people["knorgaard"], bulk_api.people["fhaddad"]
     manager, fallback = bulk_api.people["egarcia"], bulk_api.people["htanaka"]
     ids = bulk_api.make_workflows(owner.username, 5, "Journey suggested")
@@ -145,10 +140,10 @@ def test_suggestions_arrive_while_the_check_page_polls(
     for workflow_id in ids[1:]:
         as_owner.put_shares_users(workflow_id, [viewer.id], "manage")
     as_owner.put_shares_users(ids[1], [manager.id], "manage")
-    page.goto(live_server.url + "/sign-in/")
+    page.goto(console_server.url + "/sign-in/")
     page.get_by_label("Your Civis API key").fill(bulk_api.key_of(viewer.username))
     page.get_by_role("button", name="Sign in").click()
-    page.goto(live_server.url + "/transfers/new/")
+    page.goto(console_server.url + "/transfers/new/")
 
     choose(page, "Whose workflows?", owner.name.split()[-1], owner.name)
     page.get_by_role("button", name="List their workflows").click()
@@ -159,6 +154,8 @@ def test_suggestions_arrive_while_the_check_page_polls(
     page.get_by_label("For each workflow, someone who can already manage it").check()
     choose(page, "New owner", fallback.name.split()[-1], fallback.name)
     page.get_by_role("button", name=re.compile("^Next: .*'s access$")).click()
+    # The worker's read of who manages each takes a second or more: the page says so meanwhile.
+    bulk_api.configure(latency_ms=1000)
     page.get_by_role("button", name="Check your choices").click()
 
     expect(page.get_by_role("status").filter(has_text="Working out")).to_be_visible()

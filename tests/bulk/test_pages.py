@@ -281,12 +281,14 @@ def test_a_check_page_submitted_twice_starts_one_job(
     assert "This job has already been started." in response.content.decode()
 
 
-def test_suggested_owners_are_worked_out_a_bounded_batch_per_request(
+def test_suggested_owners_are_worked_out_by_a_read_while_the_check_page_polls(
     admin_browser, bulk_api, monkeypatch
 ):
-    from workflows_app.bulk import views as transfers
+    """Who already manages each workflow is a worker's read (reads.SUGGESTED), as what the
+    moved workflows use is: the page's requests ask for no shares, each is asked for once."""
+    from workflows_app.bulk import reads
+    from workflows_app.bulk.tasks import read_for_wizard
 
-    monkeypatch.setattr(transfers, "SUGGESTION_BATCH", 2)
     leaving, manager, fallback = (bulk_api.people[u] for u in ("aokafor", "egarcia", "imoreau"))
     ids = bulk_api.make_workflows(leaving.username, 5, "Pages bounded")
     bulk_api.client_of(leaving.username).put_shares_users(ids[4], [manager.id], "manage")
@@ -296,28 +298,36 @@ def test_suggested_owners_are_worked_out_a_bounded_batch_per_request(
         f"/transfers/new/{draft.id}/choices/",
         {"mode": "suggested", "new_owner": f"user:{fallback.id}"},
     )
+    asked: list[tuple] = []  # from here the test says when the worker's reads run
+    monkeypatch.setattr(read_for_wizard, "delay_on_commit", lambda *args: asked.append(args))
     url = f"/transfers/new/{draft.id}/check/"
     shares = "GET /workflows/{id}/shares"
     bulk_api.reset_requests()
 
     page = admin_browser.get(url).content.decode()
 
-    assert bulk_api.requests_by_route()[shares] == 2
-    assert "2 of 5 so far" in page and "Move 5 workflows" not in page
-    assert 'hx-trigger="every 1s"' in page
+    assert bulk_api.requests_by_route().get(shares, 0) == 0
+    assert [args[1] for args in asked] == [reads.SUGGESTED]
+    assert "Working out who already manages each workflow: 0 of 5 so far." in page
+    assert "Move 5 workflows" not in page and 'hx-trigger="every 1s"' in page
     assert admin_browser.post(url)["Location"] == url  # not until every one is shown
     assert not BulkJob.objects.filter(title__contains=leaving.name).exists()
     fragment = admin_browser.get(url, headers={"HX-Request": "true"})
     assert "HX-Request" in fragment["Vary"]
     assert fragment.content.decode().lstrip().startswith('<div id="check-plan">')
-    assert "4 of 5 so far" in fragment.content.decode()
-    assert admin_browser.post(url)["Location"] == url  # a POST asks for none itself
+    assert "0 of 5 so far" in fragment.content.decode() and len(asked) == 1  # joined
+    reads.run(*asked[0])  # what the worker does
+    assert bulk_api.requests_by_route()[shares] == 5
+    closing = admin_browser.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert "Looking at what each workflow uses" in closing and asked[1][1] == reads.CLOSED
+    reads.run(*asked[1])
     done = admin_browser.get(url, headers={"HX-Request": "true"}).content.decode()
     assert "hx-trigger" not in done and "Move 5 workflows to their new owners" in done
     rows = dict(re.findall(r"#(\d+)</span></td><td>([^<]+)</td>", done))
     assert rows[str(ids[4])] == manager.name and rows[str(ids[0])] == fallback.name
     admin_browser.get(url)
     assert bulk_api.requests_by_route()[shares] == 5  # each asked once, kept in the draft
+    assert len(asked) == 2
 
 
 def test_the_wizard_offers_only_workflows_the_viewer_can_manage(

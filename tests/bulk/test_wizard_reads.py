@@ -124,6 +124,56 @@ def test_a_worker_does_the_reads_and_each_step_request_makes_a_few_calls(
     assert f"Make {heir.name} the owner of {len(draft.selected)} workflows" in step
 
 
+def test_suggested_owners_are_a_worker_read_and_the_check_page_asks_upstream_for_none(
+    client, bulk_api, bulk_queue_worker, console_calls
+):
+    """The check page of a move to "someone who already manages each one" made one
+    `list_shares` per workflow in its requests, 40 a request while it polled: now a worker
+    reads them (reads.SUGGESTED), and however many workflows, its requests make no call."""
+    from workflows_app.bulk.candidates import suggested_owners
+
+    admin = bulk_api.admin
+    leaver, manager, fallback = (bulk_api.people[u] for u in ("imoreau", "fhaddad", "htanaka"))
+    ids = bulk_api.make_workflows(leaver.username, MANY, "Reads suggested")
+    bulk_api.client_of(leaver.username).put_shares_users(ids[1], [manager.id], "manage")
+    _sign_in_admin(client, bulk_api)
+    draft = _start(client, leaver)
+    select = f"/transfers/new/{draft.id}/"
+    wait_for_text(lambda: client.get(select).content.decode(), "workflows selected")
+    client.post(select, {"action": "continue"})
+    client.post(
+        f"/transfers/new/{draft.id}/choices/",
+        {"mode": "suggested", "new_owner": f"user:{fallback.id}"},
+    )
+    draft.refresh_from_db()
+    assert len(draft.selected) >= MANY
+    check = f"/transfers/new/{draft.id}/check/"
+    bulk_api.reset_requests()
+    calls: list = []
+    pages: list[str] = []
+
+    def check_page() -> str:
+        before = len(console_calls)
+        pages.append(client.get(check).content.decode())
+        calls.extend(console_calls[before:])
+        return pages[-1]
+
+    step = wait_for_text(check_page, "to their new owners</button>")
+
+    assert "Working out who already manages each workflow" in pages[0]
+    assert calls == []  # every request of the check page, the first included
+    assert bulk_api.requests_by_route()["GET /workflows/{id}/shares"] >= MANY  # the worker's
+    draft.refresh_from_db()
+    expected = suggested_owners(admin, draft.selected, leaving_id=leaver.id)
+    assert draft.choices["suggestions"] == {
+        str(wid): [s.person_id, s.person_name] if s.person_id else None
+        for wid, s in expected.items()
+    }
+    row = re.search(rf"#{ids[1]}</span></td><td>([^<]+)</td>", step)
+    assert row and row.group(1) == manager.name
+    assert f"Move {len(draft.selected)} workflows to their new owners" in step
+
+
 def wait_for_text(read, text: str) -> str:
     from tests.helpers import wait_for
 

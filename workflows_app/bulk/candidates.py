@@ -14,9 +14,6 @@ from workflows_app.civis.pagination import MAX_PER_PAGE, Page
 from workflows_app.civis.types import WorkflowSummary
 
 LISTING_THREADS = 8
-# The most `list_shares` calls one page view makes for suggestions (8 at a time); the page
-# asks for the rest batch by batch while it polls.
-SUGGESTION_BATCH = 40
 
 
 class Tally:
@@ -122,23 +119,27 @@ class Suggestion:
 
 
 def suggested_owners(
-    client: CivisClient, workflow_ids: Iterable[int], *, leaving_id: int
+    client: CivisClient, workflow_ids: Iterable[int], *, leaving_id: int, tally: Tally = QUIET
 ) -> dict[int, Suggestion]:
     """For each workflow, a person (not the one leaving) who can already manage it, from
-    `list_shares`, asked for several workflows at once (callers pass a bounded batch). A
-    workflow whose shares cannot be read gets no suggestion rather than failing the page."""
+    `list_shares` (8 at a time; one call per workflow: a worker does it, reads.py). A
+    workflow whose shares cannot be read gets no suggestion rather than failing the read."""
+    ids = list(workflow_ids)
+    tally.begin(len(ids))
 
     def one(workflow_id: int) -> Suggestion:
         try:
             shares = client.list_shares(workflow_id)
         except CivisError:
             return Suggestion(workflow_id, None, None)
+        finally:
+            tally.step()
         for grantee in shares.users:
             if grantee.level == "manage" and grantee.id != leaving_id:
                 return Suggestion(workflow_id, grantee.id, grantee.name)
         return Suggestion(workflow_id, None, None)
 
-    found = gather(*(partial(one, workflow_id) for workflow_id in workflow_ids))
+    found = gather(*(partial(one, workflow_id) for workflow_id in ids))
     return {s.workflow_id: s for s in found}
 
 

@@ -1,28 +1,30 @@
 """The offboarding wizard's long reads, done by a worker while the page says how far it got.
 
-Two reads, each hundreds of upstream calls for a person who owns or can see many workflows
+Four reads, each hundreds of upstream calls for a person who owns or can see many workflows
 (one wizard step once made 873 calls in one request):
 
 - `OWNED`, after step 1: every workflow the person owns that the viewer can see, then the
   viewer's level on each (`candidates.owned_by`, `candidates.manageable`);
 - `LEAVER`, the last step of offboarding: the other workflows where the person has a share of
   their own (`candidates.shared_with`: the shares of every workflow the viewer can see);
+- `SUGGESTED`, on the check page of a move to "someone who already manages each one": who
+  that is for each workflow (`candidates.suggested_owners`: one call per workflow chosen);
 - `CLOSED`, on the check page of a move: what each workflow uses that its new owner cannot
   open yet (`candidates.closed_to`: one call per workflow moved).
 
 How it runs:
 
 - The page plans the read (`plan`: one listing call for its fingerprint; `plan_moves`: no
-  call) and keeps the plan in its draft; `ask` starts the read or joins the one already
-  running. The first asker adds the running record (`cache.add`, atomic); everyone asking
-  while it runs (a second tab, a second wizard for the same person, the page's polls) finds
-  that record and waits on it.
+  call, the rows it looks at are its fingerprint) and keeps the plan in its draft; `ask`
+  starts the read or joins the one already running. The first asker adds the running record
+  (`cache.add`, atomic); everyone asking while it runs (a second tab, a second wizard for
+  the same person, the page's polls) finds that record and waits on it.
 - The record is keyed by what the read depends on: which read, the viewer, the person, the
   upstream, and the fingerprint of the listing it walks (how many workflows, and the one
   changed last: the platform touches a workflow's `updated_at` when it is shared, moved or
-  changed), or for `CLOSED` the moves themselves. Not by the draft, the job's kind or the
-  selection, which do not change OWNED or LEAVER. A finished read is kept `KEEP_SECONDS`; the
-  draft keeps what it took for as long as it lives.
+  changed), or for `SUGGESTED` and `CLOSED` the rows themselves. Not by the draft, the job's
+  kind or the selection, which do not change OWNED or LEAVER. A finished read is kept
+  `KEEP_SECONDS`; the draft keeps what it took for as long as it lives.
 - The Celery task (`bulk.read_for_wizard`, on the `bulk` queue: hundreds of calls are the work
   the `live` queue is kept free of) gets the draft's id, which read, and the id of the
   viewer's `SessionKey` row, as the live poller does: never the key. The endpoint and the
@@ -45,7 +47,14 @@ from dataclasses import asdict, dataclass
 from celery.exceptions import SoftTimeLimitExceeded
 from django.core.cache import cache
 
-from workflows_app.bulk.candidates import Tally, closed_to, manageable, owned_by, shared_with
+from workflows_app.bulk.candidates import (
+    Tally,
+    closed_to,
+    manageable,
+    owned_by,
+    shared_with,
+    suggested_owners,
+)
 from workflows_app.civis import CivisClient, CivisError
 from workflows_app.core import crypto
 from workflows_app.models import SessionKey
@@ -56,9 +65,15 @@ logger = logging.getLogger(__name__)
 
 OWNED = "owned"
 LEAVER = "leaver"
+SUGGESTED = "suggested"
 CLOSED = "closed"
 # Where a draft keeps the plan of each read until it has taken the result.
-PLAN_FIELD = {OWNED: "owned_read", LEAVER: "leaver_read", CLOSED: "closed_read"}
+PLAN_FIELD = {
+    OWNED: "owned_read",
+    LEAVER: "leaver_read",
+    SUGGESTED: "suggested_read",
+    CLOSED: "closed_read",
+}
 
 RUNNING, DONE, FAILED = "running", "done", "failed"
 # A running record lasts this long after its last write: longer than a read may wait on a busy
@@ -105,11 +120,14 @@ def plan(client: CivisClient, what: str, *, viewer_id: int, person_id: int) -> P
     return Plan(what, viewer_id, person_id, client.endpoint, fingerprint)
 
 
-def plan_moves(client: CivisClient, rows: list[dict], *, viewer_id: int, person_id: int) -> dict:
-    """The plan of a `CLOSED` read of the moves `rows` (`id`, `new_owner_id`), with the rows
-    (the task reads them from the draft): as JSON, for the draft. No upstream call."""
+def plan_moves(
+    client: CivisClient, rows: list, *, viewer_id: int, person_id: int, what: str = CLOSED
+) -> dict:
+    """The plan of a read of `rows` that are all it depends on, with the rows (the task reads
+    them from the draft): `CLOSED`, the moves (`id`, `new_owner_id`); `SUGGESTED`, the ids of
+    the workflows chosen. As JSON, for the draft. No upstream call."""
     fingerprint = hashlib.sha256(json.dumps(rows, sort_keys=True).encode()).hexdigest()[:40]
-    planned = Plan(CLOSED, viewer_id, person_id, client.endpoint, fingerprint)
+    planned = Plan(what, viewer_id, person_id, client.endpoint, fingerprint)
     return {**planned.as_json(), "rows": rows}
 
 
@@ -191,14 +209,27 @@ def _read_leaver(client: CivisClient, planned: Plan, given: dict, tally: Tally) 
     return {"shares": [c.as_json() for c in shared_with(client, planned.person_id, tally=tally)]}
 
 
+def _read_suggested(client: CivisClient, planned: Plan, given: dict, tally: Tally) -> dict:
+    found = suggested_owners(client, given["rows"], leaving_id=planned.person_id, tally=tally)
+    # As the draft keeps them: [id, name] of who could own it next, or None for nobody found.
+    return {
+        "suggestions": {
+            str(wid): [s.person_id, s.person_name] if s.person_id else None
+            for wid, s in found.items()
+        }
+    }
+
+
 def _read_closed(client: CivisClient, planned: Plan, given: dict, tally: Tally) -> dict:
     return {"names": closed_to(client, given["rows"], tally)}
 
 
-# Each reader gets the plan as the draft keeps it (`given`: with the moves, for CLOSED).
+# Each reader gets the plan as the draft keeps it (`given`: with the rows, for SUGGESTED and
+# CLOSED).
 READERS: dict[str, Callable[[CivisClient, Plan, dict, Tally], dict]] = {
     OWNED: _read_owned,
     LEAVER: _read_leaver,
+    SUGGESTED: _read_suggested,
     CLOSED: _read_closed,
 }
 

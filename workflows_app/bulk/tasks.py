@@ -41,6 +41,7 @@ def sweep_bulk_jobs() -> int:
 
 @shared_task(name="bulk.read_for_wizard", ignore_result=True)
 def read_for_wizard(draft_id: int, what: str, session_key_id: int) -> str:
-    """One of the wizard's long reads (`reads.OWNED` or `reads.LEAVER`) for the draft, as its
-    owner through their SessionKey row; the page polls the read's record for progress."""
+    """One of the wizard's long reads (`reads.OWNED`, `LEAVER`, `SUGGESTED` or `CLOSED`) for
+    the draft, as its owner through their SessionKey row; the page polls the read's record
+    for progress."""
     return reads.run(draft_id, what, session_key_id)

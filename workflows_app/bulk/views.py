@@ -17,11 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from workflows_app.bulk import jobs, reads
-from workflows_app.bulk.candidates import (
-    SUGGESTION_BATCH,
-    still_opens,
-    suggested_owners,
-)
+from workflows_app.bulk.candidates import still_opens
 from workflows_app.bulk.forms import (
     PER_PAGE,
     LeaverAccessForm,
@@ -396,30 +392,62 @@ def _selected(draft: BulkDraft) -> list[dict]:
     return [c for c in draft.candidates if c["id"] in chosen]
 
 
-def _transfer_plan(request, draft: BulkDraft, *, ask: bool = True) -> tuple[list[dict], int]:
-    """Each selected workflow with its new owner, and how many suggestions are still to be
-    worked out. With `ask`, at most `SUGGESTION_BATCH` are asked for (the check page polls
-    for the rest); they are kept in the draft (None: nobody found), so each is asked for
-    once and the job does what the page showed."""
+def _transfer_plan(
+    request, draft: BulkDraft, *, ask: bool = True
+) -> tuple[list[dict], dict | None]:
+    """Each selected workflow with its new owner; and, while a worker works out who already
+    manages the workflows with no suggestion yet (reads.SUGGESTED: one call per workflow),
+    that read's record (None once every one is known). Without `ask` (a confirm) no read is
+    started or taken. Suggestions are kept in the draft (None: nobody found), so each is
+    asked for once and the job does what the page showed."""
     choices = draft.choices
     rows = _selected(draft)
     fallback = (choices["who_id"], choices["who"])
     suggestions = dict(choices.get("suggestions") or {})
-    missing = []
+    reading = None
     if choices["mode"] == "suggested":
-        missing = [r["id"] for r in rows if str(r["id"]) not in suggestions]
-    if missing and ask:
-        batch, missing = missing[:SUGGESTION_BATCH], missing[SUGGESTION_BATCH:]
-        found = suggested_owners(accounts.client_for(request), batch, leaving_id=draft.source_id)
-        for wid, s in found.items():
-            suggestions[str(wid)] = [s.person_id, s.person_name] if s.person_id else None
-        draft.choices = {**choices, "suggestions": suggestions}
-        draft.save(update_fields=["choices"])
+        missing = sorted(r["id"] for r in rows if str(r["id"]) not in suggestions)
+        if missing:
+            reading = _suggestions_read(request, draft, missing, ask=ask)
+            suggestions = dict(draft.choices.get("suggestions") or {})
     plan = []
     for row in rows:
         owner_id, owner_name = suggestions.get(str(row["id"])) or fallback
         plan.append({**row, "new_owner_id": owner_id, "new_owner": owner_name})
-    return plan, len(missing)
+    return plan, reading
+
+
+def _suggestions_read(request, draft: BulkDraft, missing: list[int], *, ask: bool) -> dict | None:
+    """The worker's read of who manages the workflows `missing`: its record while it runs or
+    failed; None once its result is in the draft (taken now if it has just finished)."""
+    waiting = {"state": reads.RUNNING, "done": 0, "total": len(missing)}
+    if not ask:
+        return waiting
+    viewer, key_id = _viewer_id(request), reads.session_key_id(request)
+    if viewer is None or key_id is None:
+        return {"state": reads.FAILED, "reason": bulk_words.READ_SIGNED_OUT}
+    field = reads.PLAN_FIELD[reads.SUGGESTED]
+    if (draft.choices.get(field) or {}).get("rows") != missing:
+        planned = reads.plan_moves(
+            accounts.client_for(request),
+            missing,
+            viewer_id=viewer,
+            person_id=draft.source_id,
+            what=reads.SUGGESTED,
+        )
+        draft.choices = {**draft.choices, field: planned}
+        draft.save(update_fields=["choices"])
+    record = reads.ask(draft, reads.SUGGESTED, key_id, again=request.GET.get("again") == "1")
+    if record["state"] != reads.DONE:
+        return {**waiting, **{k: v for k, v in record.items() if v is not None}}
+    choices = {k: v for k, v in draft.choices.items() if k != field}
+    choices["suggestions"] = {
+        **(choices.get("suggestions") or {}),
+        **record["result"]["suggestions"],
+    }
+    draft.choices = choices
+    draft.save(update_fields=["choices"])
+    return None
 
 
 def _title(draft: BulkDraft, count: int) -> str:
@@ -444,7 +472,8 @@ def _title(draft: BulkDraft, count: int) -> str:
 @require_http_methods(["GET", "POST"])
 def transfer_check(request, draft_id: int):
     """Step 4: check your choices; confirming starts the job (once, however often it is
-    submitted). While suggested owners are being worked out, the page polls for them."""
+    submitted). While a worker works out the suggested owners, then what the moved workflows
+    use (reads.SUGGESTED, reads.CLOSED), the page polls: its requests ask upstream for none."""
     if not BulkDraft.objects.filter(id=draft_id, owner=request.user).exists():
         if cache.get(_started_key(request, draft_id)) is None:
             raise Http404
@@ -455,11 +484,11 @@ def transfer_check(request, draft_id: int):
     choices = draft.choices
     if draft.kind == "transfer":
         # Confirming starts what the page showed: it asks for no new suggestions.
-        plan, waiting = _transfer_plan(request, draft, ask=request.method != "POST")
+        plan, suggesting = _transfer_plan(request, draft, ask=request.method != "POST")
     else:
-        plan, waiting = _selected(draft), 0
+        plan, suggesting = _selected(draft), None
     if request.method == "POST":
-        if waiting:  # confirm only what the page has shown in full
+        if suggesting is not None:  # confirm only what the page has shown in full
             return redirect("bulk:check", draft_id=draft.id)
         key = accounts.api_key_for(request)
         if key is None:
@@ -483,7 +512,7 @@ def transfer_check(request, draft_id: int):
         return redirect("bulk:detail", job_id=job.id)
     closed: dict[str, list[str]] = {}
     closed_read = None  # while a worker looks at what the moved workflows use
-    if draft.kind == "transfer" and not waiting:
+    if draft.kind == "transfer" and suggesting is None:
         found, closed_read = _closed_to_new_owner(request, draft, plan)
         closed = found or {}
         plan = [{**row, "closed": closed.get(str(row["id"]), [])} for row in plan]
@@ -494,9 +523,8 @@ def transfer_check(request, draft_id: int):
         "closed_count": sum(len(names) for names in closed.values()),
         "closed_workflows": len(closed),
         "others": choices.get("leaver_shares") or [],
-        "waiting": waiting,
-        "worked_out": len(plan) - waiting,
-        **_closed_words(closed_read),
+        "waiting": suggesting is not None,
+        **_read_words(suggesting, closed_read),
         "title": _title(draft, len(plan)),
         "level_words": describe_access(choices.get("level")),
     }
@@ -532,19 +560,22 @@ def _closed_to_new_owner(
     return choices["closed"]["names"], None
 
 
-def _closed_words(record: dict | None) -> dict:
-    """The check page's words while the worker looks at what the moved workflows use."""
+def _read_words(suggesting: dict | None, closed: dict | None) -> dict:
+    """The check page's words while a worker works out the suggested owners (first) or looks
+    at what the moved workflows use (then): how far it has got, or why it stopped."""
+    record = suggesting or closed
     if record is None:
-        return {"closed_reading": None, "closed_failed": None}
+        return {"reading": None, "read_failed": None}
     if record["state"] == reads.FAILED:
-        return {"closed_reading": None, "closed_failed": record.get("reason"),
+        return {"reading": None, "read_failed": record.get("reason"),
                 "try_again": bulk_words.READ_TRY_AGAIN}  # fmt: skip
     total, done = record.get("total"), record.get("done") or 0
-    return {
-        "closed_reading": bulk_words.closed_progress(done, total),
-        "closed_failed": None,
-        "see_how_far": bulk_words.READ_SEE_HOW_FAR,
-    }
+    progress = (
+        bulk_words.suggestions_progress(done, total or 0)  # its total is always known
+        if suggesting is not None
+        else bulk_words.closed_progress(done, total)
+    )
+    return {"reading": progress, "read_failed": None, "see_how_far": bulk_words.READ_SEE_HOW_FAR}
 
 
 def _removals(draft: BulkDraft) -> list[jobs.ItemSpec]:

@@ -56,6 +56,14 @@ def closed_progress(done: int, total: int | None) -> str:
     return f"Looking at what each workflow uses that the new owner can't open yet{so_far}…"
 
 
+def suggestions_progress(done: int, total: int) -> str:
+    """The check page while a worker works out who already manages each chosen workflow."""
+    return (
+        f"Working out who already manages each workflow: {done:,} of {total:,} so far."
+        " You can confirm once every one has been looked at."
+    )
+
+
 def looking_at(done: int, total: int) -> str:
     """'Looking at 120 of 400 workflows…' ('1 workflow' when there is one)."""
     return f"Looking at {done:,} of {plural(total, 'workflow')}…"
