@@ -4,7 +4,6 @@ import logging
 
 import pytest
 from celery.signals import before_task_publish
-from django.core.cache import cache
 
 from workflows_app.civis.client import CivisClient
 from workflows_app.core import accounts
@@ -118,9 +117,6 @@ def test_the_key_never_leaves_the_server(client, celery_worker, demo_person, cap
     response, header, cookie, log record, Celery message or Redis entry produced on the way."""
     person, key = demo_person
     settings.HEALTHZ_CACHE_SECONDS = 0
-    # Live-status locks are keyed by execution id; an earlier test's civis_local may have used
-    # this run's id too, and its poller's lock would stop this run's poll from being queued.
-    cache.clear()
     workflow = CivisClient(key).post_workflow(name="Key check", definition=RUNS_UNTIL_CANCELLED)
     published = []
 

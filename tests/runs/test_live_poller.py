@@ -146,7 +146,10 @@ def test_the_celery_message_names_the_session_key_row_not_the_key(owner, session
 
     execution = owner.running()
     forget(execution.id)
-    before_task_publish.connect(capture)
+    # Strongly held: Celery's task sender keeps the receivers list it found first, and a weak
+    # receiver that dies makes the signal swap that list for a new one, so every later
+    # test's receivers (test_the_key_never_leaves_the_server's) would never be called.
+    before_task_publish.connect(capture, weak=False)
     try:
         live_status.ensure_poller(execution.workflow_id, execution.id, session_key_id)
     finally:
