@@ -286,6 +286,39 @@ def test_a_read_that_failed_says_so_and_can_be_tried_again(client, bulk_api, ask
     assert "Reads again 000" in client.get(url).content.decode()
 
 
+def test_a_suggestions_read_that_failed_says_so_on_the_check_page_and_can_be_tried_again(
+    client, bulk_api, asked
+):
+    person, fallback = bulk_api.people["jwashington"], bulk_api.people["egarcia"]
+    bulk_api.make_workflows(person.username, 1, "Reads suggested again")
+    _sign_in_admin(client, bulk_api)
+    draft = _start(client, person)
+    reads.run(*asked[0])
+    client.post(f"/transfers/new/{draft.id}/", {"action": "continue"})
+    client.post(
+        f"/transfers/new/{draft.id}/choices/",
+        {"mode": "suggested", "new_owner": f"user:{fallback.id}"},
+    )
+    url = f"/transfers/new/{draft.id}/check/"
+    client.get(url)
+    assert asked[-1][1] == reads.SUGGESTED
+    client.logout()  # the read acts as the viewer's session: gone, it stops and says why
+    _sign_in_admin(client, bulk_api)
+
+    assert reads.run(*asked[-1]) == reads.FAILED
+    page = client.get(url).content.decode()
+    assert "The look stopped because you signed out" in page
+    assert f'href="{url}?again=1"' in page and "every 1s" not in page
+    assert "<button" not in page.split("check-plan")[1]  # nothing to confirm yet
+    client.get(url + "?again=1")
+    assert asked[-1][1] == reads.SUGGESTED and len(asked) == 3  # a new read, as this session
+    assert reads.run(*asked[-1]) == reads.DONE
+    client.get(url)
+    assert asked[-1][1] == reads.CLOSED
+    reads.run(*asked[-1])
+    assert "to their new owners</button>" in client.get(url).content.decode()
+
+
 @pytest.mark.browser
 def test_in_chromium_the_page_shows_progress_then_the_step_by_itself(
     live_server, page, bulk_api, bulk_queue_worker
