@@ -132,6 +132,12 @@ if not CONSOLE_ENCRYPTION_KEY and not DEBUG:
 # A page's own refreshes (the live status of a run) then cost no database query to know who
 # asks; with Redis down a session is read from the database.
 SESSION_ENGINE = "workflows_app.core.sessions"
+# The first reads the signed-in user with their account in one query; ModelBackend stays for
+# sessions that name it (signed in before the first existed): see core/signed_in_user.py.
+AUTHENTICATION_BACKENDS = [
+    "workflows_app.core.signed_in_user.AccountBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 60 * 60 * 8)
 # The age above is an idle timeout: ConsoleMiddleware extends it on every request a person
 # makes, but not on the polls a page makes by itself (X-Console-Poll), so an open tab expires.
@@ -243,6 +249,7 @@ CELERY_TASK_QUEUES = [  # kombu's classes carry no types
 CELERY_TASK_ROUTES = {
     "bulk.run_job": {"queue": BULK_QUEUE},
     "bulk.read_for_wizard": {"queue": BULK_QUEUE},
+    "bulk.read_for_job": {"queue": BULK_QUEUE},
 }
 # Longer than any task may run (time limit above), so Redis never redelivers a live task.
 # A lost broker connection is noticed within seconds (health checks) and retried for ever:

@@ -15,7 +15,7 @@ from django.views.decorators.debug import sensitive_variables
 
 from workflows_app.civis.client import CivisClient
 from workflows_app.civis.errors import Unauthorized
-from workflows_app.core import crypto
+from workflows_app.core import crypto, signed_in_user
 from workflows_app.core.ratelimit import Limiter
 from workflows_app.models import CivisAccount, SessionKey
 
@@ -92,7 +92,7 @@ def sign_in(request, api_key: str) -> CivisAccount:
         user.first_name = (me.name or "")[:150]
         user.save(update_fields=["first_name"])
     previous_session = request.session.session_key
-    login(request, user)  # rotates the session id
+    login(request, user, backend=signed_in_user.PATH)  # rotates the session id
     request.session.save()
     if previous_session:  # a key bound to the old id would otherwise outlive it
         SessionKey.objects.filter(session_key=previous_session).delete()
