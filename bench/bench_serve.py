@@ -7,6 +7,8 @@ Prints (issue 13's targets in brackets):
   a workflow's page and its run history as fast as the pages come back;
 - console_overhead_p95_ms_10_people [<= 50]: their page p95 minus one upstream call;
 - list_page_console_cpu_ms_50_rows [<= 8]: CPU of one 50-row list page, in-process, DEBUG off;
+- detail_page_console_cpu_ms, history_page_console_cpu_ms (no target): the same for a
+  workflow's page and its run history;
 - status_fragment_median_ms_20_watchers [<= 10]: the live status fragment of a running
   execution with 20 watchers asking every second.
 
@@ -112,7 +114,8 @@ def production_env(database_url: str, api_url: str, port: int) -> dict[str, str]
 
 
 def cpu_probe(api_key: str, rounds: int = 20) -> None:
-    """In this process (run with the production environment): CPU ms of a 50-row list page."""
+    """In this process (run with the production environment): CPU ms of a 50-row list page,
+    then of a workflow's page and its run history (the listed workflow with the most runs)."""
     import django
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "webui.settings")
@@ -122,7 +125,8 @@ def cpu_probe(api_key: str, rounds: int = 20) -> None:
     from workflows_app.civis import CivisClient
     from workflows_app.core.accounts import signins_by_account
 
-    signins_by_account.reset(str(CivisClient(api_key).users_me().id))  # see measure()
+    api = CivisClient(api_key)
+    signins_by_account.reset(str(api.users_me().id))  # see measure()
     client = Client()
     token_page = client.get("/sign-in/")
     assert token_page.status_code == 200, token_page.status_code
@@ -131,19 +135,30 @@ def cpu_probe(api_key: str, rounds: int = 20) -> None:
     url = "/workflows/?sort=name&dir=asc&per_page=50"
     first = client.get(url)
     rows = first.content.count(b'<tr class="workflow-row') or first.content.count(b"<tr")
+    listed = sorted({int(i) for i in re.findall(rb'href="/workflows/(\d+)/"', first.content)})
+    busiest = max(listed[:10], key=lambda i: api.list_executions(i, limit=1).total_entries or 0)
+    pages = {
+        "list_page_console_cpu_ms_50_rows": url,
+        "detail_page_console_cpu_ms": f"/workflows/{busiest}/",
+        "history_page_console_cpu_ms": f"/workflows/{busiest}/executions/",
+    }
+    for page in pages.values():
+        assert client.get(page).status_code == 200, page  # each page's first view is not timed
     # Loading the URLs starts a thread that imports the official client for the definition
     # checks (editing.checks.warm_up): seconds of CPU once per process, which process_time
     # would otherwise charge to the first pages measured here.
     for thread in threading.enumerate():
         if thread.name == "schema-warm-up":
             thread.join()
-    samples = []
-    for _ in range(rounds):
-        started = time.process_time()
-        assert client.get(url).status_code == 200
-        samples.append((time.process_time() - started) * 1000)
-    print(f"list_page_console_cpu_ms_50_rows: {statistics.median(samples):.1f}")
-    print(f"# list page rows seen: {rows}; CPU ms min {min(samples):.1f}, max {max(samples):.1f}")
+    for name, page in pages.items():
+        samples = []
+        for _ in range(rounds):
+            started = time.process_time()
+            assert client.get(page).status_code == 200
+            samples.append((time.process_time() - started) * 1000)
+        print(f"{name}: {statistics.median(samples):.1f}")
+        print(f"# {page}: CPU ms min {min(samples):.1f}, max {max(samples):.1f}")
+    print(f"# list page rows seen: {rows}; detail and history of workflow {busiest}")
 
 
 def browse(session, base, ids, until, times, errors):
