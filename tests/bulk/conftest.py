@@ -263,6 +263,7 @@ def reads_here(monkeypatch):
     asks for one, as these tests run a job's slices themselves: no worker of this or another
     test takes them. The worker path has its own tests (tests/bulk/test_wizard_reads.py)."""
     from workflows_app.bulk import reads
-    from workflows_app.bulk.tasks import read_for_wizard
+    from workflows_app.bulk.tasks import read_for_job, read_for_wizard
 
     monkeypatch.setattr(read_for_wizard, "delay_on_commit", lambda *args: reads.run(*args))
+    monkeypatch.setattr(read_for_job, "delay_on_commit", lambda *args: reads.run_for_job(*args))

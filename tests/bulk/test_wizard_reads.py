@@ -346,3 +346,63 @@ def test_in_chromium_the_page_shows_progress_then_the_step_by_itself(
     expect(page.get_by_text(re.compile(r"^\d+ workflows selected"))).to_be_visible(timeout=120_000)
     draft = BulkDraft.objects.latest("id")
     assert draft.source_id == leaver.id and len(draft.candidates) >= MANY
+
+
+def test_a_finished_jobs_page_asks_upstream_for_none_a_worker_looks_what_the_leaver_still_opens(
+    client, bulk_api, bulk_queue_worker, console_calls
+):
+    """The page of a finished offboarding job that removed the leaver's access made one
+    `list_shares` per item and one `get_group` per group in its request (cached 5 minutes):
+    now a worker looks (reads.AFTERWARDS), and the page's requests make no call."""
+    from django.contrib.auth import get_user_model
+
+    from tests.bulk.conftest import start_transfer
+    from tests.helpers import wait_for
+    from workflows_app.bulk import runner
+    from workflows_app.bulk.candidates import still_opens
+    from workflows_app.models.bulk import BulkJob
+
+    leaver, heir = bulk_api.people["dvolkov"], bulk_api.people["gthompson"]
+    ids = bulk_api.make_workflows(leaver.username, 30, "Reads afterwards")
+    admin = bulk_api.admin
+    group = next(  # one the leaver is in, so the page names it
+        (
+            g
+            for g in admin.search_groups(limit=50).items
+            if leaver.id in {m.id for m in admin.get_group(g.id).members}
+        ),
+        admin.search_groups(limit=50).items[0],
+    )
+    bulk_api.client_of(leaver.username).put_shares_groups(ids[0], [group.id], "read")
+    _sign_in_admin(client, bulk_api)
+    me = get_user_model().objects.get(civis__civis_user_id=bulk_api.admin_id)
+    job = start_transfer(
+        bulk_api, me, ids, heir, source_id=leaver.id, source_name=leaver.name, remove_access=True
+    )
+    while BulkJob.objects.get(id=job.id).is_active:  # run here: no worker takes the job
+        runner.run_slice(job.id)
+    url = f"/transfers/{job.id}/"
+    bulk_api.reset_requests()
+    calls: list = []
+    pages: list[str] = []
+
+    def job_page() -> str:
+        before = len(console_calls)
+        pages.append(client.get(url).content.decode())
+        calls.extend(console_calls[before:])
+        return pages[-1]
+
+    wait_for(job_page, lambda page: "Next step" in page, seconds=120)
+
+    assert calls == []  # every request of the page, the first included
+    assert f"Looking at what {leaver.name} can still open" in pages[0]
+    assert 'hx-trigger="every 1s"' in pages[0]
+    assert bulk_api.requests_by_route()["GET /workflows/{id}/shares"] >= len(ids)  # the worker's
+    opened, groups = still_opens(admin, leaver.id, ids)
+    if opened:
+        assert f"{len(opened)} of the workflows in this job" in pages[-1]
+        assert all(name in pages[-1] for name in groups)
+    else:
+        assert "None of these workflows" in pages[-1]
+    fragment = client.get(url + "?afterwards=1", headers={"HX-Request": "true"}).content.decode()
+    assert fragment.lstrip().startswith('<section class="bulk-afterwards" id="job-afterwards"')

@@ -220,17 +220,21 @@ def closed_to(client: CivisClient, plan: list[dict], tally: Tally = QUIET) -> di
 
 
 def still_opens(
-    client: CivisClient, person_id: int, workflow_ids: Iterable[int]
+    client: CivisClient, person_id: int, workflow_ids: Iterable[int], *, tally: Tally = QUIET
 ) -> tuple[list[str], list[str]]:
     """After offboarding: which of `workflow_ids` the person can still open through a group
-    share, and the names of those groups (their members read with `get_group`)."""
+    share, and the names of those groups (their members read with `get_group`). One call per
+    workflow and one per group: a worker does it (reads.py, `AFTERWARDS`)."""
     ids = list(workflow_ids)
+    tally.begin(len(ids))
 
     def groups_of(workflow_id: int) -> tuple[int, list[tuple[int, str]]]:
         try:
             share = client.list_shares(workflow_id)
         except (Forbidden, NotFound):
             return workflow_id, []
+        finally:
+            tally.step()
         return workflow_id, [(g.id, g.name) for g in share.groups]
 
     shares = gather(*(partial(groups_of, i) for i in ids))

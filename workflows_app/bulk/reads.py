@@ -10,7 +10,11 @@ Four reads, each hundreds of upstream calls for a person who owns or can see man
 - `SUGGESTED`, on the check page of a move to "someone who already manages each one": who
   that is for each workflow (`candidates.suggested_owners`: one call per workflow chosen);
 - `CLOSED`, on the check page of a move: what each workflow uses that its new owner cannot
-  open yet (`candidates.closed_to`: one call per workflow moved).
+  open yet (`candidates.closed_to`: one call per workflow moved);
+- `AFTERWARDS`, on the page of a finished offboarding job that removed the leaver's access:
+  which of its workflows they can still open through a group (`candidates.still_opens`: one
+  call per item, one per group). It belongs to the job, not a draft: its plan is kept in the
+  job's parameters (`plan_job`, no call) and its task is `bulk.read_for_job`.
 
 How it runs:
 
@@ -53,12 +57,13 @@ from workflows_app.bulk.candidates import (
     manageable,
     owned_by,
     shared_with,
+    still_opens,
     suggested_owners,
 )
 from workflows_app.civis import CivisClient, CivisError
 from workflows_app.core import crypto
 from workflows_app.models import SessionKey
-from workflows_app.models.bulk import BulkDraft
+from workflows_app.models.bulk import BulkDraft, BulkJob
 from workflows_app.words import bulk as words
 
 logger = logging.getLogger(__name__)
@@ -67,6 +72,8 @@ OWNED = "owned"
 LEAVER = "leaver"
 SUGGESTED = "suggested"
 CLOSED = "closed"
+AFTERWARDS = "afterwards"
+JOB_PLAN_FIELD = "afterwards_read"  # where a finished job keeps the plan of its AFTERWARDS read
 # Where a draft keeps the plan of each read until it has taken the result.
 PLAN_FIELD = {
     OWNED: "owned_read",
@@ -131,6 +138,14 @@ def plan_moves(
     return {**planned.as_json(), "rows": rows}
 
 
+def plan_job(client: CivisClient, job: BulkJob, *, viewer_id: int) -> Plan:
+    """The plan of a finished job's `AFTERWARDS` read. No call: the job's items and its end
+    are what it depends on."""
+    ended = job.finished_at.isoformat() if job.finished_at else ""
+    person_id = int(job.parameters["source_id"])
+    return Plan(AFTERWARDS, viewer_id, person_id, client.endpoint, f"job:{job.id}:{ended}")
+
+
 def session_key_id(request) -> int | None:
     """The reference the task acts by: this session's SessionKey row (never the key)."""
     return (
@@ -144,7 +159,21 @@ def ask(draft: BulkDraft, what: str, key_id: int, *, again: bool = False) -> dic
     """The record of the draft's planned read `what`: the finished result, or how far the
     running read has got. Starts the read unless it is running or done; `again` replaces a
     failed one."""
+    from workflows_app.bulk.tasks import read_for_wizard
+
     planned = Plan.from_json(draft.choices[PLAN_FIELD[what]])
+    return _ask(planned, lambda: read_for_wizard.delay_on_commit(draft.id, what, key_id), again)
+
+
+def ask_for_job(job: BulkJob, key_id: int, *, again: bool = False) -> dict:
+    """As `ask`, for the finished job's planned `AFTERWARDS` read."""
+    from workflows_app.bulk.tasks import read_for_job
+
+    planned = Plan.from_json(job.parameters[JOB_PLAN_FIELD])
+    return _ask(planned, lambda: read_for_job.delay_on_commit(job.id, key_id), again)
+
+
+def _ask(planned: Plan, start: Callable[[], object], again: bool) -> dict:
     record = cache.get(planned.key)
     if record is not None and not (again and record["state"] == FAILED):
         return record
@@ -152,9 +181,7 @@ def ask(draft: BulkDraft, what: str, key_id: int, *, again: bool = False) -> dic
         cache.delete(planned.key)
     running = {"state": RUNNING, "done": 0, "total": None}
     if cache.add(planned.key, running, RUNNING_SECONDS):
-        from workflows_app.bulk.tasks import read_for_wizard
-
-        read_for_wizard.delay_on_commit(draft.id, what, key_id)
+        start()
         return cache.get(planned.key) or running
     return cache.get(planned.key) or running  # someone else started it just now: join it
 
@@ -234,15 +261,16 @@ READERS: dict[str, Callable[[CivisClient, Plan, dict, Tally], dict]] = {
 }
 
 
-def _client_as(draft: BulkDraft, key_id: int, planned: Plan) -> CivisClient | None:
-    """The client acting as the draft's owner through their session's stored key; None once
-    they signed out (or the row is not theirs, or not the viewer the plan was made for)."""
+def _client_as(owner, key_id: int, planned: Plan) -> CivisClient | None:
+    """The client acting as `owner` (of the draft, or who started the job) through their
+    session's stored key; None once they signed out (or the row is not theirs, or not the
+    viewer the plan was made for)."""
     from workflows_app.runs.live_status import session_alive
 
-    stored = SessionKey.objects.filter(pk=key_id, user_id=draft.owner_id).first()
+    stored = SessionKey.objects.filter(pk=key_id, user_id=owner.pk).first()
     if stored is None or not session_alive(stored.session_key):
         return None
-    account = getattr(draft.owner, "civis", None)
+    account = getattr(owner, "civis", None)
     if account is None or account.civis_user_id != planned.viewer_id:
         return None
     key = crypto.decrypt(stored.encrypted_key)
@@ -268,16 +296,47 @@ def run(draft_id: int, what: str, key_id: int) -> str:
     record = cache.get(planned.key)
     if record is not None and record["state"] != RUNNING:  # done meanwhile (a duplicate)
         return str(record["state"])
-    client = _client_as(draft, key_id, planned)
+    reader = READERS[what]
+    read = lambda client, tally: reader(client, planned, planned_json, tally)  # noqa: E731
+    return _carry_out(planned, _client_as(draft.owner, key_id, planned), read, f"draft {draft_id}")
+
+
+def run_for_job(job_id: int, key_id: int) -> str:
+    """The task's work for a finished job's `AFTERWARDS` read, as who started the job."""
+    job = BulkJob.objects.select_related("started_by__civis").filter(id=job_id).first()
+    planned_json = job.parameters.get(JOB_PLAN_FIELD) if job else None
+    if job is None or not planned_json:
+        return DONE
+    planned = Plan.from_json(planned_json)
+    record = cache.get(planned.key)
+    if record is not None and record["state"] != RUNNING:  # done meanwhile (a duplicate)
+        return str(record["state"])
+    ids = list(job.items.values_list("workflow_id", flat=True))
+
+    def read(client: CivisClient, tally: Tally) -> dict:
+        opened, groups = still_opens(client, planned.person_id, ids, tally=tally)
+        return {"opened": len(opened), "groups": groups}
+
+    return _carry_out(planned, _client_as(job.started_by, key_id, planned), read, f"job {job_id}")
+
+
+def _carry_out(
+    planned: Plan,
+    client: CivisClient | None,
+    read: Callable[[CivisClient, Tally], dict],
+    of: str,
+) -> str:
+    """Do the read as `client` (None: signed out), keeping its progress, then its result or
+    why it failed, in its record."""
     if client is None:
         _fail(planned, words.READ_SIGNED_OUT)
         return FAILED
     tally = Progress(planned)
     try:
-        result = READERS[what](client, planned, planned_json, tally)
+        result = read(client, tally)
     except (CivisError, SoftTimeLimitExceeded) as error:
         tally.close()
-        logger.warning("wizard read %s of draft %s stopped: %s", what, draft_id, type(error))
+        logger.warning("read %s of %s stopped: %s", planned.what, of, type(error))
         _fail(planned, words.READ_FAILED)
         return FAILED
     except Exception:

@@ -45,3 +45,10 @@ def read_for_wizard(draft_id: int, what: str, session_key_id: int) -> str:
     the draft, as its owner through their SessionKey row; the page polls the read's record
     for progress."""
     return reads.run(draft_id, what, session_key_id)
+
+
+@shared_task(name="bulk.read_for_job", ignore_result=True)
+def read_for_job(job_id: int, session_key_id: int) -> str:
+    """A finished offboarding job's read of what the leaver can still open (`reads.AFTERWARDS`),
+    as who started it through their SessionKey row; the job's page polls its record."""
+    return reads.run_for_job(job_id, session_key_id)

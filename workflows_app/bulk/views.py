@@ -17,7 +17,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from workflows_app.bulk import jobs, reads
-from workflows_app.bulk.candidates import still_opens
 from workflows_app.bulk.forms import (
     PER_PAGE,
     LeaverAccessForm,
@@ -28,7 +27,7 @@ from workflows_app.bulk.forms import (
 )
 from workflows_app.bulk.progress import job_look, progress_of
 from workflows_app.civis import NotFound
-from workflows_app.core import accounts, caching
+from workflows_app.core import accounts
 from workflows_app.core.accounts import signed_in
 from workflows_app.core.rendering import page_or_fragment, wants_fragment
 from workflows_app.models.bulk import BulkDraft, BulkJob
@@ -53,23 +52,33 @@ def transfer_list(request):
     return render(request, "bulk/transfer_list.html", {"job_rows": job_rows})
 
 
-AFTERWARDS_SECONDS = 300
-
-
 def _afterwards(request, job: BulkJob) -> dict | None:
     """Once an offboarding job that removed the leaver's access has ended: which of its
-    workflows they can still open through a group, and which groups (kept a few minutes)."""
+    workflows they can still open through a group, and which groups, once a worker has looked
+    (reads.AFTERWARDS: one call per item and per group, kept KEEP_SECONDS); until then how far
+    it has got, or why it stopped. The page's request asks upstream for none."""
     params = job.parameters
     if job.kind != "transfer" or not params.get("remove_access") or job.is_active:
         return None
-    key = f"bulk-afterwards:{job.id}"
-    found = caching.get(key)
-    if found is None:
-        ids = list(job.items.values_list("workflow_id", flat=True))
-        opened, groups = still_opens(accounts.client_for(request), params["source_id"], ids)
-        found = {"opened": len(opened), "groups": groups}
-        caching.set(key, found, AFTERWARDS_SECONDS)
-    return {**found, "name": params.get("source_name") or "They"}
+    name = params.get("source_name") or "They"
+    viewer, key_id = _viewer_id(request), reads.session_key_id(request)
+    if viewer is None or key_id is None:
+        return {"name": name, "failed": bulk_words.READ_SIGNED_OUT}
+    planned = reads.plan_job(accounts.client_for(request), job, viewer_id=viewer).as_json()
+    if params.get(reads.JOB_PLAN_FIELD) != planned:
+        job.parameters = {**params, reads.JOB_PLAN_FIELD: planned}
+        job.save(update_fields=["parameters"])
+    record = reads.ask_for_job(job, key_id, again=request.GET.get("again") == "1")
+    if record["state"] == reads.DONE:
+        return {**record["result"], "name": name}
+    if record["state"] == reads.FAILED:
+        return {
+            "name": name,
+            "failed": record.get("reason"),
+            "try_again": bulk_words.READ_TRY_AGAIN,
+        }
+    progress = bulk_words.afterwards_progress(name, record.get("done") or 0, record.get("total"))
+    return {"name": name, "reading": progress}
 
 
 def _job_for(request, job_id: int) -> BulkJob:
@@ -93,6 +102,8 @@ def transfer_detail(request, job_id: int):
         "items": items,
         "afterwards": _afterwards(request, job),
     }
+    if wants_fragment(request) and request.GET.get("afterwards") == "1" and context["afterwards"]:
+        return render(request, "bulk/_afterwards.html", context)
     return page_or_fragment(request, "bulk/transfer_detail.html", "bulk/_progress.html", context)
 
 

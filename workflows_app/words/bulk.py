@@ -64,6 +64,12 @@ def suggestions_progress(done: int, total: int) -> str:
     )
 
 
+def afterwards_progress(name: str, done: int, total: int | None) -> str:
+    """A finished offboarding job's page while a worker looks at what the leaver can still open."""
+    so_far = "" if total is None else f": {done:,} of {plural(total, 'workflow')}"
+    return f"Looking at what {name} can still open{so_far}…"
+
+
 def looking_at(done: int, total: int) -> str:
     """'Looking at 120 of 400 workflows…' ('1 workflow' when there is one)."""
     return f"Looking at {done:,} of {plural(total, 'workflow')}…"
