@@ -24,3 +24,16 @@ def wait_for(read: Callable[[], T], done: Callable[[T], bool], seconds: float = 
         if time.monotonic() > deadline:
             raise AssertionError(f"still not done after {seconds} s: {value!r}")
         time.sleep(0.2)
+
+
+class FakeClock:
+    """A monotonic clock that moves only when slept on (for Pace and its window)."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds

@@ -6,21 +6,11 @@ from django.core import mail
 from django.utils import timezone
 
 from tests.bulk.conftest import start_transfer
+from tests.helpers import FakeClock
 from workflows_app.bulk import runner
 from workflows_app.bulk.pace import Pace
 from workflows_app.civis import RateLimit
 from workflows_app.models.bulk import BulkDraft, BulkItem, BulkJob, Notification
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.now += seconds
 
 
 def headers(remaining: int, limit: int = 100) -> RateLimit:

@@ -9,23 +9,13 @@ from datetime import UTC, datetime
 
 import pytest
 
+from tests.helpers import FakeClock
 from workflows_app.bulk.pace import HEADROOM, Pace
 from workflows_app.civis import RateLimit
 
 LIMIT, WINDOW = 40, 2.0  # 20 requests a second, 16 of them the job's
 RESERVE = int(LIMIT * HEADROOM)
 LATENCY = 0.05  # from sending a call to its answer; the platform counts it half way
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.now += seconds
 
 
 class Platform:

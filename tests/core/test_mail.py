@@ -48,6 +48,18 @@ def smtp_server(port: int, inbox: Inbox) -> Controller:
     return controller
 
 
+def mail_server_down(settings, queue: str) -> tuple[int, dict[str, str]]:
+    """Point this process's mail at a port where nothing listens yet (a real refused
+    connection), retries at 1 s on `queue`; returns the port and the SMTP environment for the
+    test's worker."""
+    port = free_port()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", port, 2
+    settings.MAIL_QUEUE = queue  # this test's worker only
+    settings.MAIL_RETRY_FIRST_WAIT = 1
+    return port, {"EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(port), "EMAIL_TIMEOUT": "2"}
+
+
 @pytest.fixture
 def inbox():
     return Inbox()
@@ -112,12 +124,7 @@ def test_a_mail_server_that_is_down_is_tried_again_with_growing_waits_until_it_a
     bulk_queue,  # noqa: F811 (a fixture)
     caplog,
 ):
-    port = free_port()  # nothing listens there yet: a real refused connection
-    smtp = {"EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(port), "EMAIL_TIMEOUT": "2"}
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", port, 2
-    settings.MAIL_QUEUE = bulk_queue  # this test's worker only
-    settings.MAIL_RETRY_FIRST_WAIT = 1
+    port, smtp = mail_server_down(settings, bulk_queue)
     worker = start_worker(
         "mail", MAIL_QUEUE=bulk_queue, MAIL_RETRY_FIRST_WAIT="1", MAIL_RETRY_TRIES="10", **smtp
     )

@@ -6,8 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from tests.bulk.conftest import bulk_queue, start_worker, wait_until  # noqa: F401 (fixtures)
-from tests.conftest import free_port
-from tests.core.test_mail import Inbox, smtp_server
+from tests.core.test_mail import Inbox, mail_server_down, smtp_server
 from workflows_app.models import CivisAccount, Notification, NotificationSettings
 from workflows_app.notifications import email
 
@@ -19,12 +18,7 @@ def test_a_notice_emailed_while_the_mail_server_is_down_arrives_once_when_it_is_
     start_worker,  # noqa: F811 (a fixture)
     bulk_queue,  # noqa: F811 (a fixture)
 ):
-    port = free_port()  # nothing listens there yet: a real refused connection
-    smtp = {"EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(port), "EMAIL_TIMEOUT": "2"}
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", port, 2
-    settings.MAIL_QUEUE = bulk_queue  # this test's worker only
-    settings.MAIL_RETRY_FIRST_WAIT = 1
+    port, smtp = mail_server_down(settings, bulk_queue)
     start_worker("notice-mail", MAIL_QUEUE=bulk_queue, MAIL_RETRY_FIRST_WAIT="1", **smtp)
     user = get_user_model().objects.create(username="notice-mail")
     account = CivisAccount.objects.create(
