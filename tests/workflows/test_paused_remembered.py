@@ -98,3 +98,31 @@ def test_the_workflows_page_refreshes_what_the_list_says(client, owner, paused_r
     )
     assert client.get(f"/workflows/{workflow.id}/").status_code == 200
     assert PAUSED.label not in last_run_cell(client, workflow.id)
+
+
+def test_a_watched_workflows_background_read_tells_the_list(
+    client, owner, paused_run, console_calls, kept_long
+):
+    """The triage engine reads a watched workflow's newest runs anyway (as beat runs it): the
+    list takes its verdict from that read and does not ask that workflow for its runs."""
+    from tests.triage.conftest import beat
+    from workflows_app.models import CivisAccount
+    from workflows_app.triage import watch as watching
+
+    workflow, execution = paused_run
+    account = CivisAccount.objects.get(civis_user_id=owner.person.id)
+    watching.set_mode(account, workflow.id, "failures", name=workflow.name, level="manage")
+    assert beat() >= 1
+    console_calls.clear()
+    assert PAUSED.label in last_run_cell(client, workflow.id)
+    assert ("GET", f"/workflows/{workflow.id}/executions") not in console_calls
+    # Resumed outside the console: the next background read replaces the verdict.
+    owner.api.post_executions_resume(workflow.id, execution.id)
+    wait_for(
+        lambda: owner.api.get_executions(workflow.id, execution.id),
+        lambda e: e.mistral_state == "running",
+    )
+    beat()
+    console_calls.clear()
+    assert PAUSED.label not in last_run_cell(client, workflow.id)
+    assert ("GET", f"/workflows/{workflow.id}/executions") not in console_calls

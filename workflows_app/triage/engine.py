@@ -13,8 +13,9 @@ Celery beat runs `refresh_due` every `TRIAGE_TICK_SECONDS`. It:
    name/schedule are older than `META_SECONDS` or a due time has just passed;
 5. compares with the runs it read before (`TrackedRun`) and turns changes into episodes and
    notices (only to people the platform still lets open it, see `access`), feeds the run
-   index of its watchers, and sets the next read: `TRIAGE_RUNNING_REFRESH_SECONDS` while a run
-   is in progress, `TRIAGE_REFRESH_SECONDS` otherwise.
+   index of its watchers and the workflow list's paused verdict, and sets the next read:
+   `TRIAGE_RUNNING_REFRESH_SECONDS` while a run is in progress, `TRIAGE_REFRESH_SECONDS`
+   otherwise.
 
 A reader the platform refuses (403/404) has their watch marked and the workflow is read again
 at the next tick as someone else. Nobody signed in who watches it: it waits, costing nothing.
@@ -47,6 +48,7 @@ from workflows_app.triage import watch as watching
 from workflows_app.words.states import execution_state
 from workflows_app.words.times import duration_words
 from workflows_app.words.triage import failed_in_a_row
+from workflows_app.workflows.listing import forget_paused, remember_paused
 
 logger = logging.getLogger(__name__)
 
@@ -227,6 +229,17 @@ def _record(reading: Reading, now: dt.datetime, client_of) -> None:
     if events:
         _tell(tracked, reading, events, client_of)
     _feed_index(tracked, reading.runs, changed=changed)
+    _feed_list(reading)
+
+
+def _feed_list(reading: Reading) -> None:
+    """The workflow list's paused-or-running verdict rides on this read too (the list would
+    otherwise ask each running workflow on its page for its newest runs)."""
+    endpoint, workflow_id = reading.client.endpoint, reading.tracked.workflow_id
+    if any(execution_state(r.state, r.mistral_state) not in FINISHED for r in reading.runs):
+        remember_paused(endpoint, workflow_id, "running", reading.runs)
+    else:
+        forget_paused(endpoint, workflow_id)
 
 
 def _take_meta(tracked: TrackedWorkflow, meta: Any, now: dt.datetime) -> None:
