@@ -153,12 +153,6 @@ def cpu_probe(api_key: str, rounds: int = 20) -> None:
     }
     for page in pages.values():
         assert client.get(page).status_code == 200, page  # each page's first view is not timed
-    # Loading the URLs starts a thread that imports the official client for the definition
-    # checks (editing.checks.warm_up): seconds of CPU once per process, which process_time
-    # would otherwise charge to the first pages measured here.
-    for thread in threading.enumerate():
-        if thread.name == "schema-warm-up":
-            thread.join()
     for name, page in pages.items():
         samples = []
         for _ in range(rounds):

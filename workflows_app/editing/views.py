@@ -25,7 +25,6 @@ from workflows_app.editing.checks import (
     MAX_DEFINITION_CHARS,
     read_definition,
     too_long_message,
-    warm_up,
 )
 from workflows_app.editing.forms import CreateForm, EditForm, stamp
 from workflows_app.editing.starters import BY_KEY, STARTERS
@@ -35,8 +34,6 @@ from workflows_app.words import changes as change_words
 from workflows_app.words.states import UNFINISHED_EXECUTION_STATES
 
 WHAT = "changing it"
-
-warm_up()
 
 # -- create ------------------------------------------------------------------------------------
 
