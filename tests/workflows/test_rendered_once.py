@@ -136,3 +136,24 @@ def test_the_kept_form_shows_what_each_url_asked_for(client, marcus):
     other = client.get("/workflows/?q=report&sort=name").content.decode()
     assert 'value="voter"' in named and 'value="report"' not in named
     assert 'value="report"' in other and 'value="voter"' not in other
+
+
+@pytest.mark.django_db
+def test_a_filter_form_its_fields_refuse_is_rendered_each_time_and_not_kept(client, marcus):
+    """Its values are whatever was typed: kept, they would let anyone fill the store."""
+    url = "/workflows/?q=" + "🙂" * 3900
+    first = client.get(url)
+    assert "workflows/_workflow_filters.html" in templates_used(first)
+    assert not any(key[0] == rendered.FILTERS for key in fragments._kept)
+    again = client.get(url)
+    assert "workflows/_workflow_filters.html" in templates_used(again)
+
+
+def test_the_store_keeps_to_its_total_counting_keys_too(monkeypatch):
+    monkeypatch.setattr(fragments, "MAX_TOTAL_CHARS", 10_000)
+    for n in range(100):
+        fragments.kept(("long key", n, "k" * 900), lambda: "<p>row</p>")
+        assert fragments.kept_chars() <= 10_000
+    assert ("long key", 99, "k" * 900) in fragments._kept  # the newest stay, the oldest went
+    assert ("long key", 0, "k" * 900) not in fragments._kept
+    assert fragments.kept_chars() == sum(size for _, size in fragments._kept.values())

@@ -58,11 +58,17 @@ def _relative(moment: Any) -> str | None:
 def render_filters(form: Any, filtered: bool) -> SafeString:
     """The list's filter form: a bound form's HTML follows from the values it was given for its
     fields (its choices are fixed) and from whether anything is filtered."""
-    given = tuple((name, tuple(form.data.getlist(name))) for name in form.fields)
-    return kept(
-        (FILTERS, given, filtered),
-        lambda: render_to_string(FILTERS, {"form": form, "filtered": filtered}),
-    )
+    render = lambda: render_to_string(FILTERS, {"form": form, "filtered": filtered})  # noqa: E731
+    given = _given(form)
+    return render() if given is None else kept((FILTERS, given, filtered), render)
+
+
+def _given(form: Any) -> tuple | None:
+    """What a filter form was given, as a key; None for a form its fields refuse (shown with its
+    errors, rendered each time: its values are whatever was typed, of any length)."""
+    if not form.is_valid():
+        return None
+    return tuple((name, tuple(form.data.getlist(name))) for name in form.fields)
 
 
 RUN_ROW = "workflows/_run_row.html"
@@ -95,8 +101,6 @@ def render_run_row(run: Any, workflow_id: int, took: str, full: bool) -> SafeStr
 def render_run_filters(form: Any, workflow_id: int) -> SafeString:
     """The run history's filter form: like the list's, a function of the values it was given
     for its fields (its choices are fixed) and of the workflow its address names."""
-    given = tuple((name, tuple(form.data.getlist(name))) for name in form.fields)
-    return kept(
-        (RUN_FILTERS, workflow_id, given),
-        lambda: render_to_string(RUN_FILTERS, {"form": form, "workflow_id": workflow_id}),
-    )
+    render = lambda: render_to_string(RUN_FILTERS, {"form": form, "workflow_id": workflow_id})  # noqa: E731
+    given = _given(form)
+    return render() if given is None else kept((RUN_FILTERS, workflow_id, given), render)
