@@ -1,6 +1,11 @@
 """Sessions kept in the database and read through the cache (Django's `cached_db`), which go on
 working from the database alone when the cache does not answer: for sessions the cache is only
-a cache (issue 14, item 5), so a Redis outage must not sign everyone out or fail every page."""
+a cache (issue 14, item 5), so a Redis outage must not sign everyone out or fail every page.
+
+A copy in the cache lives `COPY_SECONDS` at most, not the session's whole age: when Redis did
+not take a write or a delete (a sign-out while it was slow or down: the database row is gone,
+the cached copy is not), the copy that was left behind answers for a minute at most before
+the database, which is the record, is read again."""
 
 from __future__ import annotations
 
@@ -12,8 +17,31 @@ from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
 
+COPY_SECONDS = 60
+
+
+class _ShortLivedCopies:
+    """The session cache, with every copy set to expire within `COPY_SECONDS`."""
+
+    def __init__(self, cache) -> None:
+        self._cache = cache
+
+    def set(self, key, value, timeout=None) -> None:
+        seconds = COPY_SECONDS if timeout is None else min(timeout, COPY_SECONDS)
+        self._cache.set(key, value, seconds)
+
+    def __contains__(self, key) -> bool:
+        return key in self._cache
+
+    def __getattr__(self, name):
+        return getattr(self._cache, name)
+
 
 class SessionStore(cached_db.SessionStore):
+    def __init__(self, session_key=None) -> None:
+        super().__init__(session_key)
+        self._cache = _ShortLivedCopies(self._cache)
+
     def load(self):
         try:
             return super().load()
