@@ -10,9 +10,12 @@ the database, which is the record, is read again."""
 from __future__ import annotations
 
 import logging
+from typing import Any
 
+from django.conf import settings
 from django.contrib.sessions.backends import cached_db
 from django.contrib.sessions.backends.db import SessionStore as DatabaseStore
+from django.core.cache import caches
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -40,7 +43,7 @@ class _ShortLivedCopies:
 class SessionStore(cached_db.SessionStore):
     def __init__(self, session_key=None) -> None:
         super().__init__(session_key)
-        self._cache = _ShortLivedCopies(self._cache)
+        self._cache: Any = _ShortLivedCopies(caches[settings.SESSION_CACHE_ALIAS])
 
     def load(self):
         try:
