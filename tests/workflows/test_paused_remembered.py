@@ -126,3 +126,43 @@ def test_a_watched_workflows_background_read_tells_the_list(
     console_calls.clear()
     assert PAUSED.label not in last_run_cell(client, workflow.id)
     assert ("GET", f"/workflows/{workflow.id}/executions") not in console_calls
+
+
+def test_a_background_read_from_before_a_resume_does_not_bring_paused_back(
+    client, owner, paused_run, console_calls, kept_long
+):
+    """The engine read the runs, then the person resumed through the console, then the engine
+    got round to keeping what it read: the list must not say 'paused' again."""
+    from django.utils import timezone
+
+    from workflows_app.models import CivisAccount, TrackedWorkflow
+    from workflows_app.triage import engine
+    from workflows_app.triage import watch as watching
+
+    workflow, execution = paused_run
+    account = CivisAccount.objects.get(civis_user_id=owner.person.id)
+    watching.set_mode(account, workflow.id, "failures", name=workflow.name, level="manage")
+    tracked = TrackedWorkflow.objects.get(workflow_id=workflow.id)
+    reading = engine._read(engine.Reading(tracked, account.id, owner.api), timezone.now())
+    assert client.post(f"/workflows/{workflow.id}/executions/{execution.id}/resume/").status_code
+    wait_for(
+        lambda: owner.api.get_executions(workflow.id, execution.id),
+        lambda e: e.mistral_state == "running",
+    )
+    engine._feed_list(reading)
+    console_calls.clear()
+    assert PAUSED.label not in last_run_cell(client, workflow.id)
+    assert ("GET", f"/workflows/{workflow.id}/executions") in console_calls  # asked afresh
+
+
+def test_a_background_read_is_kept_only_for_what_is_left_of_its_time():
+    import time
+
+    from workflows_app.core import caching
+    from workflows_app.workflows import listing
+
+    endpoint, live = "http://paused.example/", ()
+    listing.remember_paused(endpoint, 1, "running", live, read_at=time.time() - 60)
+    assert caching.get(listing._paused_key(endpoint, 1)) is None  # older than PAUSED_SECONDS
+    listing.remember_paused(endpoint, 2, "running", live, read_at=time.time() - 5)
+    assert caching.get(listing._paused_key(endpoint, 2)) is False

@@ -26,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import statistics
+import time
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
@@ -82,6 +83,7 @@ class Reading:
     runs: tuple = ()
     error: Exception | None = None
     clients: dict[int, CivisClient | None] = field(default_factory=dict)
+    read_at: float = 0.0  # time.time() as the read began
 
 
 def sync_tracked() -> None:
@@ -134,6 +136,7 @@ def _needs_meta(tracked: TrackedWorkflow, now: dt.datetime) -> bool:
 def _read(reading: Reading, now: dt.datetime) -> Reading:
     """The upstream calls of one workflow (HTTP only: runs in a gather thread)."""
     workflow_id = reading.tracked.workflow_id
+    reading.read_at = time.time()
     try:
         if _needs_meta(reading.tracked, now):
             reading.meta = reading.client.get_workflow(workflow_id)
@@ -237,9 +240,9 @@ def _feed_list(reading: Reading) -> None:
     otherwise ask each running workflow on its page for its newest runs)."""
     endpoint, workflow_id = reading.client.endpoint, reading.tracked.workflow_id
     if any(execution_state(r.state, r.mistral_state) not in FINISHED for r in reading.runs):
-        remember_paused(endpoint, workflow_id, "running", reading.runs)
+        remember_paused(endpoint, workflow_id, "running", reading.runs, read_at=reading.read_at)
     else:
-        forget_paused(endpoint, workflow_id)
+        forget_paused(endpoint, workflow_id, acted=False)
 
 
 def _take_meta(tracked: TrackedWorkflow, meta: Any, now: dt.datetime) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -152,18 +153,37 @@ def paused_workflows(
 
 
 def remember_paused(
-    endpoint: str, workflow_id: int, state: str | None, newest_runs: Iterable[ExecutionSummary]
+    endpoint: str,
+    workflow_id: int,
+    state: str | None,
+    newest_runs: Iterable[ExecutionSummary],
+    read_at: float | None = None,
 ) -> None:
     """A page that read a workflow and its newest runs anyway (newest first, as many as the
-    list asks for or more) keeps what they say for the list."""
-    if (state or "").lower() == "running":
-        paused = workflow_state("running", list(newest_runs)[:PAUSE_CHECK_RUNS]) == "paused"
-        caching.set(_paused_key(endpoint, workflow_id), paused, PAUSED_SECONDS)
+    list asks for or more) keeps what they say for the list. A read from earlier (`read_at`,
+    as `time.time()`: the refresh engine's) is kept only for what is left of its
+    `PAUSED_SECONDS`, and not at all if the console acted on a run of it since."""
+    if (state or "").lower() != "running":
+        return
+    seconds = PAUSED_SECONDS
+    key = _paused_key(endpoint, workflow_id)
+    if read_at is not None:
+        seconds = math.floor(read_at + PAUSED_SECONDS - time.time())
+        acted_at = caching.get(key + ":acted")
+        if seconds < 1 or (acted_at is not None and acted_at >= read_at):
+            return
+    paused = workflow_state("running", list(newest_runs)[:PAUSE_CHECK_RUNS]) == "paused"
+    caching.set(key, paused, seconds)
 
 
-def forget_paused(endpoint: str, workflow_id: int) -> None:
-    """After the console itself started, resumed, retried or cancelled a run of it."""
-    caching.delete(_paused_key(endpoint, workflow_id))
+def forget_paused(endpoint: str, workflow_id: int, acted: bool = True) -> None:
+    """After the console itself started, resumed, retried or cancelled a run of it (`acted`:
+    a background read from before then must not bring the old verdict back), or after a read
+    that found no live run."""
+    key = _paused_key(endpoint, workflow_id)
+    if acted:
+        caching.set(key + ":acted", time.time(), PAUSED_SECONDS)
+    caching.delete(key)
 
 
 def _paused_key(endpoint: str, workflow_id: int) -> str:
