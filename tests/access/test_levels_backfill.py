@@ -62,3 +62,19 @@ def test_one_read_per_workflow_per_interval(monkeypatch, settings):
     assert queued == [(person, 7, [1, 2]), (person, 7, [3])]
     assert backfill.ask(person, None, [4]) == set()  # no session to read as: nothing queued
     assert len(queued) == 2
+
+
+def test_a_message_naming_someone_else_than_the_sessions_person_reads_nothing(
+    client, actor, sign_in
+):
+    """Levels are noted only for the person the SessionKey row acts as: a message pairing
+    one person's id with another's session (never sent by the console) is refused."""
+    from workflows_app.models import SessionKey
+
+    ada, bruno = actor("aokafor"), actor("blindqvist")
+    workflow = new_workflow(ada, label="Access backfill pairing")
+    sign_in(client, bruno)
+    bruno_row = SessionKey.objects.get(session_key=client.session.session_key)
+    assert access_tasks.fill_levels(ada.person.id, bruno_row.id, [workflow.id]) == 0
+    assert levels.recall_many(ada.person.id, [workflow.id]) == {}
+    assert access_tasks.fill_levels(bruno.person.id, bruno_row.id, [workflow.id]) == 1

@@ -20,4 +20,6 @@ def fill_levels(person_id: int, session_key_id: int, workflow_ids: list[int]) ->
     client = client_for_session_key(session_key_id)
     if client is None:
         return 0  # signed out since: nobody to read for
+    if client.actor_id != person_id:  # levels are noted for whoever reads them, nobody else
+        return 0
     return backfill.read_levels(client, person_id, workflow_ids)
