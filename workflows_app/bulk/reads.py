@@ -36,6 +36,14 @@ How it runs:
 - The task writes its progress (`done` of `total`) into the record at most every
   `WRITE_EVERY` seconds; each write keeps the record `RUNNING_SECONDS` longer. A worker that
   dies mid-read stops writing, its record expires, and the next poll starts the read again.
+- A read no worker has started yet (the bulk queue's workers are down, or busy with a job's
+  slices) only waits. The record says when it was first asked for (`asked_at`, by `clock`)
+  and, from the worker's first write, when a worker started it (`started_at`); `waiting`
+  tells the pages how long it has waited, so they can say so in plain words. The first ask's
+  time is also kept under its own key (`_asked_key`, `ASKED_SECONDS` after the last ask):
+  a record that expires with no worker is added again by the next poll with that time, not
+  a new one, so a page left open keeps saying the read has not started. The worker's first
+  write drops that key: a read started again after its worker died counts from then.
 """
 
 from __future__ import annotations
@@ -60,6 +68,7 @@ from workflows_app.bulk.candidates import (
     still_opens,
     suggested_owners,
 )
+from workflows_app.bulk.runner import SLICE_SECONDS
 from workflows_app.civis import CivisClient, CivisError
 from workflows_app.core import crypto
 from workflows_app.models import SessionKey
@@ -90,6 +99,21 @@ RUNNING_SECONDS = 180
 KEEP_SECONDS = 120  # a finished read serves whoever asks for the same thing meanwhile
 FAILED_SECONDS = 60  # a failed one is shown until then; "Try again" starts a new one at once
 WRITE_EVERY = 0.25  # seconds between progress writes (the page polls every second)
+# A read no worker has started, after this long: the page says it waits for the console's
+# background worker, which may be busy (the bulk queue's workers take reads and job slices in
+# turn)...
+WAITING_SAYS_BUSY = 20
+# ...and after this long, that it has not started and the worker may not be running. Twice
+# a job's slice: a read queued behind busy workers' slices (each up to SLICE_SECONDS) has
+# started by then; below RUNNING_SECONDS, so a page says it before the record expires.
+WAITING_SAYS_NOT_STARTED = 2 * SLICE_SECONDS
+ASKED_SECONDS = 3600  # how long the first ask's time is kept after the last ask
+WAITING, NOT_STARTED = "waiting", "not started"
+
+
+def clock() -> float:
+    """The wall clock of `asked_at` (the page and the worker may be different machines)."""
+    return time.time()
 
 
 @dataclass(frozen=True)
@@ -173,17 +197,38 @@ def ask_for_job(job: BulkJob, key_id: int, *, again: bool = False) -> dict:
     return _ask(planned, lambda: read_for_job.delay_on_commit(job.id, key_id), again)
 
 
+def _asked_key(planned: Plan) -> str:
+    return planned.key + ":asked"
+
+
 def _ask(planned: Plan, start: Callable[[], object], again: bool) -> dict:
     record = cache.get(planned.key)
     if record is not None and not (again and record["state"] == FAILED):
         return record
     if record is not None:
         cache.delete(planned.key)
-    running = {"state": RUNNING, "done": 0, "total": None}
+    asked = _asked_key(planned)
+    cache.add(asked, clock(), ASKED_SECONDS)  # kept if an earlier ask is still not started
+    cache.touch(asked, ASKED_SECONDS)
+    asked_at = cache.get(asked) or clock()
+    running = {"state": RUNNING, "done": 0, "total": None, "asked_at": asked_at}
     if cache.add(planned.key, running, RUNNING_SECONDS):
         start()
         return cache.get(planned.key) or running
     return cache.get(planned.key) or running  # someone else started it just now: join it
+
+
+def waiting(record: dict) -> str | None:
+    """How long a running read has waited for a worker to start it, as the page says it:
+    None (a worker has started it, or it was asked for less than `WAITING_SAYS_BUSY` ago),
+    `WAITING`, or `NOT_STARTED` (after `WAITING_SAYS_NOT_STARTED`)."""
+    asked_at = record.get("asked_at")
+    if record.get("state") != RUNNING or record.get("started_at") or asked_at is None:
+        return None
+    waited = clock() - asked_at
+    if waited >= WAITING_SAYS_NOT_STARTED:
+        return NOT_STARTED
+    return WAITING if waited >= WAITING_SAYS_BUSY else None
 
 
 class Progress(Tally):
@@ -196,6 +241,13 @@ class Progress(Tally):
         self.written = 0.0
         self.closed = False
         self.lock = threading.Lock()
+        # The first write says a worker has started (before the listing that finds `total`);
+        # every write keeps when the read was asked for.
+        self.asked_at = (cache.get(self.key) or {}).get("asked_at")
+        self.started_at = clock()
+        cache.delete(_asked_key(planned))
+        with self.lock:
+            self._write()
 
     def begin(self, total: int) -> None:
         with self.lock:
@@ -215,7 +267,13 @@ class Progress(Tally):
 
     def _write(self) -> None:
         if not self.closed:
-            record = {"state": RUNNING, "done": self.done, "total": self.total}
+            record = {
+                "state": RUNNING,
+                "done": self.done,
+                "total": self.total,
+                "asked_at": self.asked_at,
+                "started_at": self.started_at,
+            }
             cache.set(self.key, record, RUNNING_SECONDS)
             self.written = time.monotonic()
 
@@ -282,6 +340,7 @@ def _client_as(owner, key_id: int, planned: Plan) -> CivisClient | None:
 
 
 def _fail(planned: Plan, reason: str) -> None:
+    cache.delete(_asked_key(planned))  # a worker took it: "Try again" counts from then
     cache.set(planned.key, {"state": FAILED, "reason": reason}, FAILED_SECONDS)
 
 

@@ -78,7 +78,8 @@ def _afterwards(request, job: BulkJob) -> dict | None:
             "try_again": bulk_words.READ_TRY_AGAIN,
         }
     progress = bulk_words.afterwards_progress(name, record.get("done") or 0, record.get("total"))
-    return {"name": name, "reading": progress}
+    said = _read_progress(record, progress)
+    return {"name": name, "reading": said["words"], "stalled": said["stalled"]}
 
 
 def _job_for(request, job_id: int) -> BulkJob:
@@ -201,6 +202,12 @@ def _await_read(request, draft: BulkDraft, what: str, *, step: int):
     owned = what == reads.OWNED
     heading = bulk_words.READ_HEADING_OWNED if owned else bulk_words.READ_HEADING_LEAVER
     listing = bulk_words.READ_LISTING_OWNED if owned else bulk_words.READ_LISTING_LEAVER
+    said = _read_progress(
+        record,
+        listing.format(name=draft.source_name)
+        if total is None
+        else bulk_words.looking_at(done, total),
+    )
     context = {
         "draft": draft,
         "step": step,
@@ -208,17 +215,27 @@ def _await_read(request, draft: BulkDraft, what: str, *, step: int):
         "failed": record.get("reason") if record["state"] == reads.FAILED else None,
         "done": done,
         "total": total,
-        "progress_words": (
-            listing.format(name=draft.source_name)
-            if total is None
-            else bulk_words.looking_at(done, total)
-        ),
+        "progress_words": said["words"],
+        "stalled": said["stalled"],
         "hint": bulk_words.READ_HINT,
         "see_how_far": bulk_words.READ_SEE_HOW_FAR,
         "try_again": bulk_words.READ_TRY_AGAIN,
         "here": request.path,
     }
     return page_or_fragment(request, "bulk/reading.html", "bulk/_reading.html", context)
+
+
+def _read_progress(record: dict, progress: str) -> dict:
+    """What a page says of a running read: `progress` (how far it has got), unless no worker
+    has started it for a while (reads.waiting): then that it waits for one, and after minutes
+    (`stalled`, shown as a warning) that the worker may not be running. Every page polling a
+    read says it through here."""
+    waited = reads.waiting(record)
+    if waited == reads.NOT_STARTED:
+        return {"words": bulk_words.READ_NOT_STARTED, "stalled": True}
+    if waited == reads.WAITING:
+        return {"words": bulk_words.READ_WAITING_FOR_WORKER, "stalled": False}
+    return {"words": progress, "stalled": False}
 
 
 def _reload(request) -> HttpResponse:
@@ -586,7 +603,13 @@ def _read_words(suggesting: dict | None, closed: dict | None) -> dict:
         if suggesting is not None
         else bulk_words.closed_progress(done, total)
     )
-    return {"reading": progress, "read_failed": None, "see_how_far": bulk_words.READ_SEE_HOW_FAR}
+    said = _read_progress(record, progress)
+    return {
+        "reading": said["words"],
+        "read_stalled": said["stalled"],
+        "read_failed": None,
+        "see_how_far": bulk_words.READ_SEE_HOW_FAR,
+    }
 
 
 def _removals(draft: BulkDraft) -> list[jobs.ItemSpec]:

@@ -48,6 +48,16 @@ READ_SEE_HOW_FAR = "See how far it has got"
 READ_TRY_AGAIN = "Try again"
 READ_SIGNED_OUT = "The look stopped because you signed out on another page. Sign in and try again."
 READ_FAILED = "The look stopped: Civis did not answer as expected. Nothing was changed."
+# A look no worker has started yet (reads.waiting): after a little while, then after minutes.
+READ_WAITING_FOR_WORKER = (
+    "Waiting for the console's background worker to start this look. It may be busy with"
+    " other work, such as a transfer; the look starts by itself when it is free."
+)
+READ_NOT_STARTED = (
+    "This look has not started yet: the console's background worker may not be running."
+    " This page keeps checking. If nothing changes in a few minutes, tell whoever looks"
+    " after the console."
+)
 
 
 def closed_progress(done: int, total: int | None) -> str:
