@@ -168,3 +168,31 @@ def test_the_check_page_says_the_same_of_what_the_moved_workflows_use(client, bu
     assert NOT_STARTED in lost and "data-suggestions-refresh" in lost
     assert 'role="status" id="check-reading" class="bulk-panel bulk-panel--warn"' in lost
     assert "<button" not in lost.split("check-plan")[1]  # nothing to confirm yet
+
+
+def test_a_read_asked_for_a_plan_the_draft_no_longer_holds_lets_its_record_go(
+    client, bulk_api, clock
+):
+    """The draft was planned again (or is gone) before a worker took the read: the record
+    asked for is dropped, so a page still waiting on it asks again at once instead of waiting
+    for it to expire (RUNNING_SECONDS)."""
+    import dataclasses
+
+    person = bulk_api.people["jwashington"]
+    bulk_api.make_workflows(person.username, 1, "Planned again")
+    _sign_in_admin(client, bulk_api)
+    draft = _start(client, person)
+    first = reads.Plan.from_json(draft.choices["owned_read"])
+    assert cache.get(first.key)["state"] == reads.RUNNING  # waiting for a worker
+    again = dataclasses.replace(first, fingerprint=first.fingerprint + "|planned again")
+    draft.choices["owned_read"] = again.as_json()
+    draft.save(update_fields=["choices"])
+    key_id = SessionKey.objects.get(session_key=client.session.session_key).id
+
+    reads.run(draft.id, reads.OWNED, key_id, first.key)  # the queued task, taken at last
+    assert cache.get(first.key) is None
+    assert cache.get(again.key)["state"] == reads.DONE  # the draft's plan now, read
+    BulkDraft.objects.filter(id=draft.id).delete()
+    cache.add(first.key, {"state": reads.RUNNING, "done": 0, "total": None}, 60)
+    assert reads.run(draft.id, reads.OWNED, key_id, first.key) == reads.DONE  # gone: let go
+    assert cache.get(first.key) is None

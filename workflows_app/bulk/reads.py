@@ -186,7 +186,8 @@ def ask(draft: BulkDraft, what: str, key_id: int, *, again: bool = False) -> dic
     from workflows_app.bulk.tasks import read_for_wizard
 
     planned = Plan.from_json(draft.choices[PLAN_FIELD[what]])
-    return _ask(planned, lambda: read_for_wizard.delay_on_commit(draft.id, what, key_id), again)
+    start = lambda: read_for_wizard.delay_on_commit(draft.id, what, key_id, planned.key)  # noqa: E731
+    return _ask(planned, start, again)
 
 
 def ask_for_job(job: BulkJob, key_id: int, *, again: bool = False) -> dict:
@@ -344,11 +345,15 @@ def _fail(planned: Plan, reason: str) -> None:
     cache.set(planned.key, {"state": FAILED, "reason": reason}, FAILED_SECONDS)
 
 
-def run(draft_id: int, what: str, key_id: int) -> str:
+def run(draft_id: int, what: str, key_id: int, plan_key: str | None = None) -> str:
     """The task's work: do the draft's planned read `what` as its owner and keep the result
-    in the read's record. Returns the record's state (for the log and the tests)."""
+    in the read's record. Returns the record's state (for the log and the tests). `plan_key`
+    is the record the read was asked for: if the draft holds another plan by now (planned
+    again) or is gone, that record is let go, so whoever waits on it asks again at once."""
     draft = BulkDraft.objects.select_related("owner__civis").filter(id=draft_id).first()
     planned_json = draft.choices.get(PLAN_FIELD.get(what, "")) if draft else None
+    if plan_key is not None and (not planned_json or Plan.from_json(planned_json).key != plan_key):
+        _let_go(plan_key)
     if draft is None or not planned_json:  # the draft took a result already, or is gone
         return DONE
     planned = Plan.from_json(planned_json)
@@ -358,6 +363,13 @@ def run(draft_id: int, what: str, key_id: int) -> str:
     reader = READERS[what]
     read = lambda client, tally: reader(client, planned, planned_json, tally)  # noqa: E731
     return _carry_out(planned, _client_as(draft.owner, key_id, planned), read, f"draft {draft_id}")
+
+
+def _let_go(key: str) -> None:
+    """Drop a record no worker has started (a finished or started one is left as it is)."""
+    record = cache.get(key)
+    if record is not None and record["state"] == RUNNING and not record.get("started_at"):
+        cache.delete(key)
 
 
 def run_for_job(job_id: int, key_id: int) -> str:

@@ -40,11 +40,13 @@ def sweep_bulk_jobs() -> int:
 
 
 @shared_task(name="bulk.read_for_wizard", ignore_result=True)
-def read_for_wizard(draft_id: int, what: str, session_key_id: int) -> str:
+def read_for_wizard(
+    draft_id: int, what: str, session_key_id: int, plan_key: str | None = None
+) -> str:
     """One of the wizard's long reads (`reads.OWNED`, `LEAVER`, `SUGGESTED` or `CLOSED`) for
     the draft, as its owner through their SessionKey row; the page polls the read's record
-    for progress."""
-    return reads.run(draft_id, what, session_key_id)
+    (`plan_key`: a hash of what the read depends on, no secret) for progress."""
+    return reads.run(draft_id, what, session_key_id, plan_key)
 
 
 @shared_task(name="bulk.read_for_job", ignore_result=True)
