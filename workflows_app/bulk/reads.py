@@ -108,7 +108,7 @@ WAITING_SAYS_BUSY = 20
 # started by then; below RUNNING_SECONDS, so a page says it before the record expires.
 WAITING_SAYS_NOT_STARTED = 2 * SLICE_SECONDS
 ASKED_SECONDS = 3600  # how long the first ask's time is kept after the last ask
-WAITING, NOT_STARTED = "waiting", "not started"
+WAITING, NOT_STARTED = "waiting", "not_started"  # stages of a read no worker started
 
 
 def clock() -> float:
