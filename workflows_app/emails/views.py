@@ -1,6 +1,6 @@
 """Who gets a workflow's emails (success, failure, a run taking too long), chosen as people
-from the picker or typed; an address of someone who can no longer open the workflow (after a
-share was removed, or the old owner after a transfer) is flagged."""
+from the picker or typed; an address of someone who cannot open the workflow (who never had
+access, lost a share, or gave the workflow to a new owner) is flagged."""
 
 from __future__ import annotations
 
@@ -19,7 +19,11 @@ from workflows_app.core.accounts import signed_in
 from workflows_app.emails.forms import ADD_TO, NotificationsForm, initial_for, split_addresses
 from workflows_app.pickers.values import parse_choice
 from workflows_app.pickers.views import find, results_context
-from workflows_app.words.notifications import describe_notifications
+from workflows_app.words.notifications import (
+    CANT_OPEN_HEADING,
+    cant_open_but_emailed,
+    describe_notifications,
+)
 
 WHAT = "changing who gets its emails"
 MAX_CHECKED = 20  # addresses looked up to flag people without access
@@ -29,6 +33,10 @@ MAX_CHECKED = 20  # addresses looked up to flag people without access
 class Flag:
     address: str
     name: str
+
+    @property
+    def words(self) -> str:
+        return cant_open_but_emailed(self.name)
 
 
 def _person_with(client: CivisClient, address: str):
@@ -109,6 +117,7 @@ def notifications_page(request, workflow_id: int):
         "workflow": workflow,
         "form": form,
         "flags": flags(client, workflow_id, addresses),
+        "flags_heading": CANT_OPEN_HEADING,
         "add_to": ADD_TO,
         **results_context("people", query, "person", find(request, "people", query)),
     }

@@ -5,6 +5,14 @@ from collections.abc import Iterable
 from workflows_app.civis.types import Notifications
 from workflows_app.words.counts import plural
 
+# The emails page flags addresses of people who cannot open the workflow: true whether they
+# lost their access or never had it.
+CANT_OPEN_HEADING = "Some of these people can't open this workflow"
+
+
+def cant_open_but_emailed(name: str) -> str:
+    return f"{name} can't open this workflow, but would still get its emails."
+
 
 def _addresses(values: Iterable[str]) -> int:
     return len([value for value in values if value])
