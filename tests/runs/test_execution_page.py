@@ -1,10 +1,15 @@
 """The execution page and its live fragment, over live HTTP to civis_local."""
 
+import re
+from html import unescape
+
 import pytest
 from django.core.cache import cache
 
 from workflows_app.models import AuditEntry
 from workflows_app.runs import live_status
+
+from .conftest import seeded_execution, sign_in
 
 pytestmark = pytest.mark.django_db
 POLL = {"X-Console-Poll": "1"}  # what the live region's refresh element sends
@@ -27,6 +32,40 @@ def test_failed_execution_says_what_went_wrong_in_full(owner_client, owner):
     assert "Retry failed tasks" in html and "Retry this task" in html
     assert "Cancel this run" not in html
     assert 'hx-trigger="every' not in html  # finished: the browser does not poll
+
+
+PLATFORM_SUMMARY = "One or more actions had failed."
+
+
+def test_a_failed_run_leads_with_its_jobs_own_error_not_the_platforms_summary(
+    client, admin_api, local_api
+):
+    """The walkthrough's run 2481: the platform says only "export_state: One or more actions
+    had failed."; the job run says 'relation "staging.voters_2026" does not exist'. The
+    headline and the red box say the job's error; the platform's text is folded away."""
+    execution, task = seeded_execution(
+        admin_api,
+        lambda t: t.mistral_state_info == PLATFORM_SUMMARY and any(r.job_id for r in t.runs),
+        state=["failed"],
+    )
+    newest = next(run for run in task.runs if run.job_id is not None)
+    error = admin_api.get_job_run(newest.job_id, newest.id).error
+    logged = [line.message for line in admin_api.list_job_run_logs(newest.job_id, newest.id)]
+    cause = (error or [m for m in logged if m][-1]).strip().splitlines()[0]
+    sign_in(client, local_api.admin_key)
+    html = client.get(page_url(execution)).content.decode()
+
+    state = re.search(r'<div class="execution-state".*?</div>', html, re.S).group(0)
+    assert f"Task {task.name} failed: {cause}" in unescape(state)
+    assert PLATFORM_SUMMARY not in state
+    section = re.search(r'<section class="what-went-wrong".*?</section>', html, re.S).group(0)
+    folded = re.findall(r"<details.*?</details>", section, re.S)
+    assert any(PLATFORM_SUMMARY in part for part in folded)  # kept, under Technical details
+    unfolded = re.sub(r"<details.*?</details>", "", section, flags=re.S)
+    assert PLATFORM_SUMMARY not in unfolded
+    assert execution.mistral_state_info.splitlines()[0] not in unfolded  # no bold summary
+    lead = re.search(r'<p class="failure__text[^"]*">(.*?)</p>', unfolded, re.S).group(1)
+    assert unescape(lead) == cause
 
 
 def test_page_and_fragment_share_a_url_and_vary_on_hx_request(owner_client, owner):

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from workflows_app.civis.types import Execution, Task
 from workflows_app.words.access import at_least
+from workflows_app.words.counts import plural
 from workflows_app.words.states import UNFINISHED_EXECUTION_STATES, execution_state
 
 
@@ -112,3 +113,12 @@ def _plain_line(text: str) -> str | None:
         if match:
             return words.format(**match.groupdict())
     return None
+
+
+def cause_words(task_name: str, cause: str, others: int = 0) -> str:
+    """The headline of a failed run: the task and its job's own error, not the platform's
+    summary ("export_state failed: One or more actions had failed.")."""
+    said = f"Task {task_name} failed: {cause}"
+    if others:
+        said += f" ({plural(others, 'other task')} failed too.)"
+    return said

@@ -33,7 +33,13 @@ from workflows_app.core.rendering import page_or_fragment, wants_fragment
 from workflows_app.models import SessionKey
 from workflows_app.runs import index as execution_index
 from workflows_app.runs import live_status, retries
-from workflows_app.runs.facts import allowed_actions, failed_tasks, plain_words, shown_state
+from workflows_app.runs.facts import (
+    allowed_actions,
+    cause_words,
+    failed_tasks,
+    plain_words,
+    shown_state,
+)
 from workflows_app.runs.forms import ExecutionFilterForm, RetryForm
 from workflows_app.runs.tasks import sweep_person
 from workflows_app.words.states import finished_news
@@ -175,6 +181,23 @@ class FailureLog:
     lines: tuple[RunLog, ...]
     more: bool  # lines before these were left out
 
+    @property
+    def cause(self) -> str | None:
+        """What went wrong in the job's own words: the first line of the run's error, else
+        of the last error line of its log (the platform's "One or more actions had failed."
+        says nothing a person can act on; "relation ... does not exist" does)."""
+        errors_logged = [
+            line.message for line in self.lines if (line.level or "").lower() == "error"
+        ]
+        text = self.error or (errors_logged[-1] if errors_logged else "")
+        first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+        return first or None
+
+    @property
+    def error_rest(self) -> bool:
+        """The run's error says more than its first line (shown whole under the lead)."""
+        return bool(self.error) and self.error.strip() != self.cause
+
 
 def _add_failure_logs(client, context: dict) -> None:
     """Give each failure of a finished run the end of its newest job run's log (one run and
@@ -207,6 +230,10 @@ def _add_failure_logs(client, context: dict) -> None:
     found = gather(*(lambda run=run: read(run) for _, run in wanted)) if wanted else ()
     for (failure, _), log in zip(wanted, found, strict=True):
         failure["log"] = log
+        failure["cause"] = log.cause if log is not None else None
+    failures = context["failures"]
+    if causes := [(f["task"].name, f["cause"]) for f in failures if f.get("cause")]:
+        context["state_words"] = cause_words(*causes[0], others=len(failures) - 1)
 
 
 def _retry_one_words(task_name: str) -> dict[str, str]:
