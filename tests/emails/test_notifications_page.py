@@ -7,6 +7,7 @@ from html import unescape
 import pytest
 
 from tests.changing import changes, new_workflow, share
+from tests.conftest import free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -93,3 +94,22 @@ def test_a_viewer_sees_no_change_link_and_is_refused(actor, sign_in, client, con
     for answer in (client.get(page), client.post(page, saved(failure_addresses="a@b.org"))):
         assert answer.status_code == 403
     assert changes(console_calls, workflow.id) == []
+
+
+def test_a_save_the_platform_does_not_answer_shows_the_form_again_filled_in(
+    actor, sign_in, client, settings
+):
+    ada = actor("aokafor")
+    workflow = new_workflow(ada)
+    sign_in(client, ada)
+    page = f"/workflows/{workflow.id}/notifications/"
+    assert client.get(page).status_code == 200
+    settings.CIVIS_API_ENDPOINT = f"http://127.0.0.1:{free_port()}/"  # civis_local unreachable
+
+    answer = client.post(page, saved(failure_addresses="kept@example.com"))
+    html = answer.content.decode()
+    assert answer.status_code == 503
+    summary = html.index('class="error-summary"')
+    assert "The platform did not answer. Nothing was changed. Try again in a minute." in html
+    assert summary < html.index(f'action="/workflows/{workflow.id}/notifications/"')
+    assert "kept@example.com" in html and "Go to the start" not in html

@@ -3,11 +3,14 @@
 pauses and resumes with one button; bad input changes nothing."""
 
 import datetime as dt
+import re
 
 import pytest
+import requests
 from django.utils import timezone
 
 from tests.changing import changes, new_workflow, share
+from tests.conftest import free_port
 from workflows_app.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
@@ -126,3 +129,60 @@ def test_a_viewer_sees_no_change_link_and_is_refused_before_any_change_call(
         assert answer.status_code == 403
         assert "You can't change this" in answer.content.decode()
     assert changes(console_calls, workflow.id) == []
+
+
+EVERY_DAY_TWICE = {"pattern": "daily", "times": "06:30, 18:30", "time_zone": "Chicago",
+                   "action": "save"}  # fmt: skip
+NOT_ANSWERED = "The platform did not answer. Nothing was changed. Try again in a minute."
+
+
+def test_a_save_the_platform_does_not_answer_shows_the_form_again_filled_in(
+    actor, sign_in, client, settings
+):
+    ada = actor("aokafor")
+    workflow = new_workflow(ada, time_zone="UTC")
+    sign_in(client, ada)
+    page = f"/workflows/{workflow.id}/schedule/"
+    assert client.get(page).status_code == 200
+    settings.CIVIS_API_ENDPOINT = f"http://127.0.0.1:{free_port()}/"  # civis_local unreachable
+
+    answer = client.post(page, EVERY_DAY_TWICE)
+    html = answer.content.decode()
+    assert answer.status_code == 503
+    summary = html.index('class="error-summary"')
+    assert summary < html.index('id="builder"')  # at the top, above the form
+    assert NOT_ANSWERED in html[summary:]
+    assert "Go to the start" not in html
+    assert 'value="06:30, 18:30"' in html  # what the person chose is kept
+    assert re.search(r'value="daily"[^>]* checked', html)
+    assert 'value="Chicago"' in html
+    assert f'action="/workflows/{workflow.id}/schedule/"' in html  # and can be sent again
+
+    assert ada.api.get_workflow(workflow.id).schedule.scheduled is False  # nothing changed
+
+
+def test_a_save_refused_for_speed_after_the_read_keeps_the_page_and_the_form(
+    actor, sign_in, client, local_api
+):
+    """The workflow is read, then the change itself gets no answer it can use (civis_local's
+    request budget spent): the whole page again, its choices and the platform's words."""
+    ada = actor("aokafor")
+    workflow = new_workflow(ada, time_zone="UTC")
+    sign_in(client, ada)
+    page = f"/workflows/{workflow.id}/schedule/"
+    assert client.get(page).status_code == 200
+    configure(local_api, rate_limit="1/120")  # the page's read spends it; the save is refused
+    try:
+        answer = client.post(page, EVERY_DAY_TWICE)
+    finally:
+        configure(local_api, rate_limit=None)
+    html = answer.content.decode()
+    assert answer.status_code == 503
+    assert "The platform asked us to slow down. Nothing was changed." in html
+    assert workflow.name in html and 'id="now"' in html  # the workflow as read
+    assert 'value="06:30, 18:30"' in html
+    assert ada.api.get_workflow(workflow.id).schedule.scheduled is False
+
+
+def configure(api, **levers) -> None:
+    requests.post(api.url + "_local/config", json=levers, timeout=5).raise_for_status()

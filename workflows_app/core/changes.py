@@ -3,23 +3,35 @@ asked of the platform when the viewer's level is not enough (view < edit < manag
 
 The platform stays the authority (it refuses too); the console refuses first so a person is
 told in words what they would need, and no change call leaves for a refusal it can foresee.
+
+When the platform does not answer a change (`form_again_when_unanswered`), the page shows its
+form again, filled in with what the person chose, and what happened and what to do at the top
+of it, instead of an error page that loses their choices.
 """
 
 from __future__ import annotations
 
+import functools
+import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.http import HttpResponse
 from django.shortcuts import render
 
-from workflows_app.civis import CivisClient, Forbidden, NotFound, gather
+from workflows_app.civis import CivisClient, Forbidden, NotFound, RateLimited, Unavailable, gather
 from workflows_app.civis.types import Workflow
 from workflows_app.core.accounts import client_for
+from workflows_app.core.middleware import describe
 from workflows_app.words.access import LEVEL_CHOICES, access_verb
 
 LEVEL_WORDS = dict(LEVEL_CHOICES)
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
+# The platform did not answer (OutcomeUnknown, a write sent with no answer, is one of these,
+# with its own words) or asked us to slow down: the person's choices are worth keeping.
+UNANSWERED = (Unavailable, RateLimited)
 
 
 def allowed(workflow: Workflow, need: str) -> bool:
@@ -56,6 +68,7 @@ def load_with(
         lambda: client.get_workflow(workflow_id), *(_given(read, client) for read in reads)
     )
     refusal = None if allowed(workflow, need) else refused(request, workflow, what, need)
+    request.change_workflow = workflow  # for the page again, should the change go unanswered
     return client, workflow, answers, refusal
 
 
@@ -70,3 +83,41 @@ def unless_refused(call: Callable[[], T]) -> T | None:
         return call()
     except (Forbidden, NotFound):
         return None
+
+
+@dataclass(frozen=True)
+class UnreadWorkflow:
+    """The workflow of a change page whose read went unanswered: its id, and words for it."""
+
+    id: int
+    name: str = "this workflow"
+    unread: bool = True
+
+
+def form_again_when_unanswered(again: Callable[[Any, Any], tuple[str, dict]]):
+    """For a change page's view (`request, workflow_id, ...`): when the platform does not
+    answer a POST (the workflow's read or the change itself), the page again, from
+    `again(request, workflow)`: (template, context with the bound `form`). `workflow` is the
+    one `load` read before the change went unanswered, else an UnreadWorkflow (`unread`, for
+    the template to leave out what needs a read). The form keeps what was posted, and its
+    error summary says what happened and what to do, in the error page's words ("The platform
+    did not answer. Nothing was changed. Try again in a minute.")."""
+
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(request, workflow_id: int, *args, **kwargs):
+            try:
+                return view(request, workflow_id, *args, **kwargs)
+            except UNANSWERED as exc:
+                if request.method != "POST":
+                    raise  # nothing chosen to keep: the error page says it
+                logger.warning("upstream failure on %s: %s", request.path, type(exc).__name__)
+                status, title, advice = describe(exc)
+                workflow = getattr(request, "change_workflow", None)
+                template, context = again(request, workflow or UnreadWorkflow(workflow_id))
+                context["form"].add_error(None, f"{title}. {advice}")
+                return render(request, template, context, status=status)
+
+        return wrapper
+
+    return decorate

@@ -61,7 +61,8 @@ UPSTREAM_MESSAGES = {
 }
 
 
-def _describe(exc: errors.CivisError) -> tuple[int, str, str]:
+def describe(exc: errors.CivisError) -> tuple[int, str, str]:
+    """(status, title, advice): the words for an upstream failure, as every page says them."""
     for kind, described in UPSTREAM_MESSAGES.items():
         if isinstance(exc, kind):
             return described
@@ -128,7 +129,7 @@ class ConsoleMiddleware:
                 request, "The platform no longer accepts your key, so you were signed out."
             )
             return redirect_to_sign_in(request)
-        status, title, advice = _describe(exception)
+        status, title, advice = describe(exception)
         logger.warning("upstream failure on %s: %s", request.path, type(exception).__name__)
         context = {"title": title, "advice": advice, "detail": str(exception)}
         if request.htmx:

@@ -84,8 +84,20 @@ def _add_person(request, client: CivisClient, data) -> None:
     messages.info(request, f"Added {person.name} ({person.email}). Save to keep it.")
 
 
+def _page_again(request, workflow) -> tuple[str, dict]:
+    """The page when the platform did not answer a save: the person's choices kept."""
+    context = {
+        "workflow": workflow,
+        "form": NotificationsForm(request.POST),
+        "add_to": ADD_TO,
+        **results_context("people", "", "person", []),
+    }
+    return "emails/notifications_page.html", context
+
+
 @signed_in
 @require_http_methods(["GET", "POST"])
+@changes.form_again_when_unanswered(_page_again)
 def notifications_page(request, workflow_id: int):
     client, workflow, refusal = changes.load(request, workflow_id, WHAT)
     if refusal:

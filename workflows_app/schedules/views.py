@@ -63,8 +63,29 @@ def _soon(workflow: Workflow, new: Schedule, zone_name: str, now: dt.datetime) -
     return [(moment, moment in old) for moment in moved_soon(old, fresh, now, SOON)]
 
 
+def _context(workflow: Workflow | changes.UnreadWorkflow, form: ScheduleForm, **more) -> dict:
+    context = {"workflow": workflow, "form": form, "cities": cities(), **more}
+    if isinstance(workflow, Workflow):
+        schedule = workflow.schedule
+        context.update(
+            current=_preview(schedule, workflow.time_zone or "UTC", timezone.now()),
+            paused=not schedule.scheduled and bool(schedule.hours),
+            resumed_sentence=describe_schedule(
+                schedule.model_copy(update={"scheduled": True}), workflow.time_zone
+            ),
+        )
+    return context
+
+
+def _page_again(request, workflow) -> tuple[str, dict]:
+    """The page when the platform did not answer a save: the person's choices kept."""
+    form = ScheduleForm(request.POST)
+    return "schedules/schedule_page.html", _context(workflow, form)
+
+
 @signed_in
 @require_http_methods(["GET", "POST"])
+@changes.form_again_when_unanswered(_page_again)
 def schedule_page(request, workflow_id: int):
     client, workflow, refusal = changes.load(request, workflow_id, WHAT)
     if refusal:
@@ -93,18 +114,7 @@ def schedule_page(request, workflow_id: int):
             status = 400
     else:
         form = ScheduleForm(initial=initial_for(workflow.schedule, workflow.time_zone))
-    context = {
-        "workflow": workflow,
-        "form": form,
-        "current": _preview(workflow.schedule, workflow.time_zone or "UTC", now),
-        "preview": preview,
-        "soon": soon,
-        "paused": not workflow.schedule.scheduled and bool(workflow.schedule.hours),
-        "resumed_sentence": describe_schedule(
-            workflow.schedule.model_copy(update={"scheduled": True}), workflow.time_zone
-        ),
-        "cities": cities(),
-    }
+    context = _context(workflow, form, preview=preview, soon=soon)
     return render(request, "schedules/schedule_page.html", context, status=status)
 
 
