@@ -43,6 +43,7 @@ from workflows_app.civis.types import TERMINAL_EXECUTION_STATES
 from workflows_app.models import TrackedRun, TrackedWorkflow, Watch
 from workflows_app.notifications.inbox import notify
 from workflows_app.runs import index as run_index
+from workflows_app.runs import retries
 from workflows_app.runs.live_status import client_for_session_key
 from workflows_app.triage import access, episodes
 from workflows_app.triage import watch as watching
@@ -215,7 +216,7 @@ def _record(reading: Reading, now: dt.datetime, client_of) -> None:
         execution_state(r.state, r.mistral_state) in IN_PROGRESS for r in reading.runs
     )
     tracked.median_seconds = _median(reading.runs)
-    events += _late(tracked, reading.runs, now)
+    events += _late(tracked, reading.runs, now, reading.client)
     fields = ("read_at", "reader_id", "running", "median_seconds", "missed_at", "name",
               "owner_civis_id", "scheduled", "next_execution_at", "meta_read_at")  # fmt: skip
     if not TrackedWorkflow.objects.filter(pk=tracked.pk).update(
@@ -347,8 +348,14 @@ def _median(runs: tuple) -> float | None:
     return statistics.median(durations) if len(durations) >= 3 else None
 
 
-def running_long(started_at, median_seconds: float | None, now: dt.datetime) -> bool:
-    """Much longer than its own recent history: over 3x the median and 10 minutes over."""
+def running_long(
+    started_at, median_seconds: float | None, now: dt.datetime, retried_at=None
+) -> bool:
+    """Much longer than its own recent history: over 3x the median and 10 minutes over,
+    counted from its retry's start when it was retried after it first started (a run failed
+    at dawn and retried after lunch has been running since lunch)."""
+    if started_at is not None and retried_at is not None and retried_at > started_at:
+        started_at = retried_at
     if started_at is None or median_seconds is None:
         return False
     elapsed = now - started_at
@@ -356,8 +363,14 @@ def running_long(started_at, median_seconds: float | None, now: dt.datetime) -> 
     return elapsed > LONG_FACTOR * usual and elapsed - usual >= LONG_MARGIN
 
 
-def _late(tracked: TrackedWorkflow, runs: tuple, now: dt.datetime) -> list[Event]:
-    """Schedules that did not start, and runs running much longer than usual."""
+def _late(
+    tracked: TrackedWorkflow, runs: tuple, now: dt.datetime, client: CivisClient | None = None
+) -> list[Event]:
+    """Schedules that did not start, and runs running much longer than usual, timed from
+    their retry's start when retried: remembered when retried through the console (or seen
+    on the run's page), else read from the run's tasks (`retries`). That read, one call, is
+    made only for a run about to be told about, so a run is read at most once (a retry it
+    finds is remembered; none found, the notice is sent and never again)."""
     events: list[Event] = []
     name = tracked.name or f"Workflow {tracked.workflow_id}"
     due = tracked.next_execution_at
@@ -377,19 +390,31 @@ def _late(tracked: TrackedWorkflow, runs: tuple, now: dt.datetime) -> list[Event
         when = timezone.localtime(due).strftime("%d %b %Y %H:%M")
         link = reverse("workflows:detail", args=[tracked.workflow_id])
         events.append(Event("did_not_start", f"{name} was due at {when} and did not start.", link))
-    for run in runs:
-        if execution_state(run.state, run.mistral_state) != "running":
+    running = [r for r in runs if execution_state(r.state, r.mistral_state) == "running"]
+    retried = retries.remembered(r.id for r in running) if running else {}
+    for run in running:
+        retried_at = retried.get(run.id)
+        if not running_long(run.started_at, tracked.median_seconds, now, retried_at):
             continue
-        if running_long(run.started_at, tracked.median_seconds, now):
-            updated = TrackedRun.objects.filter(execution_id=run.id, told_long=False).update(
-                told_long=True
-            )
-            if updated:
-                usual = duration_words(dt.timedelta(seconds=tracked.median_seconds or 0))
-                events.append(
-                    Event("running_long", f"{name} has been running far longer than its usual "
-                          f"{usual}.", _run_link(tracked.workflow_id, run.id), run.id)
-                )  # fmt: skip
+        if retried_at is None and client is not None:
+            if not TrackedRun.objects.filter(execution_id=run.id, told_long=False).exists():
+                continue  # told already
+            try:  # retried elsewhere? Only its tasks' runs say
+                execution = client.get_executions(tracked.workflow_id, run.id)
+            except errors.CivisError:
+                continue  # asked again at the next read
+            retried_at = retries.last_attempt_start(execution)
+            if not running_long(run.started_at, tracked.median_seconds, now, retried_at):
+                continue
+        updated = TrackedRun.objects.filter(execution_id=run.id, told_long=False).update(
+            told_long=True
+        )
+        if updated:
+            usual = duration_words(dt.timedelta(seconds=tracked.median_seconds or 0))
+            events.append(
+                Event("running_long", f"{name} has been running far longer than its usual "
+                      f"{usual}.", _run_link(tracked.workflow_id, run.id), run.id)
+            )  # fmt: skip
     return events
 
 
