@@ -196,7 +196,7 @@ class FailureLog:
     @property
     def error_rest(self) -> bool:
         """The run's error says more than its first line (shown whole under the lead)."""
-        return bool(self.error) and self.error.strip() != self.cause
+        return bool(self.error and self.error.strip() != self.cause)
 
 
 def _add_failure_logs(client, context: dict) -> None:
