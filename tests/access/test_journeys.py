@@ -109,3 +109,26 @@ def test_a_viewer_reads_the_list_on_a_narrow_screen_without_change_controls(
     expect(page.get_by_text("Member of Data Science (can edit)").first).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 320  # nothing sideways
     page.screenshot(path=f"{SHOTS}-viewer-narrow.png", full_page=True)
+
+
+def test_giving_access_with_nobody_chosen_says_so_at_the_top_with_focus_on_it(
+    console_server, page, actor, new_workflow
+):
+    ada = actor("aokafor")
+    workflow = new_workflow(ada)
+    sign_in_page(page, console_server.url, ada.key)
+    sharing = f"{console_server.url}/workflows/{workflow.id}/sharing/"
+    page.goto(sharing)
+    page.get_by_role("button", name="Give access").click()
+
+    summary = page.locator(".error-summary")
+    expect(summary).to_be_focused()
+    expect(summary.get_by_role("link", name="Choose a person or a group")).to_be_visible()
+    assert page.url == sharing  # the page's own address, not /sharing/add/
+    top = summary.evaluate("e => e.getBoundingClientRect().top + window.scrollY")
+    assert top < 400, top  # under the heading, in the first screen
+    before_list = summary.evaluate(
+        "e => !!(e.compareDocumentPosition(document.getElementById('give-access'))"
+        " & Node.DOCUMENT_POSITION_FOLLOWING)"
+    )
+    assert before_list

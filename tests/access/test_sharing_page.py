@@ -209,3 +209,23 @@ def test_searching_works_without_javascript(actor, new_workflow, sign_in, client
     form = html[html.index('id="give-access"') :]
     assert 'form="share-find"' in form and "Hiroshi Tanaka" in form
     assert 'name="grantee"' in form and 'value="Tanaka"' in form
+
+
+def test_giving_access_with_nobody_chosen_answers_at_the_pages_address_summary_on_top(
+    actor, new_workflow, sign_in, client
+):
+    """Without JavaScript: the form posts to the page itself, and the summary of what to fix
+    comes first, under the heading, before the list of who has access."""
+    ada = actor("aokafor")
+    workflow = new_workflow(ada)
+    sign_in(client, ada)
+    page = f"/workflows/{workflow.id}/sharing/"
+    assert f'<form method="post" action="{page}"' in client.get(page).content.decode()
+
+    response = client.post(page, {"level": "write"})
+    html = response.content.decode()
+    assert response.status_code == 400
+    summary = html.index('class="error-summary"')
+    assert html.index("<h1>Who has access</h1>") < summary < html.index('id="who-has-access"')
+    assert "Choose a person or a group" in html[summary : html.index("</div>", summary)]
+    assert html.count('class="error-summary"') == 1

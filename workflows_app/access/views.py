@@ -88,8 +88,12 @@ def _sharing_context(request, access: WorkflowAccess, form: AddAccessForm) -> di
 
 
 @signed_in
-@require_GET
+@require_http_methods(["GET", "POST"])
 def sharing_page(request, workflow_id: int):
+    """The page; its "Give access" form posts here too, so a problem is shown at this address
+    (the summary at the top of the page), not at /sharing/add/."""
+    if request.method == "POST":
+        return _add_access(request, workflow_id)
     access = load_access(accounts.client_for(request), workflow_id)
     context = _sharing_context(request, access, AddAccessForm())
     return render(request, "access/sharing_page.html", context)
@@ -98,6 +102,11 @@ def sharing_page(request, workflow_id: int):
 @signed_in
 @require_POST
 def add_access(request, workflow_id: int):
+    """The form's address before it posted to the page (kept for pages open at the time)."""
+    return _add_access(request, workflow_id)
+
+
+def _add_access(request, workflow_id: int):
     client = accounts.client_for(request)
     access = load_access(client, workflow_id)
     if not access.workflow.can_manage:
