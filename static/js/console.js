@@ -14,3 +14,28 @@ document.addEventListener("DOMContentLoaded", () => {
     document.cookie = "tz=" + encodeURIComponent(zone) + "; path=/; SameSite=Lax";
   }
 })();
+
+// Where the news is (UX.md: error summaries; run actions; previews). A page that loads with an
+// error summary (partials/_form_errors.html) puts focus on it, so a keyboard or screen reader
+// user starts from what went wrong; its links lead to each field. Without this file the
+// summary is still at the top of the page and announced (role="alert").
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelector(".error-summary[tabindex='-1']")?.focus();
+});
+
+// After a swap that a person asked for (a click or a form sent), focus moves to the swapped
+// region's error summary, else to its element marked data-swap-focus (a heading or status
+// with tabindex="-1"), instead of falling to the page's body when the button that had it is
+// replaced. A page's own refresh (X-Console-Poll, every few seconds) never moves focus; when
+// it replaces the element that has focus, htmx gives focus to the new element of the same id.
+const askedFor = (detail) =>
+  ["click", "submit"].includes(detail.requestConfig?.triggeringEvent?.type) &&
+  !(detail.requestConfig?.headers || {})["X-Console-Poll"];
+document.addEventListener("htmx:afterSwap", (event) => {
+  const region = event.target;
+  if (!(region instanceof Element) || !region.isConnected || !askedFor(event.detail)) return;
+  const news =
+    region.querySelector(".error-summary[tabindex='-1']") ||
+    (region.matches("[data-swap-focus]") ? region : region.querySelector("[data-swap-focus]"));
+  news?.focus();
+});

@@ -51,8 +51,6 @@ document.addEventListener("htmx:afterSwap", (event) => {
     announcer.textContent = "This run is now: " + words;
   }
   lastState = words;
-  // After an action answered in a dialog, put focus where the news is.
-  if (event.detail.requestConfig?.verb === "post") {
-    document.querySelector("#execution-live .execution-state")?.focus();
-  }
+  // After an action answered in a dialog, focus goes to the run's state (console.js,
+  // data-swap-focus) and stays there over the refreshes that follow (its id).
 });

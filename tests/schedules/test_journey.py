@@ -55,3 +55,29 @@ def test_every_weekday_at_seven_chicago_with_a_clock_change(console_server, page
     ).to_be_visible()
     saved = ada.api.get_workflow(workflow.id)
     assert saved.time_zone == "America/Chicago" and saved.schedule.days == (1, 2, 3, 4, 5)
+
+
+def test_show_the_next_runs_puts_focus_on_them_and_a_mistake_on_the_summary(
+    console_server, page, actor
+):
+    """By keyboard: the preview is swapped into the page and focus goes to it (not to the top
+    of a new page); with a mistake, to the error summary, the choices kept."""
+    ada = actor("aokafor")
+    workflow = new_workflow(ada, time_zone="UTC")
+    sign_in_page(page, console_server.url, ada.key)
+    page.goto(f"{console_server.url}/workflows/{workflow.id}/schedule/")
+    page.evaluate("window.__samePage = true")  # gone if the browser loads a page again
+    page.get_by_label("Every weekday (Monday to Friday)").check()
+    page.get_by_label("At what times?").fill("07:00")
+    page.get_by_role("button", name="Show the next runs").focus()
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("heading", name="With this change")).to_be_focused()
+    expect(page.locator("#preview tbody tr")).to_have_count(5)
+    assert page.evaluate("window.__samePage === true")
+
+    page.get_by_label("At what times?").fill("25:00")
+    page.get_by_role("button", name="Show the next runs").click()
+    expect(page.locator(".error-summary")).to_be_focused()
+    expect(page.get_by_label("At what times?")).to_have_value("25:00")
+    assert page.evaluate("window.__samePage === true")

@@ -116,7 +116,8 @@ def form_again_when_unanswered(again: Callable[[Any, Any], tuple[str, dict]]):
                 workflow = getattr(request, "change_workflow", None)
                 template, context = again(request, workflow or UnreadWorkflow(workflow_id))
                 context["form"].add_error(None, f"{title}. {advice}")
-                return render(request, template, context, status=status)
+                # htmx swaps only a 2xx answer (a preview asking for the page, hx-select).
+                return render(request, template, context, status=200 if request.htmx else status)
 
         return wrapper
 

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
+from django_htmx.http import HttpResponseClientRedirect, reselect, reswap, retarget
 
 from workflows_app.civis import errors
 
@@ -134,5 +134,6 @@ class ConsoleMiddleware:
         context = {"title": title, "advice": advice, "detail": str(exception)}
         if request.htmx:
             response = render(request, "partials/_upstream_error.html", context, status=200)
-            return reswap(retarget(response, "#messages"), "innerHTML")
+            # The toast itself, even where the asking element selects part of a page (hx-select).
+            return reselect(reswap(retarget(response, "#messages"), "innerHTML"), ".toast")
         return render(request, "core/upstream_error.html", context, status=status)

@@ -111,7 +111,7 @@ def schedule_page(request, workflow_id: int):
             if action != "save":
                 soon = []  # warned only when saving
         else:
-            status = 400
+            status = 200 if request.htmx else 400  # htmx swaps only a 2xx answer (a preview)
     else:
         form = ScheduleForm(initial=initial_for(workflow.schedule, workflow.time_zone))
     context = _context(workflow, form, preview=preview, soon=soon)
