@@ -71,3 +71,37 @@ def test_drawn_labels_fit_their_column_by_chromiums_measure(page):
     assert len(widths) == 2 * len(LONG) + 1
     too_wide = [(text, width) for text, width in widths if width > LABEL_WIDTH]
     assert too_wide == []
+
+
+def test_at_375_px_the_timeline_keeps_its_drawn_size_and_scrolls_to_its_end(
+    console_server, page, admin_api, local_api
+):
+    """At a phone's 375 px the picture is not scaled down to tiny text: it keeps the size it was
+    drawn at, and scrolling its box sideways reaches the newest bars and the end time."""
+    execution = seeded_run_with_many_task_runs(admin_api)
+    sign_in_page(page, console_server.url, local_api.admin_key)
+    page.set_viewport_size({"width": 375, "height": 800})
+    open_run(page, console_server.url, execution)
+
+    box = page.locator("figure.timeline")
+    picture = box.locator("svg.timeline__picture")
+    expect(picture).to_be_visible()
+    drawn, shown = picture.evaluate(
+        "e => [e.viewBox.baseVal.width, e.getBoundingClientRect().width]"
+    )
+    assert shown == pytest.approx(drawn, abs=1)  # one drawn unit is one CSS pixel: 13 px text
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375, page.evaluate(TOO_WIDE)
+
+    box.evaluate("e => { e.scrollLeft = e.scrollWidth }")
+    beyond = page.evaluate(
+        """() => {
+          const box = document.querySelector('figure.timeline').getBoundingClientRect();
+          const drawn = [...document.querySelectorAll(
+            'figure.timeline .timeline__bar, figure.timeline .timeline__axis text')];
+          return drawn.map(e => e.getBoundingClientRect())
+            .filter(r => r.right > box.right + 0.5).length;
+        }"""
+    )
+    assert beyond == 0  # the newest bars and the end time can be scrolled into the box
+    box.scroll_into_view_if_needed()
+    expect(picture.locator(".timeline__axis text").last).to_be_in_viewport()  # the end time

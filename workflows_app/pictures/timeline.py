@@ -196,9 +196,11 @@ def render_timeline_svg(timeline: Timeline) -> SafeString | None:
     )
     return format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" class="timeline__picture" role="img" '
-        'aria-label="{}" viewBox="0 0 {} {}" font-family="system-ui, sans-serif" font-size="{}">'
-        "<title>{}</title>{}</svg>",
+        'aria-label="{}" width="{}" height="{}" viewBox="0 0 {} {}" '
+        'font-family="system-ui, sans-serif" font-size="{}"><title>{}</title>{}</svg>',
         label,
+        VIEW_WIDTH,  # its drawn size, which a narrow screen keeps (console.css) and scrolls
+        height,
         VIEW_WIDTH,
         height,
         FONT_PX,
