@@ -5,6 +5,7 @@ is refused everywhere before any upstream write."""
 
 import pytest
 
+from tests.conftest import free_port
 from workflows_app.models import AuditEntry, WorkflowRevision
 
 from .conftest import DEFINITION, writes
@@ -258,3 +259,25 @@ def test_preview_draws_the_posted_definition_without_an_upstream_call(
     answer = client.post("/workflows/preview/", {"definition": hostile}, HTTP_HX_REQUEST="true")
     assert "<script>x</script>" not in answer.content.decode()
     assert console_calls == []
+
+
+def test_a_save_the_platform_does_not_answer_keeps_what_was_written(
+    client, owner, sign_in, fresh_workflow, settings
+):
+    """The platform stops answering between the check page and "Save this change": the edit
+    page again with the person's definition, and what happened at the top."""
+    workflow = fresh_workflow()
+    sign_in(client, owner)
+    fields = edit_form(client, workflow.id)
+    mine = {**fields, "name": "Kept name", "definition": TYPO, "step": "save_anyway"}
+    settings.CIVIS_API_ENDPOINT = f"http://127.0.0.1:{free_port()}/"  # civis_local unreachable
+
+    answer = client.post(f"/workflows/{workflow.id}/edit/", mine)
+    html = answer.content.decode()
+    assert answer.status_code == 503
+    summary = html.index('class="error-summary"')
+    assert "The platform did not answer. Nothing was changed. Try again in a minute." in html
+    assert summary < html.index(f'action="/workflows/{workflow.id}/edit/"')
+    assert 'value="Kept name"' in html and "load_crn" in html  # what they wrote, kept
+    assert "Go to the start" not in html
+    assert owner.api.get_workflow(workflow.id).name != "Kept name"

@@ -90,7 +90,15 @@ def _say_platform_verdict(request, workflow) -> None:
 # -- edit, check, save -------------------------------------------------------------------------
 
 
+def _edit_page_again(request, workflow) -> tuple[str, dict]:
+    """The edit page when the platform did not answer a check or a save: what the person wrote
+    kept, to check again in a minute."""
+    context = {"workflow": workflow, "form": EditForm(request.POST), "has_history": False}
+    return "editing/edit.html", context
+
+
 @signed_in
+@changes.form_again_when_unanswered(_edit_page_again)
 def edit(request, workflow_id: int):
     """GET: the form. POST: `step` check (the check page), save (write it), back (the form
     again, with what the person wrote)."""
