@@ -98,8 +98,10 @@ def sync_tracked() -> None:
         TrackedWorkflow.objects.filter(workflow_id__in=have - wanted).delete()
 
 
-def _claim(now: dt.datetime) -> list[TrackedWorkflow]:
+def _claim(now: dt.datetime, only: list[int] | None = None) -> list[TrackedWorkflow]:
     due = TrackedWorkflow.objects.filter(Q(next_read_at__isnull=True) | Q(next_read_at__lte=now))
+    if only is not None:
+        due = due.filter(workflow_id__in=only)
     claimed = []
     for tracked in due.order_by(F("next_read_at").asc(nulls_first=True))[:MAX_READS_PER_TICK]:
         lease = now + dt.timedelta(seconds=LEASE_SECONDS)
@@ -139,7 +141,7 @@ def _read(reading: Reading, now: dt.datetime) -> Reading:
     workflow_id = reading.tracked.workflow_id
     reading.read_at = time.time()
     try:
-        if _needs_meta(reading.tracked, now):
+        if reading.meta is None and _needs_meta(reading.tracked, now):
             reading.meta = reading.client.get_workflow(workflow_id)
         reading.runs = reading.client.list_executions(
             workflow_id, limit=RECENT_RUNS, order="id", order_dir="desc"
@@ -181,6 +183,35 @@ def refresh_due(now: dt.datetime | None = None) -> int:
     return len(done)
 
 
+def read_first(
+    account_id: int,
+    client: CivisClient,
+    workflow_ids: list[int],
+    listed: dict[int, Any],
+    now: dt.datetime | None = None,
+) -> int:
+    """The first read of workflows a page is about to show, made for that page as its viewer
+    (the front page, right after their own workflows were first watched: a tick would read
+    them seconds later, after the page said nothing about them). The same read and record as
+    a tick's (the latest runs, one call each, concurrently; the workflow itself only when the
+    viewer's list of it, `listed`, is not at hand), on rows claimed as a tick claims them, so a
+    tick at the same moment skips them and reads them next an interval later. A first read is
+    silent about runs (as a tick's); what else it finds (a schedule that did not start) is on
+    the page the viewer is looking at, so no notice is sent from their request (the access
+    checks for other watchers would cost calls there). Returns how many were read."""
+    now = now or timezone.now()
+    claimed = _claim(now, only=workflow_ids)
+    if not claimed:
+        return 0
+    readings = [Reading(t, account_id, client, meta=listed.get(t.workflow_id)) for t in claimed]
+    done = gather(*(lambda r=r: _read(r, now) for r in readings))
+    clients: dict[int, CivisClient | None] = {account_id: client}
+    for reading in done:
+        reading.clients = clients
+        _record(reading, now, clients.get, tell=False)
+    return len(done)
+
+
 def _set_next(tracked: TrackedWorkflow, now: dt.datetime, running: bool) -> None:
     """The next read, an interval after this one ENDED (so two reads of one workflow never
     start less than an interval apart, however long a read took)."""
@@ -193,7 +224,7 @@ def _set_next(tracked: TrackedWorkflow, now: dt.datetime, running: bool) -> None
     TrackedWorkflow.objects.filter(pk=tracked.pk).update(next_read_at=tracked.next_read_at)
 
 
-def _record(reading: Reading, now: dt.datetime, client_of) -> None:
+def _record(reading: Reading, now: dt.datetime, client_of, tell: bool = True) -> None:
     tracked = reading.tracked
     if isinstance(reading.error, _REFUSED):
         Watch.objects.filter(workflow_id=tracked.workflow_id, account_id=reading.reader_id).update(
@@ -230,7 +261,7 @@ def _record(reading: Reading, now: dt.datetime, client_of) -> None:
         )
         return  # nobody watches it any more
     _set_next(tracked, now, tracked.running)
-    if events:
+    if events and tell:
         _tell(tracked, reading, events, client_of)
     _feed_index(tracked, reading.runs, changed=changed)
     _feed_list(reading)

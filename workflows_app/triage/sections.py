@@ -2,7 +2,10 @@
 engine last read) plus ONE round of concurrent reads as the viewer: their own access level for
 each workflow the lists would show (so a run waiting for approval is shown only to people who
 can resume it, and nothing is shown about a workflow they can no longer open), and, now and
-then, their own workflows (watched by default)."""
+then, their own workflows (watched by default). Watched workflows the engine has never read
+(their own, watched by this very view after signing in) are read for the view in a second
+round, a few at most; any still unread are named on the page instead of "nothing is
+failing", and the page asks again by itself until the engine has read them."""
 
 from __future__ import annotations
 
@@ -28,8 +31,11 @@ from workflows_app.models import (
 from workflows_app.triage import engine, episodes
 from workflows_app.triage import watch as watching
 from workflows_app.words.access import at_least
+from workflows_app.words.triage import first_look, none_found_yet
 
 MAX_CHECKED = 20  # workflows whose access is checked per view (one concurrent round)
+FIRST_READS = 8  # watched workflows the engine never read, read for a view (one round)
+LOOK_AGAIN_SECONDS = 3  # how often the page asks again while some were never read
 RECENT = 10
 _REFUSED = (errors.NotFound, errors.Forbidden)
 # One thread per page view at a time, for the viewer's reads (which gather in turn).
@@ -52,10 +58,26 @@ class FrontPage:
     recent: list[TrackedRun] = field(default_factory=list)
     names: dict[int, str] = field(default_factory=dict)
     watching: int = 0
+    unread: int = 0  # watched workflows the engine has not read yet: the lists may lack them
+    owned_unknown: bool = False  # their own workflows were never listed: the platform failed
+    look_again_seconds: int = LOOK_AGAIN_SECONDS
 
     @property
     def needs_attention(self) -> bool:
         return bool(self.episodes or self.waiting or self.did_not_start or self.running_long)
+
+    @property
+    def still_looking(self) -> bool:
+        """The lists may lack some workflows: never "nothing is failing" then."""
+        return bool(self.unread or self.owned_unknown)
+
+    @property
+    def looking(self) -> str:
+        return first_look(self.unread, self.owned_unknown) if self.still_looking else ""
+
+    @property
+    def none_found_yet(self) -> str:
+        return none_found_yet(self.unread) if self.still_looking else ""
 
 
 def _safe(call):
@@ -68,9 +90,12 @@ def _safe(call):
     return run
 
 
-def _owned_stale(account: CivisAccount, now: dt.datetime) -> bool:
+def _owned_listed_at(account: CivisAccount) -> dt.datetime | None:
     chosen = NotificationSettings.objects.filter(account=account).first()
-    listed = chosen.owned_listed_at if chosen else None
+    return chosen.owned_listed_at if chosen else None
+
+
+def _stale(listed: dt.datetime | None, now: dt.datetime) -> bool:
     return listed is None or now - listed > dt.timedelta(seconds=watching.OWNED_RELIST_SECONDS)
 
 
@@ -115,14 +140,48 @@ def _levels(
     return levels
 
 
-def front_page(account: CivisAccount, client: CivisClient) -> FrontPage:
-    now = timezone.now()
-    ids = watching.watched_ids(account)
-    page = FrontPage(watching=len(ids))
+def _unread(ids: list[int]) -> list[int]:
+    """The watched workflows the engine has not read yet (rows made for any it does not know)."""
+    known = dict(
+        TrackedWorkflow.objects.filter(workflow_id__in=ids).values_list("workflow_id", "read_at")
+    )
+    if set(ids) - set(known):
+        TrackedWorkflow.objects.bulk_create(
+            [TrackedWorkflow(workflow_id=w) for w in set(ids) - set(known)], ignore_conflicts=True
+        )
+    return [w for w in ids if known.get(w) is None]
+
+
+def _first_reads(
+    account: CivisAccount, client: CivisClient, ids: list[int], listed: tuple, now: dt.datetime
+) -> tuple[int, int]:
+    """On the view that listed (and so watched) their own workflows, the first after signing
+    in: read the watched workflows the engine never read, so the lists do not leave them out;
+    up to FIRST_READS, those the platform lists as failed first, then those it says nothing
+    about, then those not finished. Returns how many were read, and how many are still unread
+    (the page says so, and asks again by itself until the engine's tick has read them)."""
+    unread = _unread(ids)
+    if not unread or not listed:  # not the view that watched them: the engine's next tick
+        return 0, len(unread)
+    summaries = {w.id: w for w in listed}
+    order = {w.id: n for n, w in enumerate(listed)}
+
+    def urgency(workflow_id: int) -> tuple:
+        state = summaries[workflow_id].state if workflow_id in summaries else None
+        rank = 1 if state is None else 0 if state == "failed" else 3
+        if rank == 3 and state not in engine.FINISHED:
+            rank = 2
+        return (rank, order.get(workflow_id, len(order)), workflow_id)
+
+    chosen = sorted(unread, key=urgency)[:FIRST_READS]
+    read = engine.read_first(account.pk, client, chosen, summaries, now)
+    return read, len(_unread(ids))
+
+
+def _rows(ids: list[int], now: dt.datetime):
+    """What the engine last read of these workflows: open episodes, paused runs, missed
+    schedules, runs running long, and the tracked rows by workflow."""
     tracked = {t.workflow_id: t for t in TrackedWorkflow.objects.filter(workflow_id__in=ids)}
-    page.names = {w: t.name for w, t in tracked.items() if t.name}
-    for watch in Watch.objects.filter(account=account, workflow_id__in=ids):
-        page.names.setdefault(watch.workflow_id, watch.workflow_name)
     open_episodes = list(
         FailureEpisode.objects.filter(workflow_id__in=ids, closed_at__isnull=True).select_related(
             "acknowledged_by"
@@ -134,12 +193,21 @@ def front_page(account: CivisAccount, client: CivisClient) -> FrontPage:
     long = [
         r
         for r in running
-        if engine.running_long(r.started_at, tracked[r.workflow_id].median_seconds, now)
+        if r.workflow_id in tracked
+        and engine.running_long(r.started_at, tracked[r.workflow_id].median_seconds, now)
     ]
+    return tracked, open_episodes, paused, missed, long
+
+
+def front_page(account: CivisAccount, client: CivisClient) -> FrontPage:
+    now = timezone.now()
+    ids = watching.watched_ids(account)
+    tracked, open_episodes, paused, missed, long = _rows(ids, now)
     shown = {e.workflow_id for e in open_episodes} | {r.workflow_id for r in paused + long}
     shown |= {t.workflow_id for t in missed}
     checked = sorted(shown)[:MAX_CHECKED]
-    owned = _owned_stale(account, now)
+    owned_listed_at = _owned_listed_at(account)
+    owned = _stale(owned_listed_at, now)
     # The viewer's reads fly while the rest of the page is read from the database.
     asking = _POOL.submit(contextvars.copy_context().run, _ask, client, account, checked, owned)
     stored = dict(
@@ -147,12 +215,30 @@ def front_page(account: CivisAccount, client: CivisClient) -> FrontPage:
             "workflow_id", "level"
         )
     )
+    results = asking.result()
+    levels = _levels(account, checked, results, owned, stored, now)
+    listed = () if not owned or isinstance(results[-1], Exception) else tuple(results[-1])
+    before = set(ids)
+    ids = watching.watched_ids(account)  # their own, watched just now, included
+    page = FrontPage(watching=len(ids))
+    page.owned_unknown = owned and owned_listed_at is None and not listed
+    read, page.unread = _first_reads(account, client, ids, listed, now)
+    if read or set(ids) != before:  # the lists as they stand after this view's reads
+        tracked, open_episodes, paused, missed, long = _rows(ids, now)
+        shown = {e.workflow_id for e in open_episodes} | {r.workflow_id for r in paused + long}
+        stored = dict(
+            Watch.objects.filter(account=account, workflow_id__in=shown).values_list(
+                "workflow_id", "level"
+            )
+        )
+    page.names = {w: t.name for w, t in tracked.items() if t.name}
+    for watch in Watch.objects.filter(account=account, workflow_id__in=ids):
+        page.names.setdefault(watch.workflow_id, watch.workflow_name)
     page.recent = list(
         TrackedRun.objects.filter(workflow_id__in=ids, state__in=engine.FINISHED)
         .exclude(finished_at__isnull=True)
         .order_by("-finished_at")[:RECENT]
     )
-    levels = _levels(account, checked, asking.result(), owned, stored, now)
 
     def can_open(workflow_id: int) -> bool:
         return levels.get(workflow_id) != ""

@@ -6,8 +6,10 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRefresh
 
 from workflows_app.core.accounts import client_for, signed_in
+from workflows_app.core.rendering import page_or_fragment, wants_fragment
 from workflows_app.models import AuditEntry, CivisAccount, FailureEpisode
 from workflows_app.triage import episodes, sections
 from workflows_app.triage import watch as watching
@@ -16,14 +18,18 @@ from workflows_app.words.triage import WATCH_MODES
 
 
 def front_page(request):
-    """Signed out: what this is and the way in. Signed in: what needs you."""
+    """Signed out: what this is and the way in. Signed in: what needs you (an htmx swap gets
+    its lists alone: they ask again by themselves while some workflows were never read)."""
     if not request.user.is_authenticated:
+        if wants_fragment(request):  # the lists asking again after the sign-in ended
+            return HttpResponseClientRefresh()
         return render(request, "triage/welcome.html")
     account = request.user.civis
     page = sections.front_page(account, client_for(request))
-    return render(
+    return page_or_fragment(
         request,
         "triage/front_page.html",
+        "triage/_sections.html",
         {"page": page, "ack_form": AcknowledgeForm(), "worse_after": episodes.WORSE_AFTER},
     )
 

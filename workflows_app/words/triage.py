@@ -1,5 +1,6 @@
 """Words of the front page, of watching and of the notification centre."""
 
+from workflows_app.words.counts import plural
 from workflows_app.words.states import WAITING_FOR_APPROVAL
 
 # Why a notification was sent (the inbox filters by these); keys are stored on each row.
@@ -36,3 +37,19 @@ EMAIL_CHOICES = {
 
 def failed_in_a_row(count: int) -> str:
     return "1 failed run" if count == 1 else f"{count} failed runs in a row"
+
+
+# The front page while the console has not yet looked at some of the workflows a person watches
+# (never "nothing is failing" about workflows not looked at).
+def first_look(count: int, asking_for_own: bool = False) -> str:
+    if asking_for_own:
+        looking = "Asking the platform which workflows are yours…"
+    else:
+        looking = f"Looking at {plural(count, 'workflow')} you watch for the first time…"
+    return f"{looking} This page fills in by itself in a few seconds."
+
+
+def none_found_yet(count: int) -> str:
+    if not count:
+        return "None found so far. Still asking which workflows are yours…"
+    return f"None found so far. Still looking at {plural(count, 'workflow')}…"
