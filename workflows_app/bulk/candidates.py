@@ -12,6 +12,7 @@ from workflows_app.civis import CivisClient, CivisError, Forbidden, NotFound
 from workflows_app.civis.concurrency import gather
 from workflows_app.civis.pagination import MAX_PER_PAGE, Page
 from workflows_app.civis.types import WorkflowSummary
+from workflows_app.words.bulk import thing_kind
 
 LISTING_THREADS = 8
 
@@ -199,24 +200,53 @@ def shared_with(
     ]
 
 
-def closed_to(client: CivisClient, plan: list[dict], tally: Tally = QUIET) -> dict[str, list[str]]:
-    """For each planned move (`id`, `new_owner_id`), the names of the things it uses that the
-    new owner cannot open yet (`list_dependencies` with their id, 8 at a time; one call per
-    workflow moved: a worker does it, reads.py)."""
+def closed_to(client: CivisClient, plan: list[dict], tally: Tally = QUIET) -> dict[str, list[dict]]:
+    """For each planned move (`id`, `new_owner_id`), the things it uses that the new owner
+    cannot open yet, as the page names them: `kind` in words ("job", "workflow"), `id`,
+    `name` (None: hidden from the caller), `shareable` (the caller may share it) and `owner`
+    when known. `list_dependencies` with their id (one call per workflow moved, 8 at a time:
+    a worker does it, reads.py); then, once per job or workflow the caller cannot share or
+    whose name it hides, `GET /jobs/{id}` or `GET /workflows/{id}` for its name and owner (who
+    can share it); one the caller cannot open stays unnamed."""
     tally.begin(len(plan))
 
-    def one(row: dict) -> list[str]:
+    def one(row: dict) -> list[dict]:
         try:
             found = client.list_dependencies(row["id"], user_id=row["new_owner_id"])
         except (Forbidden, NotFound):
             return []
         finally:
             tally.step()
-        return [d.name or f"{d.fco_type or 'item'} {d.id}" for d in found
-                if d.permission_level != "manage"]  # fmt: skip
+        return [
+            {"kind": thing_kind(d.fco_type), "id": d.id, "name": d.name or None,
+             "shareable": bool(d.shareable), "owner": None}
+            for d in found
+            if d.permission_level != "manage"
+        ]  # fmt: skip
 
-    names = gather(*(partial(one, row) for row in plan))
-    return {str(row["id"]): found for row, found in zip(plan, names, strict=True) if found}
+    things = gather(*(partial(one, row) for row in plan))
+    wanted = sorted(
+        {(t["kind"], t["id"]) for found in things for t in found
+         if t["kind"] in ("job", "workflow") and (not t["shareable"] or not t["name"])}
+    )  # fmt: skip
+
+    def look(kind: str, thing_id: int) -> tuple[str, str | None] | None:
+        try:
+            if kind == "job":
+                job = client.get_job(thing_id)
+                return job.name, job.author.name if job.author else None
+            workflow = client.get_workflow(thing_id)
+            return workflow.name, workflow.owner.name if workflow.owner else None
+        except (Forbidden, NotFound):
+            return None
+
+    seen = dict(zip(wanted, gather(*(partial(look, *w) for w in wanted)), strict=True))
+    for found in things:
+        for thing in found:
+            if (known := seen.get((thing["kind"], thing["id"]))) is not None:
+                thing["name"] = thing["name"] or known[0] or None
+                thing["owner"] = known[1] or None
+    return {str(row["id"]): found for row, found in zip(plan, things, strict=True) if found}
 
 
 def still_opens(

@@ -15,6 +15,8 @@ from django.utils import timezone
 from workflows_app.core import mail
 from workflows_app.models import CivisAccount
 from workflows_app.models.bulk import BulkItem, BulkJob, Notification
+from workflows_app.words.bulk import with_problems
+from workflows_app.words.counts import plural
 from workflows_app.words.states import NOT_STARTED
 
 logger = logging.getLogger(__name__)
@@ -28,7 +30,8 @@ GIVE_UP_AFTER = timedelta(hours=24)
 HOPELESS = (ValueError, TypeError)
 
 
-def summary_words(job: BulkJob, counts: dict[str, int]) -> str:
+def summary_words(job: BulkJob, counts: dict[str, int], problems: int = 0) -> str:
+    """'<title> has finished: 32 of 32 done, 32 with problems.'"""
     done = counts.get(BulkItem.State.DONE, 0)
     failed = counts.get(BulkItem.State.FAILED, 0)
     skipped = counts.get(BulkItem.State.SKIPPED, 0)
@@ -36,6 +39,8 @@ def summary_words(job: BulkJob, counts: dict[str, int]) -> str:
     words = f"{job.title} {ended}: {done} of {job.total} done"
     if failed:
         words += f", {failed} failed"
+    if problems:
+        words += f", {with_problems(problems)}"
     if skipped:
         words += f", {skipped} {NOT_STARTED.label.lower()}"
     return words + "."
@@ -62,7 +67,7 @@ def mail_subject(title: str) -> str:
 
 
 def _send_summary(job_id: int) -> bool:
-    from workflows_app.bulk.runner import state_counts
+    from workflows_app.bulk.runner import problem_count, state_counts
 
     job = (
         BulkJob.objects.select_related("started_by")
@@ -72,7 +77,8 @@ def _send_summary(job_id: int) -> bool:
     if job is None:
         return False
     counts = state_counts(job_id)
-    words = summary_words(job, counts)
+    problems = problem_count(job_id)
+    words = summary_words(job, counts, problems)
     failed = counts.get(BulkItem.State.FAILED, 0)
     link = reverse("bulk:detail", args=[job.id])
     since = job.finished_at or job.created_at  # a retried job ends (and is summed up) again
@@ -81,7 +87,7 @@ def _send_summary(job_id: int) -> bool:
     ).exists():
         Notification.objects.create(
             user=job.started_by,
-            level=Notification.Level.WARNING if failed else Notification.Level.SUCCESS,
+            level=Notification.Level.WARNING if failed or problems else Notification.Level.SUCCESS,
             text=words,
             link=link,
             reason=Notification.Reason.TRANSFER,
@@ -93,6 +99,7 @@ def _send_summary(job_id: int) -> bool:
         body = f"{words}\n\nSee every workflow and what happened to it: {page}\n"
         if failed:
             body += "You can retry the failed ones from that page.\n"
+        body += _problem_lines(job, problems)
         try:
             # Sent now, or retried by a worker until it goes (never dropped without a word).
             mail.send_with_retry(
@@ -106,6 +113,28 @@ def _send_summary(job_id: int) -> bool:
             return False
     BulkJob.objects.filter(id=job_id).update(summary_sent_at=timezone.now())
     return True
+
+
+# The summary names at most this many workflows with problems; the job's page has them all.
+PROBLEMS_LISTED = 20
+
+
+def _problem_lines(job: BulkJob, problems: int) -> str:
+    """Each done workflow where something asked for did not happen, with what and who can
+    put it right (as on the job's page)."""
+    if not problems:
+        return ""
+    rows = (
+        BulkItem.objects.filter(job=job, state=BulkItem.State.DONE)
+        .exclude(problem="")
+        .order_by("id")
+        .values_list("workflow_name", "problem")[:PROBLEMS_LISTED]
+    )
+    lines = [f"\nFor {plural(problems, 'workflow')}, something you asked for did not happen:\n"]
+    lines += [f"- {name}: {problem}\n" for name, problem in rows]
+    if problems > PROBLEMS_LISTED:
+        lines.append(f"...and {problems - PROBLEMS_LISTED:,} more on the job's page.\n")
+    return "".join(lines)
 
 
 def _give_up(job: BulkJob, error: Exception) -> None:

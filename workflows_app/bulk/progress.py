@@ -9,11 +9,12 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from workflows_app.bulk.runner import GIVE_UP_MINUTES, SILENT_AFTER, state_counts
+from workflows_app.bulk.runner import GIVE_UP_MINUTES, SILENT_AFTER, problem_count, state_counts
 from workflows_app.models.bulk import BulkItem, BulkJob
 from workflows_app.words import bulk as bulk_words
 from workflows_app.words.states import (
     BULK_JOB_LOOKS,
+    DONE_WITH_PROBLEMS,
     FINISHED_WITH_FAILURES,
     NOT_STARTED,
     StateLook,
@@ -35,6 +36,8 @@ class Progress:
     active: bool
     # Why nothing moves right now, in words ("" when it is working or over).
     waiting: str = ""
+    # Done items where something asked for did not happen (runner.problem_count).
+    problems: int = 0
 
     @property
     def settled(self) -> int:
@@ -49,6 +52,8 @@ class Progress:
         words = f"{self.settled} of {self.total} done"
         if self.failed:
             words += f", {self.failed} failed"
+        if self.problems:
+            words += f", {bulk_words.with_problems(self.problems)}"
         if self.skipped:
             words += f", {self.skipped} {NOT_STARTED.label.lower()}"
         if self.active and self.seconds_left is not None and not self.waiting:
@@ -99,6 +104,7 @@ def progress_of(job: BulkJob, now: datetime | None = None) -> Progress:
         seconds_left=seconds_left,
         active=job.is_active,
         waiting=waiting_words(job, now) if job.is_active else "",
+        problems=problem_count(job.id) if done else 0,
     )
 
 
@@ -133,4 +139,6 @@ def time_left_words(seconds: float) -> str:
 def job_look(job: BulkJob, progress: Progress) -> StateLook:
     if job.state == BulkJob.State.FINISHED and progress.failed:
         return FINISHED_WITH_FAILURES
+    if job.state == BulkJob.State.FINISHED and progress.problems:
+        return DONE_WITH_PROBLEMS
     return BULK_JOB_LOOKS.get(job.state, BULK_JOB_LOOKS[BulkJob.State.RUNNING])

@@ -10,7 +10,9 @@ Four reads, each hundreds of upstream calls for a person who owns or can see man
 - `SUGGESTED`, on the check page of a move to "someone who already manages each one": who
   that is for each workflow (`candidates.suggested_owners`: one call per workflow chosen);
 - `CLOSED`, on the check page of a move: what each workflow uses that its new owner cannot
-  open yet (`candidates.closed_to`: one call per workflow moved);
+  open yet, by kind and name, and whether the viewer can share it (`candidates.closed_to`:
+  one call per workflow moved, then one per job or workflow the viewer cannot share or
+  whose name is hidden, for its name and owner);
 - `AFTERWARDS`, on the page of a finished offboarding job that removed the leaver's access:
   which of its workflows they can still open through a group (`candidates.still_opens`: one
   call per item, one per group). It belongs to the job, not a draft: its plan is kept in the
@@ -307,7 +309,7 @@ def _read_suggested(client: CivisClient, planned: Plan, given: dict, tally: Tall
 
 
 def _read_closed(client: CivisClient, planned: Plan, given: dict, tally: Tally) -> dict:
-    return {"names": closed_to(client, given["rows"], tally)}
+    return {"things": closed_to(client, given["rows"], tally)}
 
 
 # Each reader gets the plan as the draft keeps it (`given`: with the rows, for SUGGESTED and

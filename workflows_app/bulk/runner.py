@@ -204,6 +204,7 @@ class _Result:
     status: int | None = None
     undo_attempt: bool = False
     transient: bool = False  # put back after a transient failure: wait before the next try
+    problem: str = ""  # done, but something asked for did not happen
 
 
 class _Slice:
@@ -333,7 +334,9 @@ class _Slice:
                         transient=result.transient,
                         message=result.message,
                     )
-                elif record(result.item, result.state, result.message, result.status):
+                elif record(
+                    result.item, result.state, result.message, result.status, result.problem
+                ):
                     worked += result.state == Item.DONE
         return worked
 
@@ -387,7 +390,9 @@ class _Slice:
                 logger.exception("bulk job %s: item %s", self.job.id, item.workflow_id)
                 return _Result(item, Item.FAILED, "Not changed: the console hit an error.")
         self._answered()
-        return _Result(item, Item.DONE, outcome.message, outcome.upstream_status)
+        return _Result(
+            item, Item.DONE, outcome.message, outcome.upstream_status, problem=outcome.problem
+        )
 
     def _no_answer(self) -> None:
         """The platform did not answer at all: pause the whole job, longer while it goes on,
@@ -516,13 +521,17 @@ def release(
     )
 
 
-def record(item: BulkItem, state: str, message: str, status: int | None) -> bool:
-    """Write an item's outcome, unless its claim was taken away meanwhile (then the new
-    holder records it). True when written."""
+def record(item: BulkItem, state: str, message: str, status: int | None, problem: str = "") -> bool:
+    """Write an item's outcome (`problem`: what asked for did not happen), unless its claim
+    was taken away meanwhile (then the new holder records it). True when written."""
     written = BulkItem.objects.filter(
         id=item.id, state=Item.RUNNING, claimed_by=item.claimed_by
     ).update(
-        state=state, outcome=message[:2000], upstream_status=status, finished_at=timezone.now()
+        state=state,
+        outcome=message[:2000],
+        problem=problem[:4000],
+        upstream_status=status,
+        finished_at=timezone.now(),
     )
     return written == 1
 
@@ -540,6 +549,11 @@ def _fail_pending(job: BulkJob, message: str) -> None:
     BulkItem.objects.filter(job=job, state=Item.PENDING).update(
         state=Item.FAILED, outcome=message, finished_at=timezone.now()
     )
+
+
+def problem_count(job_id: int) -> int:
+    """The job's done items where something asked for did not happen."""
+    return BulkItem.objects.filter(job_id=job_id, state=Item.DONE).exclude(problem="").count()
 
 
 def state_counts(job_id: int) -> dict[str, int]:

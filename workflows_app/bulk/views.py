@@ -30,11 +30,11 @@ from workflows_app.civis import NotFound
 from workflows_app.core import accounts
 from workflows_app.core.accounts import signed_in
 from workflows_app.core.rendering import page_or_fragment, wants_fragment
-from workflows_app.models.bulk import BulkDraft, BulkJob
+from workflows_app.models.bulk import BulkDraft, BulkItem, BulkJob
 from workflows_app.words import bulk as bulk_words
 from workflows_app.words.access import describe_access
 from workflows_app.words.counts import plural
-from workflows_app.words.states import BULK_ITEM_LOOKS
+from workflows_app.words.states import BULK_ITEM_LOOKS, DONE_WITH_PROBLEMS, StateLook
 
 KINDS = {"transfer", "share", "archive"}
 
@@ -82,6 +82,13 @@ def _afterwards(request, job: BulkJob) -> dict | None:
     return {"name": name, "reading": said["words"], "stalled": said["stalled"]}
 
 
+def _item_look(item: BulkItem) -> StateLook:
+    """Done with something asked for left undone reads "Done, with problems"."""
+    if item.state == BulkItem.State.DONE and item.problem:
+        return DONE_WITH_PROBLEMS
+    return BULK_ITEM_LOOKS[item.state]
+
+
 def _job_for(request, job_id: int) -> BulkJob:
     return get_object_or_404(BulkJob, id=job_id, started_by=request.user)
 
@@ -91,9 +98,15 @@ def transfer_detail(request, job_id: int):
     job = _job_for(request, job_id)
     progress = progress_of(job)
     items = [
-        {"item": item, "look": BULK_ITEM_LOOKS[item.state]}
+        {"item": item, "look": _item_look(item)}
         for item in job.items.order_by("id").only(
-            "workflow_id", "workflow_name", "state", "outcome", "attempts", "upstream_status"
+            "workflow_id",
+            "workflow_name",
+            "state",
+            "outcome",
+            "problem",
+            "attempts",
+            "upstream_status",
         )
     ]
     context = {
@@ -538,17 +551,27 @@ def transfer_check(request, draft_id: int):
             )
         cache.set(_started_key(request, draft.id), job.id, STARTED_SECONDS)
         return redirect("bulk:detail", job_id=job.id)
-    closed: dict[str, list[str]] = {}
+    closed: dict[str, list[dict]] = {}
     closed_read = None  # while a worker looks at what the moved workflows use
     if draft.kind == "transfer" and suggesting is None:
         found, closed_read = _closed_to_new_owner(request, draft, plan)
         closed = found or {}
-        plan = [{**row, "closed": closed.get(str(row["id"]), [])} for row in plan]
+        plan = [{**row, "closed": _things_shown(closed.get(str(row["id"]), []))} for row in plan]
+    names = [row["name"] for row in plan]
+    plan = [{**row, "same_name": names.count(row["name"]) > 1} for row in plan]
+    closed_count = sum(len(things) for things in closed.values())
+    unshareable = sum(1 for things in closed.values() for t in things if not t.get("shareable"))
     context = {
         "draft": draft,
         "choices": choices,
         "plan": plan,
-        "closed_count": sum(len(names) for names in closed.values()),
+        "closed_count": closed_count,
+        "closed_words": bulk_words.closed_summary(
+            closed_count,
+            len(closed),
+            unshareable,
+            shared=bool(choices.get("include_dependencies")),
+        ),
         "closed_workflows": len(closed),
         "others": choices.get("leaver_shares") or [],
         "waiting": suggesting is not None,
@@ -559,16 +582,32 @@ def transfer_check(request, draft_id: int):
     return page_or_fragment(request, "bulk/transfer_check.html", "bulk/_check.html", context)
 
 
+def _things_shown(things: list[dict]) -> list[dict]:
+    """The things a workflow uses as the check page lists them: kind and name in words, a
+    link where the console has a page (workflows), and whether the viewer cannot share it."""
+    return [
+        {
+            "label": bulk_words.thing_label(t["kind"], t.get("name"), t["id"]),
+            "href": reverse("workflows:detail", args=[t["id"]])
+            if t["kind"] == "workflow" and t.get("name")
+            else None,
+            "unshareable": not t.get("shareable"),
+            "owner": t.get("owner"),
+        }
+        for t in things
+    ]
+
+
 def _closed_to_new_owner(
     request, draft: BulkDraft, plan: list[dict]
-) -> tuple[dict[str, list[str]] | None, dict | None]:
+) -> tuple[dict[str, list[dict]] | None, dict | None]:
     """What each move's workflow uses that its new owner cannot open yet, once a worker has
     looked (reads.CLOSED: one call per workflow; kept in the draft for these moves); until
     then None and the read's record."""
     moves = [{"id": row["id"], "new_owner_id": row["new_owner_id"]} for row in plan]
     kept = draft.choices.get("closed")
-    if kept is not None and kept.get("moves") == moves:
-        return kept["names"], None
+    if kept is not None and kept.get("moves") == moves and "things" in kept:
+        return kept["things"], None
     viewer, key_id = _viewer_id(request), reads.session_key_id(request)
     if viewer is None or key_id is None:
         return None, {"state": reads.FAILED, "reason": bulk_words.READ_SIGNED_OUT}
@@ -582,10 +621,10 @@ def _closed_to_new_owner(
     if record["state"] != reads.DONE:
         return None, record
     choices = {k: v for k, v in draft.choices.items() if k != field}
-    choices["closed"] = {"moves": moves, "names": record["result"]["names"]}
+    choices["closed"] = {"moves": moves, "things": record["result"]["things"]}
     draft.choices = choices
     draft.save(update_fields=["choices"])
-    return choices["closed"]["names"], None
+    return choices["closed"]["things"], None
 
 
 def _read_words(suggesting: dict | None, closed: dict | None) -> dict:
@@ -656,4 +695,10 @@ def _item_spec(draft: BulkDraft, row: dict) -> jobs.ItemSpec:
         params = {"user_id": row["new_owner_id"], "user_name": row["new_owner"]}
     if draft.kind == "transfer" and draft.choices.get("remove_access"):
         params["item_kind"] = "move_then_remove"
+    if draft.kind == "transfer" and draft.choices.get("include_dependencies"):
+        # The names and owners the check page showed, for the job's words of what stays closed.
+        things = ((draft.choices.get("closed") or {}).get("things") or {}).get(str(row["id"]))
+        if things:
+            keep = ("kind", "id", "name", "owner")
+            params["things"] = [{k: t.get(k) for k in keep} for t in things]
     return jobs.ItemSpec(row["id"], row["name"], row.get("owner_id"), params)

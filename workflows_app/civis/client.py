@@ -51,6 +51,7 @@ from .types import (
     GitFileContent,
     GitMetadata,
     Group,
+    Job,
     JobRun,
     Notifications,
     Person,
@@ -791,6 +792,10 @@ class CivisClient:
         return _parse(Group.from_json, self._get(f"groups/{id}"))
 
     # -- jobs and runs -----------------------------------------------------------------------
+
+    def get_job(self, id: int) -> Job:
+        """`GET /jobs/{id}` (`client.jobs.get`): its name, owner and the caller's level."""
+        return _parse(Job.from_json, self._get(f"jobs/{id}"))
 
     def list_job_runs(
         self,

@@ -627,6 +627,16 @@ class GitFileContent(ApiModel):
 # -- jobs --------------------------------------------------------------------------------------
 
 
+class Job(ApiModel):
+    """A job (a script, an import...) as `GET /jobs/{id}` shows it (`Job`): what the wizard
+    needs to name a thing a workflow uses, and who owns it."""
+
+    id: int
+    name: Name = ""
+    author: Someone = None
+    my_permission_level: Text = None
+
+
 class JobRun(ApiModel):
     """A run of a job (`JobRun`)."""
 

@@ -93,6 +93,10 @@ class BulkItem(models.Model):
     params = models.JSONField(default=dict, blank=True)
     state = models.CharField(max_length=20, choices=State.choices, default=State.PENDING)
     outcome = models.TextField(blank=True)
+    # A done item where something asked for did not happen (things the workflow uses left
+    # unshared, the leaver's access left in place): what, and what the person can do about it.
+    # Not empty: the item reads "Done, with problems", and so does its job.
+    problem = models.TextField(blank=True)
     upstream_status = models.PositiveSmallIntegerField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     claimed_at = models.DateTimeField(null=True, blank=True)

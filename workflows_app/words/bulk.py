@@ -83,3 +83,98 @@ def afterwards_progress(name: str, done: int, total: int | None) -> str:
 def looking_at(done: int, total: int) -> str:
     """'Looking at 120 of 400 workflows…' ('1 workflow' when there is one)."""
     return f"Looking at {done:,} of {plural(total, 'workflow')}…"
+
+
+# Things a workflow uses (`list_dependencies`, a transfer's answer), by the platform's `fcoType`.
+THING_KINDS = {"workflows": "workflow", "jobs": "job", "scripts": "job", "tables": "table",
+               "credentials": "credential", "files": "file", "projects": "project",
+               "reports": "report", "imports": "import", "queries": "query"}  # fmt: skip
+
+
+def thing_kind(fco_type: str | None) -> str:
+    """'job' for 'scripts/containers', 'workflow' for 'workflows'; 'item' when unknown."""
+    head = (fco_type or "").split("/")[0].strip().lower()
+    return THING_KINDS.get(head, "item")
+
+
+def thing_label(kind: str, name: str | None, thing_id: int) -> str:
+    """'Job: Load voter file', or 'a job you cannot open (id 24)' when its name is hidden."""
+    if name:
+        return f"{kind[:1].upper()}{kind[1:]}: {name}"
+    return f"a {kind} you cannot open (id {thing_id})"
+
+
+def _owners(things: list[dict]) -> str:
+    owners = sorted({t["owner"] for t in things if t.get("owner")})
+    if owners and all(t.get("owner") for t in things):
+        return " and ".join(owners) if len(owners) < 3 else ", ".join(owners)
+    return ""
+
+
+def not_shared(things: list[dict], new_owner: str) -> str:
+    """A moved workflow's things that were to be shared with the new owner and were not: what,
+    why it matters, and who can share them (`things`: kind, id, name, owner when known)."""
+    n = len(things)
+    them = "it" if n == 1 else "them"
+    labels = "; ".join(
+        thing_label(t["kind"], t.get("name"), t["id"])
+        + (f" (owned by {t['owner']})" if t.get("owner") else "")
+        for t in things
+    )
+    words = (
+        f"{plural(n, 'thing')} it uses {'was' if n == 1 else 'were'} not shared with"
+        f" {new_owner}, so this workflow may fail for them: {labels}."
+    )
+    owners = _owners(things)
+    who = (
+        f"{owners} (who {'owns' if ' and ' not in owners and ',' not in owners else 'own'}"
+        f" {them}) or a Civis admin"
+        if owners
+        else f"someone who manages {them}, such as {'its' if n == 1 else 'their'} owner,"
+        " or a Civis admin"
+    )
+    return f"{words} You cannot share {them}: ask {who} to give {new_owner} access."
+
+
+def not_checked(new_owner: str) -> str:
+    """A move confirmed on retry whose things could not be looked at afterwards."""
+    return (
+        f"The console could not check whether what this workflow uses was shared with"
+        f" {new_owner}. Open the workflow and check before they run it."
+    )
+
+
+def still_has_access(name: str, what: str) -> str:
+    """Offboarding's removal of the leaver's share refused after the move."""
+    return (
+        f"{name}'s own access was not removed: {what} Someone who can manage this workflow"
+        f" can remove it on its sharing page."
+    )
+
+
+def with_problems(count: int) -> str:
+    """A finished job's summary, of its done items where something asked for did not happen."""
+    return f"{count:,} with problems"
+
+
+def closed_summary(count: int, workflows: int, unshareable: int, *, shared: bool) -> str:
+    """The check page's line for what the moved workflows use that the new owner can't open
+    yet, saying plainly which of them the job cannot share ("" when there is nothing)."""
+    if not count:
+        return ""
+    words = f"{plural(count, 'thing')} in {plural(workflows, 'workflow')} (named below): "
+    if not shared:
+        return words + "not shared, so those workflows may fail for the new owner"
+    if not unshareable:
+        return words + "shared with the new owner when they are moved"
+    who = "only someone who manages each one (such as its owner) or a Civis admin can share it"
+    if unshareable == count:
+        return words + (
+            f"you cannot share {'it' if count == 1 else 'any of them'}, so"
+            f" {'it stays' if count == 1 else 'they stay'} closed to the new owner and those"
+            f" workflows may fail for them; {who}"
+        )
+    return words + (
+        f"{count - unshareable:,} shared with the new owner when they are moved; the"
+        f" {unshareable:,} you cannot share stay closed to them ({who})"
+    )

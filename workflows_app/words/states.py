@@ -74,6 +74,9 @@ BULK_JOB_LOOKS: dict[str, StateLook] = {
     "cancelled": CANCELLED,
 }
 FINISHED_WITH_FAILURES = StateLook("Finished, some failed", "!", "warn")
+# A done item (and a finished job with such items) where something asked for did not happen,
+# e.g. things a moved workflow uses left unshared: never "Done" alone.
+DONE_WITH_PROBLEMS = StateLook("Done, with problems", "!", "warn")
 
 _COMMON = {
     "succeeded": SUCCEEDED,

@@ -19,7 +19,7 @@ from ..models import (
     User,
     Workflow,
 )
-from ..permissions import Caller, get_workflow
+from ..permissions import Caller, get_workflow, level_of
 from ..render import project_summary
 from ..wire import ApiError, body_bool, json_response, query_bool, query_int, read_body, require
 from . import methods
@@ -160,7 +160,9 @@ def dependencies(workflow: Workflow, caller: Caller, target: User | None) -> lis
             )
         )
     for child in Workflow.objects.filter(id__in=workflow_ids).order_by("id"):
-        level = _workflow_level(child, caller.user)
+        # The caller's level counts their groups, as the shares endpoints do (a group manager
+        # may share it); only the target's `permissionLevel` is their own (spec).
+        level = level_of(caller, child)
         found.append(
             (
                 child,

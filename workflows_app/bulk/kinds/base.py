@@ -16,6 +16,8 @@ class Outcome:
     message: str
     upstream_status: int | None = None
     called: bool = True
+    # Something asked for that did not happen, and what the person can do ("": nothing).
+    problem: str = ""
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from workflows_app.bulk.kinds.base import Outcome, Work
 from workflows_app.bulk.kinds.transfer import transfer
 from workflows_app.civis import CivisClient
 from workflows_app.civis.errors import CivisError, Unavailable
+from workflows_app.words.bulk import still_has_access
 
 
 def _leaver(work: Work) -> tuple[int, str]:
@@ -38,5 +39,10 @@ def move_then_remove(client: CivisClient, work: Work) -> Outcome:
         raise
     except CivisError as exc:
         what = exc.upstream_message or exc.message
-        return Outcome(f"{moved.message} {name} still has access: {what}", moved.upstream_status)
-    return Outcome(f"{moved.message} {name}'s own access removed.", moved.upstream_status or 204)
+        problem = " ".join(p for p in (moved.problem, still_has_access(name, what)) if p)
+        return Outcome(moved.message, moved.upstream_status, problem=problem)
+    return Outcome(
+        f"{moved.message} {name}'s own access removed.",
+        moved.upstream_status or 204,
+        problem=moved.problem,
+    )

@@ -8,7 +8,7 @@ from workflows_app.bulk.kinds.base import Outcome, Work
 from workflows_app.civis import CivisClient
 from workflows_app.civis.errors import CivisError, OutcomeUnknown, Unavailable
 from workflows_app.civis.types import Dependency
-from workflows_app.words.bulk import moved_confirmed
+from workflows_app.words.bulk import moved_confirmed, not_checked, not_shared, thing_kind
 from workflows_app.words.counts import agree, plural
 
 
@@ -22,7 +22,7 @@ def transfer(client: CivisClient, work: Work) -> Outcome:
     if work.retried:
         owner_id = _owner(client, work.workflow_id)
         if owner_id == target and work.known_owner_id != target:
-            return Outcome(moved_confirmed(name), called=False)
+            return _confirmed(client, work, target, name, called=False)
     if owner_id == target:
         return Outcome(f"Already owned by {name}. Nothing to change.", called=False)
     try:
@@ -43,9 +43,52 @@ def transfer(client: CivisClient, work: Work) -> Outcome:
         except CivisError:
             moved = False
         if moved:
-            return Outcome(moved_confirmed(name), called=True)
+            return _confirmed(client, work, target, name, called=True)
         raise OutcomeUnknown(method=exc.method, path=exc.path) from exc
-    return Outcome(f"{name} is now the owner.{_dependency_words(dependencies)}", 200)
+    return _moved(work, dependencies, name)
+
+
+def _moved(work: Work, dependencies: tuple[Dependency, ...], name: str) -> Outcome:
+    """The move's words. Things it uses that were to be shared and were not (the caller
+    cannot share them) are a problem, named as the wizard's check page named them."""
+    message = f"{name} is now the owner.{_dependency_words(dependencies, work)}"
+    if not work.params.get("include_dependencies"):
+        return Outcome(message, 200)
+    left = [_thing(d, work) for d in dependencies if not d.shared]
+    return Outcome(message, 200, problem=not_shared(left, name) if left else "")
+
+
+def _confirmed(client: CivisClient, work: Work, target: int, name: str, *, called: bool) -> Outcome:
+    """A move an earlier try made (its answer lost): what it uses that the new owner still
+    cannot open is read (`list_dependencies`), so a lost answer hides no problem."""
+    if not work.params.get("include_dependencies"):
+        return Outcome(moved_confirmed(name), called=called)
+    try:
+        found = client.list_dependencies(work.workflow_id, user_id=target)
+    except Unavailable:
+        raise
+    except CivisError:
+        return Outcome(moved_confirmed(name), called=called, problem=not_checked(name))
+    left = [_thing(d, work) for d in found if d.permission_level != "manage"]
+    problem = not_shared(left, name) if left else ""
+    return Outcome(moved_confirmed(name), called=called, problem=problem)
+
+
+def _thing(dependency: Dependency, work: Work) -> dict:
+    """A dependency as the words name it: the name and owner the wizard read (item params
+    `things`, by kind and id) when the answer hides its name."""
+    kind = thing_kind(dependency.fco_type)
+    known: dict = next(
+        (t for t in work.params.get("things") or ()
+         if t.get("kind") == kind and t.get("id") == dependency.id),
+        {},
+    )  # fmt: skip
+    return {
+        "kind": kind,
+        "id": dependency.id,
+        "name": dependency.name or known.get("name"),
+        "owner": known.get("owner"),
+    }
 
 
 def _owner(client: CivisClient, workflow_id: int) -> int | None:
@@ -61,14 +104,14 @@ def _sent_without_answer(exc: Unavailable) -> bool:
     return isinstance(cause, requests.Timeout) and not isinstance(cause, requests.ConnectTimeout)
 
 
-def _dependency_words(dependencies: tuple[Dependency, ...]) -> str:
+def _dependency_words(dependencies: tuple[Dependency, ...], work: Work) -> str:
     shared = sum(1 for d in dependencies if d.shared)
     blocked = sum(1 for d in dependencies if not d.shared)
     words = ""
     if shared:
         words += f" {plural(shared, 'thing')} it uses {agree(shared, 'was', 'were')} shared"
         words += " with them."
-    if blocked:
+    if blocked and not work.params.get("include_dependencies"):  # as chosen: not shared
         words += f" {plural(blocked, 'thing')} it uses {agree(blocked, 'is', 'are')} still"
         words += " closed to them."
     return words
