@@ -53,6 +53,10 @@ def test_a_retried_run_is_timed_from_its_retry_not_its_first_start(
         long_notices = Notification.objects.filter(workflow_id=workflow.id, reason="running_long")
         beat(timezone.now() + dt.timedelta(minutes=6))
         assert not long_notices.exists()  # 6 minutes into its retry: not long yet
+        # Nor does the front page list it as running far longer than usual (seconds into it).
+        front = client.get("/").content.decode()
+        assert 'id="long-heading"' in front
+        assert f"run {failed.id}</a> has been running" not in front
         beat(timezone.now() + dt.timedelta(minutes=11))
         assert long_notices.count() == 1  # 11 minutes into it: far longer than its seconds
         assert long_notices.get().execution_id == failed.id

@@ -7,6 +7,8 @@ see a row is still decided by the platform: a watch whose person lost access is 
 person is told nothing more (see `workflows_app/triage/access.py`).
 """
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 
@@ -89,6 +91,8 @@ class TrackedRun(models.Model):
     told_finish = models.BooleanField(default=False)
     told_paused = models.BooleanField(default=False)
     told_long = models.BooleanField(default=False)
+    # Not stored: when the front page counts its time from (its retry's start, if later).
+    running_since: datetime | None = None
 
     class Meta:
         indexes = [models.Index(fields=["workflow_id", "-execution_id"])]

@@ -28,6 +28,7 @@ from workflows_app.models import (
     TrackedWorkflow,
     Watch,
 )
+from workflows_app.runs import retries
 from workflows_app.triage import engine, episodes
 from workflows_app.triage import watch as watching
 from workflows_app.words.access import at_least
@@ -189,12 +190,19 @@ def _rows(ids: list[int], now: dt.datetime):
     )
     paused = list(TrackedRun.objects.filter(workflow_id__in=ids, state="paused"))
     missed = [t for t in tracked.values() if t.missed_at is not None]
-    running = TrackedRun.objects.filter(workflow_id__in=ids, state="running")
+    running = [
+        r for r in TrackedRun.objects.filter(workflow_id__in=ids, state="running")
+        if r.workflow_id in tracked
+    ]  # fmt: skip
+    retried = retries.remembered(r.execution_id for r in running) if running else {}
+    for run in running:  # a retried run has been running since its retry started
+        again = retried.get(run.execution_id)
+        run.running_since = again if again and run.started_at and again > run.started_at else None
+        run.running_since = run.running_since or run.started_at
     long = [
         r
         for r in running
-        if r.workflow_id in tracked
-        and engine.running_long(r.started_at, tracked[r.workflow_id].median_seconds, now)
+        if engine.running_long(r.running_since, tracked[r.workflow_id].median_seconds, now)
     ]
     return tracked, open_episodes, paused, missed, long
 
