@@ -2,8 +2,10 @@
 (with a check first), what a viewer with only "can view" is offered, CSRF, and the audit log."""
 
 import pytest
+import requests
 from django.test import Client
 
+from tests.conftest import free_port
 from workflows_app.civis import Forbidden
 from workflows_app.models import AuditEntry
 
@@ -229,3 +231,69 @@ def test_giving_access_with_nobody_chosen_answers_at_the_pages_address_summary_o
     assert html.index("<h1>Who has access</h1>") < summary < html.index('id="who-has-access"')
     assert "Choose a person or a group" in html[summary : html.index("</div>", summary)]
     assert html.count('class="error-summary"') == 1
+
+
+NOT_ANSWERED = "The platform did not answer. Nothing was changed. Try again in a minute."
+
+
+def give_client_services_edit(client, page: str, group) -> dict:
+    """What the form sends after finding Client Services with the picker (its name beside it)."""
+    found = client.get(page, {"q": "Client Serv"}).content.decode()
+    choice = f"group:{group.id}"
+    name_field = f"grantee_name_{choice}"
+    assert f'name="{name_field}" value="Client Services"' in found
+    typed = {"q": "Client Serv", "field": "grantee"}  # as the picker asks while typing
+    assert name_field in client.get("/pickers/search/", {**typed, "names": "on"}).content.decode()
+    assert name_field not in client.get("/pickers/search/", typed).content.decode()  # GET forms
+    return {"grantee": choice, name_field: "Client Services", "level": "write"}
+
+
+def test_give_access_the_platform_does_not_answer_keeps_who_and_the_level(
+    actor, new_workflow, group_named, sign_in, client, settings
+):
+    ada = actor("aokafor")
+    workflow = new_workflow(ada)
+    services = group_named("Client Services")
+    sign_in(client, ada)
+    page = f"/workflows/{workflow.id}/sharing/"
+    sent = give_client_services_edit(client, page, services)
+    settings.CIVIS_API_ENDPOINT = f"http://127.0.0.1:{free_port()}/"  # civis_local unreachable
+
+    answer = client.post(page, sent)
+    html = answer.content.decode()
+    assert answer.status_code == 503
+    summary = html.index('class="error-summary"')
+    assert NOT_ANSWERED in html[summary:] and "Go to the start" not in html
+    form = html[html.index(f'<form method="post" action="{page}"') :]
+    assert summary < html.index(f'<form method="post" action="{page}"')
+    assert f'value="group:{services.id}" checked' in form and "Client Services" in form
+    assert 'value="write" aria-describedby="level-write-hint" checked' in form
+    assert 'id="who-has-access"' not in html  # not read: left out, not shown empty
+    assert ada.api.list_shares(workflow.id).level_of_group(services.id) is None
+
+
+def test_give_access_refused_for_speed_after_the_read_keeps_the_list_and_the_choice(
+    actor, new_workflow, group_named, sign_in, client, local_api
+):
+    ada = actor("aokafor")
+    workflow = new_workflow(ada)
+    services = group_named("Client Services")
+    sign_in(client, ada)
+    page = f"/workflows/{workflow.id}/sharing/"
+    sent = give_client_services_edit(client, page, services)
+    configure(local_api, rate_limit="2/120")  # the page's two reads spend it; the change is not
+    try:
+        answer = client.post(page, sent)
+    finally:
+        configure(local_api, rate_limit=None)
+    html = answer.content.decode()
+    assert answer.status_code == 503
+    assert "The platform asked us to slow down. Nothing was changed." in html
+    assert 'id="who-has-access"' in html and "Ada Okafor" in html  # who has access, as read
+    assert f'value="group:{services.id}" checked' in html
+    assert 'value="write" aria-describedby="level-write-hint" checked' in html
+    assert ada.api.list_shares(workflow.id).level_of_group(services.id) is None
+
+
+def configure(api, **levers) -> None:
+    requests.post(api.url + "_local/config", json=levers, timeout=5).raise_for_status()

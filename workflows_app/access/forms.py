@@ -74,6 +74,7 @@ class PickerSearchForm(forms.Form):
     field = forms.RegexField(
         required=False, regex=r"^[a-z][a-z_]{0,30}$", max_length=31, initial="grantee"
     )
+    names = forms.BooleanField(required=False)  # each result sends its name (picker_names)
 
     def query(self) -> str:
         self.is_valid()  # each field is read on its own: a bad `field` keeps the query
@@ -82,6 +83,10 @@ class PickerSearchForm(forms.Form):
     def field_name(self) -> str:
         self.is_valid()
         return self.cleaned_data.get("field") or "grantee"
+
+    def keeps_names(self) -> bool:
+        self.is_valid()
+        return bool(self.cleaned_data.get("names"))
 
 
 class EmailFields(ErrorLinks, forms.Form):

@@ -18,10 +18,10 @@ from workflows_app.access.explain import WorkflowAccess, kind_words, load_access
 from workflows_app.access.forms import AddAccessForm, ChooseOwnerForm, TransferForm
 from workflows_app.civis import CivisClient, Forbidden, Invalid, NotFound, gather
 from workflows_app.civis.types import Dependency, Workflow
-from workflows_app.core import accounts
+from workflows_app.core import accounts, changes
 from workflows_app.core.accounts import signed_in
 from workflows_app.pickers.values import parse_choice
-from workflows_app.pickers.views import PickerResult, find, results_context
+from workflows_app.pickers.views import PickerResult, chosen_again, find, results_context
 from workflows_app.words.access import LEVEL_CHOICES, LEVEL_HINTS
 
 LEVEL_WORDS = dict(LEVEL_CHOICES)
@@ -66,29 +66,46 @@ def _current_grantee(access: WorkflowAccess, choice: str) -> tuple[PickerResult,
     return PickerResult(choice, person.name, "", kind), direct.level
 
 
-def _sharing_context(request, access: WorkflowAccess, form: AddAccessForm) -> dict:
+def _sharing_context(
+    request, access: WorkflowAccess | None, form: AddAccessForm, workflow=None
+) -> dict:
+    """The page's context; without `access` (its read went unanswered) the page leaves out who
+    has access and shows the form as sent, for `workflow` (an UnreadWorkflow)."""
+    workflow = access.workflow if access else workflow
+    manages = bool(access and access.workflow.can_manage)
     query = request.GET.get("q", "")[:100] if request.method == "GET" else ""
-    selected = form.data.get("grantee", "") if form.is_bound else ""
     level = form.data.get("level") if form.is_bound else "read"
-    results = find(request, "any", query) if access.workflow.can_manage else []
+    results = find(request, "any", query) if manages else []
+    selected = ""
+    if form.is_bound and (chosen := chosen_again(form.data, "grantee")):
+        results, selected = [chosen], chosen.value  # shown chosen again, by name
     change = request.GET.get("change", "") if request.method == "GET" else ""
-    current = _current_grantee(access, change) if change and access.workflow.can_manage else None
+    current = _current_grantee(access, change) if change and access and manages else None
     if current:
         results, level, selected = [current[0]], current[1], current[0].value
     return {
         "access": access,
-        "workflow": access.workflow,
-        "workflow_url": workflow_url(access.workflow.id),
-        "audit_url": audit_url(access.workflow.id),
+        "workflow": workflow,
+        "workflow_url": workflow_url(workflow.id),
+        "audit_url": audit_url(workflow.id),
         "form": form,
         "changing": current[0] if current else None,
         "levels": _level_options(level),
-        **results_context("any", query, "grantee", results, selected),
+        **results_context("any", query, "grantee", results, selected, names=True),
     }
+
+
+def _sharing_again(request, read) -> tuple[str, dict]:
+    """The page when the platform did not answer "Give access": the person or group and the
+    level chosen, kept; who has access as read before, when it was."""
+    access = read if isinstance(read, WorkflowAccess) else None
+    form = AddAccessForm(request.POST)
+    return "access/sharing_page.html", _sharing_context(request, access, form, workflow=read)
 
 
 @signed_in
 @require_http_methods(["GET", "POST"])
+@changes.form_again_when_unanswered(_sharing_again)
 def sharing_page(request, workflow_id: int):
     """The page; its "Give access" form posts here too, so a problem is shown at this address
     (the summary at the top of the page), not at /sharing/add/."""
@@ -101,6 +118,7 @@ def sharing_page(request, workflow_id: int):
 
 @signed_in
 @require_POST
+@changes.form_again_when_unanswered(_sharing_again)
 def add_access(request, workflow_id: int):
     """The form's address before it posted to the page (kept for pages open at the time)."""
     return _add_access(request, workflow_id)
@@ -108,7 +126,7 @@ def add_access(request, workflow_id: int):
 
 def _add_access(request, workflow_id: int):
     client = accounts.client_for(request)
-    access = load_access(client, workflow_id)
+    access = changes.keep_for_again(request, load_access(client, workflow_id))
     if not access.workflow.can_manage:
         return _refused(request, access.workflow, ONLY_MANAGERS)
     form = AddAccessForm(request.POST)

@@ -68,8 +68,16 @@ def load_with(
         lambda: client.get_workflow(workflow_id), *(_given(read, client) for read in reads)
     )
     refusal = None if allowed(workflow, need) else refused(request, workflow, what, need)
-    request.change_workflow = workflow  # for the page again, should the change go unanswered
+    keep_for_again(request, workflow)
     return client, workflow, answers, refusal
+
+
+def keep_for_again(request, read: T) -> T:
+    """Keep what a change page read before its change, for the page again should the change
+    go unanswered (`form_again_when_unanswered`): `load` keeps the workflow; a page that needs
+    more to draw itself (who has access, its git link) keeps that instead."""
+    request.change_read = read
+    return read
 
 
 def _given(read: Callable[[CivisClient], T], client: CivisClient) -> Callable[[], T]:
@@ -94,14 +102,19 @@ class UnreadWorkflow:
     unread: bool = True
 
 
-def form_again_when_unanswered(again: Callable[[Any, Any], tuple[str, dict]]):
+def form_again_when_unanswered(
+    again: Callable[[Any, Any], tuple[str, dict]],
+    advice: Callable[[Exception], str | None] | None = None,
+):
     """For a change page's view (`request, workflow_id, ...`): when the platform does not
     answer a POST (the workflow's read or the change itself), the page again, from
-    `again(request, workflow)`: (template, context with the bound `form`). `workflow` is the
-    one `load` read before the change went unanswered, else an UnreadWorkflow (`unread`, for
-    the template to leave out what needs a read). The form keeps what was posted, and its
-    error summary says what happened and what to do, in the error page's words ("The platform
-    did not answer. Nothing was changed. Try again in a minute.")."""
+    `again(request, read)`: (template, context with the bound `form`). `read` is what the page
+    kept (`keep_for_again`; the workflow `load` read) before the change went unanswered, else
+    an UnreadWorkflow (`unread`, for the template to leave out what needs a read). The form
+    keeps what was posted, and its error summary says what happened and what to do, in the
+    error page's words ("The platform did not answer. Nothing was changed. Try again in a
+    minute."); `advice(exc)`, when given and not None, says the second part in the page's own
+    words (a copy says no copy was made)."""
 
     def decorate(view):
         @functools.wraps(view)
@@ -112,10 +125,11 @@ def form_again_when_unanswered(again: Callable[[Any, Any], tuple[str, dict]]):
                 if request.method != "POST":
                     raise  # nothing chosen to keep: the error page says it
                 logger.warning("upstream failure on %s: %s", request.path, type(exc).__name__)
-                status, title, advice = describe(exc)
-                workflow = getattr(request, "change_workflow", None)
-                template, context = again(request, workflow or UnreadWorkflow(workflow_id))
-                context["form"].add_error(None, f"{title}. {advice}")
+                status, title, said = describe(exc)
+                said = (advice(exc) if advice else None) or said
+                read = getattr(request, "change_read", None)
+                template, context = again(request, read or UnreadWorkflow(workflow_id))
+                context["form"].add_error(None, f"{title}. {said}")
                 # htmx swaps only a 2xx answer (a preview asking for the page, hx-select).
                 return render(request, template, context, status=200 if request.htmx else status)
 

@@ -11,6 +11,10 @@ Reuse it on any page: include `pickers/_picker.html` inside a form with
     picker_form   (optional) id of a GET form the search box belongs to, so searching works
                   without JavaScript; render `picker_results` (from `find`) and `picker_query`
                   on that page when it is asked with `?q=`
+    picker_names  (optional, `results_context(names=True)`) each result sends its name beside
+                  its value (`<field>_name_<value>`, hidden), so a POST form shown again (a
+                  mistake, the platform not answering) shows the choice chosen, by name
+                  (`chosen_again`); off for GET forms, whose address it would fill
 
 As you type, htmx asks `pickers:people` / `pickers:groups` / `pickers:any` for the results
 fragment (`pickers/_results.html`) and swaps it under the box.
@@ -32,10 +36,12 @@ from workflows_app.access.forms import PickerSearchForm
 from workflows_app.civis import CivisClient, gather
 from workflows_app.core import accounts
 from workflows_app.core.accounts import signed_in
+from workflows_app.pickers.values import parse_choice
 
 CACHE_SECONDS = 60
 MIN_QUERY = 2
 PER_KIND = 10
+MAX_NAME = 200
 logger = logging.getLogger(__name__)
 SEARCH_URLS = {"people": "pickers:people", "groups": "pickers:groups", "any": "pickers:any"}
 
@@ -99,7 +105,9 @@ def find(request, kind: str, query: str) -> list[PickerResult]:
     return results
 
 
-def results_context(kind: str, query: str, field: str, results, selected: str = "") -> dict:
+def results_context(
+    kind: str, query: str, field: str, results, selected: str = "", *, names: bool = False
+) -> dict:
     """What `pickers/_results.html` needs; pages that render results themselves use it too."""
     return {
         "picker_kind": kind,
@@ -107,8 +115,22 @@ def results_context(kind: str, query: str, field: str, results, selected: str = 
         "picker_field": field,
         "picker_results": results,
         "picker_selected": selected,
+        "picker_names": names,
         "picker_too_short": 0 < len(query.strip()) < MIN_QUERY,
     }
+
+
+def chosen_again(data, field: str) -> PickerResult | None:
+    """The choice a form sent, as a picker row to show it chosen again: its value and the name
+    its result sent beside it (`picker_names`); None without a choice or its name. The name is
+    only ever shown back to the person who sent it (escaped); the change uses the value."""
+    value = data.get(field) or ""
+    parsed = parse_choice(value)
+    name = (data.get(f"{field}_name_{value}") or "").strip()[:MAX_NAME]
+    if parsed is None or not name:
+        return None
+    kind, chosen_id = parsed
+    return PickerResult(f"{kind}:{chosen_id}", name, "Group" if kind == "group" else "", kind)
 
 
 @signed_in
@@ -118,4 +140,5 @@ def search(request, kind: str):
     form = PickerSearchForm(request.GET)
     query, field = form.query(), form.field_name()
     results = find(request, kind, query)
-    return render(request, "pickers/_results.html", results_context(kind, query, field, results))
+    context = results_context(kind, query, field, results, names=form.keeps_names())
+    return render(request, "pickers/_results.html", context)
