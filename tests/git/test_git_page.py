@@ -8,8 +8,10 @@ workflow says a checkout replaces edits made there."""
 import re
 
 import pytest
+import requests
 
 from tests.changing import DEFINITION, changes, new_workflow, share
+from tests.conftest import free_port
 from workflows_app.models import AuditEntry, WorkflowRevision
 
 pytestmark = pytest.mark.django_db
@@ -301,3 +303,65 @@ def test_the_edit_page_of_a_linked_workflow_says_so_and_offers_a_commit(actor, s
     assert ada.api.get_workflow(workflow.id).definition == MORE
     page = client.get(saved.url).content.decode()
     assert re.search(r">\s*A new task publish_scores \(passes on a value\)</textarea>", page)
+
+
+NOT_ANSWERED = "The platform did not answer. Nothing was changed. Try again in a minute."
+
+
+def test_a_link_the_platform_does_not_answer_keeps_what_was_typed(actor, sign_in, client, settings):
+    """civis_local unreachable at 'Link it to this file': the page again with the address,
+    branch and file typed, and nothing it cannot know (linked or not, the commits)."""
+    ada = actor("aokafor")
+    workflow = new_workflow(ada)
+    sign_in(client, ada)
+    assert client.get(git_page(workflow)).status_code == 200
+    settings.CIVIS_API_ENDPOINT = f"http://127.0.0.1:{free_port()}/"  # civis_local unreachable
+
+    answer = client.post(git_page(workflow) + "link/", {**LINK, "git_branch": "reports"})
+    html = answer.content.decode()
+    assert answer.status_code == 503
+    summary = html.index('class="error-summary"')
+    assert NOT_ANSWERED in html[summary:] and "Go to the start" not in html
+    assert summary < html.index(f'action="/workflows/{workflow.id}/git/link/"')
+    assert f'value="{REPO}"' in html and 'value="reports"' in html
+    assert 'value="flows/weekly.yml"' in html
+    assert "It is not linked" not in html and "Commits on branch" not in html
+    assert ada.api.list_git(workflow.id).attached is False
+
+
+def test_a_commit_refused_for_speed_keeps_the_message_and_leaves_out_the_commits(
+    actor, sign_in, client, local_api
+):
+    """The workflow and its link are read, then the commit (and the commits' read for the page
+    again) get no answer they can use: the message is kept, ready to send again."""
+    ada = actor("aokafor")
+    workflow = linked(ada)
+    ada.api.patch_workflow(workflow.id, definition=MORE)
+    sign_in(client, ada)
+    page = client.get(git_page(workflow)).content.decode()
+    sent = {"file_hash": hidden(page, "file_hash"), "definition_at": hidden(page, "definition_at"),
+            "message": "Add publish_scores"}  # fmt: skip
+    configure(local_api, rate_limit="2/120")  # the page's two reads spend it
+    try:
+        answer = client.post(git_page(workflow) + "commit/", sent)
+    finally:
+        configure(local_api, rate_limit=None)
+    html = answer.content.decode()
+    assert answer.status_code == 503
+    summary = html.index('class="error-summary"')
+    assert "The platform asked us to slow down. Nothing was changed." in html[summary:]
+    form = html[html.index(f'action="/workflows/{workflow.id}/git/commit/"') :]
+    assert re.search(r">\s*Add publish_scores</textarea>", form)
+    assert f'value="{sent["file_hash"]}"' in form  # sent again, it commits over the same one
+    assert "Linked to flows/w.yml" in html  # the link, as read
+    assert "There is no commit on the branch yet" not in html  # not read: not claimed
+    assert 'id="commits"' not in html
+    assert len(ada.api.list_git_commits(workflow.id)) == 1  # nothing committed
+
+    again = client.post(git_page(workflow) + "commit/", sent)  # a minute later
+    assert again.status_code == 302
+    assert len(ada.api.list_git_commits(workflow.id)) == 2
+
+
+def configure(api, **levers) -> None:
+    requests.post(api.url + "_local/config", json=levers, timeout=5).raise_for_status()

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from workflows_app.civis import CivisClient, errors
 from workflows_app.civis.types import GitCommit, GitFileContent, GitMetadata, Workflow
-from workflows_app.core import changes
+from workflows_app.core import accounts, changes
 from workflows_app.core.accounts import signed_in
 from workflows_app.editing import revisions
 from workflows_app.editing.changes import Version, describe_change, field_diffs
@@ -40,10 +40,12 @@ def page_url(workflow_id: int, **query: str) -> str:
 
 
 def _read(request, workflow_id: int, what: str = WHAT):
-    """(client, workflow, git link, refusal or None), the two reads at once."""
+    """(client, workflow, git link, refusal or None), the two reads at once; both kept for the
+    page again, should a change go unanswered."""
     client, workflow, (git,), refusal = changes.load_with(
         request, workflow_id, what, lambda client: client.list_git(workflow_id)
     )
+    changes.keep_for_again(request, (workflow, git))
     return client, workflow, git, refusal
 
 
@@ -74,10 +76,25 @@ def _page(
     commit_form: CommitForm | None = None,
     status: int = 200,
 ):
-    linked = git.attached
-    commits = _commits(client, workflow.id) if linked else []
+    commits = _commits(client, workflow.id) if git.attached else []
     head = _head_file(client, workflow.id, commits)
-    if commit_form is None and head is not None:
+    context = _context(request, workflow, git, commits, head, link_form, commit_form)
+    return render(request, "git/git_page.html", context, status=status)
+
+
+def _context(
+    request,
+    workflow: Workflow | changes.UnreadWorkflow,
+    git: GitMetadata | None,
+    commits: list[GitCommit] | None,
+    head: GitFileContent | None,
+    link_form: LinkForm | None,
+    commit_form: CommitForm | None,
+) -> dict:
+    """The page's context. `git` None: the link was not read; `commits` None: the commits
+    were not read (the platform did not answer); the page leaves out what needs them."""
+    linked = bool(git and git.attached)
+    if commit_form is None and head is not None and isinstance(workflow, Workflow):
         message = request.GET.get("message", "")[:2000]
         commit_form = CommitForm(
             initial={
@@ -87,21 +104,50 @@ def _page(
             }
         )
     in_git = Version(definition=head.content or "") if head else None
-    here = Version(definition=workflow.definition or "")
-    context = {
+    here = Version(definition=getattr(workflow, "definition", None) or "")
+    shown = commits or []
+    return {
         "workflow": workflow,
         "git": git if linked else None,
+        "git_unread": git is None,
+        "commits_unread": commits is None,
         "linked_to": words.linked_to(git) if linked else "",
         "link_form": link_form or LinkForm.of(git),
-        "commits": commits[:SHOWN_COMMITS],
-        "more_commits": max(0, len(commits) - SHOWN_COMMITS),
-        "head": commits[0] if commits else None,
-        "commit_form": commit_form,
+        "commits": shown[:SHOWN_COMMITS],
+        "more_commits": max(0, len(shown) - SHOWN_COMMITS),
+        "head": shown[0] if shown else None,
+        # The form to commit over the newest version, when there is one (or it was not read).
+        "commit_form": commit_form if head or commits is None else None,
         "not_in_git": describe_change(in_git, here) if in_git else [],
         "diffs": field_diffs(in_git, here) if in_git else [],
         "short": words.short,
     }
-    return render(request, "git/git_page.html", context, status=status)
+
+
+def _page_again(request, read, **forms) -> tuple[str, dict]:
+    """The page when the platform did not answer a link or a commit: what was typed, kept;
+    the commits read again when the link was read, else left out (as is the link, unread)."""
+    workflow, git = read if isinstance(read, tuple) else (read, None)
+    commits, head = None, None
+    if git is not None and git.attached:
+        client = accounts.client_for(request)
+        try:
+            commits = _commits(client, workflow.id)
+            head = _head_file(client, workflow.id, commits)
+        except changes.UNANSWERED:
+            commits, head = None, None
+    context = _context(request, workflow, git, commits, head, forms.get("link_form"),
+                       forms.get("commit_form"))  # fmt: skip
+    context["form"] = forms.get("link_form") or forms.get("commit_form")
+    return "git/git_page.html", context
+
+
+def _link_again(request, read) -> tuple[str, dict]:
+    return _page_again(request, read, link_form=LinkForm(request.POST))
+
+
+def _commit_again(request, read) -> tuple[str, dict]:
+    return _page_again(request, read, commit_form=CommitForm(request.POST))
 
 
 @signed_in
@@ -115,6 +161,7 @@ def git_page(request, workflow_id: int):
 
 @signed_in
 @require_POST
+@changes.form_again_when_unanswered(_link_again)
 def link(request, workflow_id: int):
     """`put_git` when the workflow is not linked yet, else `patch_git` with what changed."""
     client, workflow, git, refusal = _read(request, workflow_id, "Linking it to git")
@@ -169,6 +216,7 @@ def commit_file(request, workflow_id: int, commit_hash: str):
 
 @signed_in
 @require_POST
+@changes.form_again_when_unanswered(_commit_again)
 def commit(request, workflow_id: int):
     """Commit the definition as it is now, over the file version the page was shown."""
     client, workflow, git, refusal = _read(request, workflow_id, "Committing it to git")
