@@ -39,3 +39,28 @@ document.addEventListener("htmx:afterSwap", (event) => {
     (region.matches("[data-swap-focus]") ? region : region.querySelector("[data-swap-focus]"));
   news?.focus();
 });
+
+// Progressive disclosure: a part of a form marked data-shown-by="<name of a set of radios>"
+// and data-shown-for="<values>" is for those choices only (the schedule builder's days, days
+// of the month, every few minutes). Without this file every part shows, its hint naming the
+// choices it is for. With it, the other choices' parts get the hidden attribute, which takes
+// them out of sight, out of the tab order and out of what a screen reader reads; choosing
+// again shows them at once. While nothing is chosen, everything shows.
+const showChosenParts = (root) => {
+  root.querySelectorAll("[data-shown-by]").forEach((part) => {
+    const radios = part.closest("form")?.elements.namedItem(part.dataset.shownBy);
+    const chosen = radios instanceof RadioNodeList ? radios.value : "";
+    part.hidden = chosen !== "" && !part.dataset.shownFor.split(" ").includes(chosen);
+  });
+};
+document.addEventListener("DOMContentLoaded", () => showChosenParts(document));
+// Parts swapped in by htmx (the schedule page's preview swaps its main part) are new elements.
+document.addEventListener("htmx:load", (event) => {
+  if (event.target instanceof Element) showChosenParts(event.target);
+});
+document.addEventListener("change", (event) => {
+  const { form, name } = event.target;
+  if (form && name && form.querySelector(`[data-shown-by="${CSS.escape(name)}"]`)) {
+    showChosenParts(form);
+  }
+});

@@ -26,6 +26,7 @@ def test_hints_and_errors_are_read_with_their_fields(console_server, page, actor
 
     zone = page.get_by_label("Whose clock? Type a city")
     expect(zone).to_have_accessible_description(re.compile("^" + re.escape(ZONE_HINT)))
+    page.get_by_label("On the days of the week I choose").check()  # shows its days
     days = page.get_by_role("group", name="Days of the week")
     expect(days).to_have_accessible_description(re.compile("^" + re.escape(DAYS_HINT)))
 

@@ -81,3 +81,43 @@ def test_show_the_next_runs_puts_focus_on_them_and_a_mistake_on_the_summary(
     expect(page.locator(".error-summary")).to_be_focused()
     expect(page.get_by_label("At what times?")).to_have_value("25:00")
     assert page.evaluate("window.__samePage === true")
+
+
+def test_every_weekday_shows_only_its_fields_and_tab_skips_the_others(console_server, page, actor):
+    """Choosing how often shows only the fields that choice uses: the others are hidden (the
+    hidden attribute), so Tab goes past them; choosing by keyboard shows a choice's fields at
+    once, and the preview's swap keeps them as chosen."""
+    ada = actor("aokafor")
+    workflow = new_workflow(ada, time_zone="UTC")
+    sign_in_page(page, console_server.url, ada.key)
+    page.goto(f"{console_server.url}/workflows/{workflow.id}/schedule/")
+    month_days, days = page.locator("#id_days_of_month"), page.locator("#id_days")
+    minutes = [page.locator(f"#id_{name}") for name in ("interval", "first_hour", "last_hour")]
+
+    page.get_by_label("On days of the month (such as the 1st and 15th)").check()
+    expect(month_days).to_be_visible()
+    page.get_by_label("Every weekday (Monday to Friday)").check()
+    for field in [month_days, days, *minutes]:
+        expect(field).to_be_hidden()
+    group = month_days.locator("xpath=ancestor::div[@data-shown-by]")
+    expect(group).to_have_attribute("hidden", "")
+    times = page.get_by_label("At what times?")
+    expect(times).to_be_visible()
+    times.fill("07:00")
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Whose clock? Type a city")).to_be_focused()
+
+    page.get_by_role("button", name="Show the next runs").click()
+    expect(page.get_by_role("heading", name="With this change")).to_be_focused()
+    for field in [month_days, days, *minutes]:
+        expect(field).to_be_hidden()
+
+    page.get_by_label("Every weekday (Monday to Friday)").focus()
+    page.keyboard.press("ArrowDown")  # "On the days of the week I choose"
+    expect(page.get_by_label("On the days of the week I choose")).to_be_checked()
+    expect(days).to_be_visible()
+    expect(month_days).to_be_hidden()
+    page.keyboard.press("Tab")
+    expect(times).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("checkbox", name="Monday")).to_be_focused()

@@ -4,6 +4,7 @@ pauses and resumes with one button; bad input changes nothing."""
 
 import datetime as dt
 import re
+from html.parser import HTMLParser
 
 import pytest
 import requests
@@ -89,6 +90,69 @@ def test_a_change_that_moves_a_run_due_within_the_hour_asks_first(
     assert client.post(page, {**data, "confirm_soon": "yes"}).status_code == 302
     assert ada.api.get_workflow(workflow.id).schedule.minutes == (soon.minute,)  # same minute
     assert ada.api.get_workflow(workflow.id).schedule.hours == ((soon.hour + 3) % 24,)
+
+
+class ChoiceGroups(HTMLParser):
+    """Each part of the page marked data-shown-by: its attributes, text and the names of the
+    inputs in it."""
+
+    def __init__(self, html: str):
+        super().__init__(convert_charrefs=True)
+        self.groups: list[dict] = []
+        self._open: list[tuple[str, dict | None]] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        group = None
+        if "data-shown-by" in attrs:
+            group = {"attrs": attrs, "text": "", "names": set()}
+            self.groups.append(group)
+        for _, open_group in self._open:
+            if open_group is not None and attrs.get("name"):
+                open_group["names"].add(attrs["name"])
+        if tag not in ("input", "br", "img", "link", "meta", "hr"):
+            self._open.append((tag, group))
+
+    def handle_endtag(self, tag):
+        while self._open:
+            if self._open.pop()[0] == tag:
+                break
+
+    def handle_data(self, data):
+        for _, group in self._open:
+            if group is not None:
+                group["text"] += data
+
+
+def test_without_javascript_every_group_shows_and_says_which_choice_it_is_for(
+    actor, sign_in, client
+):
+    """The builder's groups of fields are each for some choices of "When should it run?";
+    without JavaScript they all show (nothing hidden), each hint naming its choices, and
+    carry the choices console.js shows them for."""
+    ada = actor("aokafor")
+    workflow = new_workflow(ada)
+    sign_in(client, ada)
+    html = client.get(f"/workflows/{workflow.id}/schedule/").content.decode()
+    groups = {frozenset(g["names"]): g for g in ChoiceGroups(html).groups}
+    expected = {
+        frozenset({"times"}): ("daily weekdays days monthly",
+                               'For each choice but "Every few minutes".'),
+        frozenset({"days"}): ("days every", 'For "On the days of the week I choose", and '
+                              'for "Every few minutes" (none chosen: every day).'),
+        frozenset({"days_of_month"}): ("monthly", 'For "On days of the month".'),
+        frozenset({"interval", "first_hour", "last_hour"}): (
+            "every", 'For "Every few minutes, between two hours".'),
+    }  # fmt: skip
+    assert set(groups) == set(expected)
+    for names, (shown_for, words) in expected.items():
+        group = groups[names]
+        assert group["attrs"]["data-shown-by"] == "pattern"
+        assert group["attrs"]["data-shown-for"] == shown_for
+        assert "hidden" not in group["attrs"]
+        assert words in " ".join(group["text"].split())
+    assert 'name="pattern"' in html and 'name="time_zone"' in html  # for every choice
 
 
 def test_pause_and_resume_is_one_button(actor, sign_in, client):

@@ -24,6 +24,16 @@ INTERVALS = [(5, "5 minutes"), (10, "10 minutes"), (15, "15 minutes"), (20, "20 
              (30, "30 minutes"), (60, "hour")]  # fmt: skip
 HOURS = [(h, f"{h:02d}:00") for h in range(24)]
 DAY_CHOICES = [(d, DAY_NAMES[d]) for d in WEEK_ORDER]
+# Which choices of "When should it run?" use each group of the builder's fields. Without
+# JavaScript the page shows every group, its hint saying which choices it is for; with it,
+# only the chosen choice's groups (console.js, data-shown-for).
+USED_BY = {
+    "times": ("daily", "weekdays", "days", "monthly"),
+    "days": ("days", "every"),
+    "days_of_month": ("monthly",),
+    "every": ("every",),
+}
+EVERY_FOR = 'For "Every few minutes, between two hours".'
 TIME = re.compile(r"^(\d{1,2})[:.h](\d{2})$")
 
 
@@ -75,11 +85,13 @@ class ScheduleForm(forms.Form):
     )  # fmt: skip
     days_of_month = forms.CharField(
         label="Days of the month", required=False, max_length=200,
-        help_text="Numbers from 1 to 31, such as 1, 15. A month without that day is skipped.",
+        help_text='For "On days of the month". Numbers from 1 to 31, such as 1, 15. A month '
+        "without that day is skipped.",
     )  # fmt: skip
     times = forms.CharField(
         label="At what times?", required=False, max_length=200,
-        help_text="Hours and minutes on a 24-hour clock, such as 07:00 or 06:00, 18:00.",
+        help_text='For each choice but "Every few minutes". Hours and minutes on a 24-hour '
+        "clock, such as 07:00 or 06:00, 18:00.",
     )  # fmt: skip
     interval = forms.TypedChoiceField(label="Every", coerce=int, choices=INTERVALS,
                                       required=False, initial=15)  # fmt: skip
@@ -101,6 +113,9 @@ class ScheduleForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text="To see what happens around a date, such as a clock change.",
     )  # fmt: skip
+
+    shown_for = {group: " ".join(patterns) for group, patterns in USED_BY.items()}
+    every_for = EVERY_FOR
 
     def clean_time_zone(self) -> str:
         typed = self.cleaned_data["time_zone"]
