@@ -2,6 +2,7 @@
 picker are saved with `patch` (the web addresses kept), someone who cannot open the workflow
 is flagged, a wrong address changes nothing, and a viewer is refused before any change call."""
 
+import re
 from html import unescape
 
 import pytest
@@ -113,3 +114,49 @@ def test_a_save_the_platform_does_not_answer_shows_the_form_again_filled_in(
     assert "The platform did not answer. Nothing was changed. Try again in a minute." in html
     assert summary < html.index(f'action="/workflows/{workflow.id}/notifications/"')
     assert "kept@example.com" in html and "Go to the start" not in html
+
+
+NOBODY_FAILS = "Nobody will get failure emails: no address is listed for them."
+NOBODY_STALL = "Nobody will get the warning when a run takes too long"
+NOBODY_SUCCEEDS = "Nobody will get success emails: no address is listed for them."
+
+
+def test_a_kind_of_email_ticked_with_nobody_to_get_it_is_pointed_out(
+    actor, sign_in, client, console_calls
+):
+    """Success or failure emails on with no address, or a warning when a run takes too long
+    with no failure address: the platform takes it, the page says nobody will get them by
+    the box or field (read with it), and so does the message after saving."""
+    ada = actor("aokafor")
+    workflow = new_workflow(ada, notifications={
+        "failure_on": True, "failure_email_addresses": [], "stall_warning_minutes": 30,
+        "success_on": True, "success_email_addresses": []})  # fmt: skip
+    sign_in(client, ada)
+    page = f"/workflows/{workflow.id}/notifications/"
+    html = unescape(client.get(page).content.decode())
+    hints = [(NOBODY_FAILS, "failure-nobody", 'id="id_failure_on"'),
+             (NOBODY_STALL, "stall-nobody", 'id="id_stall_warning_minutes"'),
+             (NOBODY_SUCCEEDS, "success-nobody", 'id="id_success_on"')]  # fmt: skip
+    for words, hint_id, box in hints:
+        assert re.search(f'<p [^>]*id="{hint_id}">{re.escape(words)}', html)
+        tag = re.search(f"<input [^>]*{box}[^>]*>", html)[0]
+        assert re.search(f'aria-describedby="[^"]*\\b{hint_id}"', tag)
+    assert 'aria-describedby="id_stall_warning_minutes_helptext stall-nobody"' in html
+
+    # Ticked with someone to get them: nothing to point out.
+    listed = client.post(page, {**saved(failure_addresses="ops@example.org",
+                                        stall_warning_minutes="30", success_on="on",
+                                        success_addresses="ops@example.org"),
+                                "action": "add_person", "person": ""})  # fmt: skip
+    assert "Nobody will get" not in unescape(listed.content.decode())
+
+    console_calls.clear()
+    answer = client.post(page, saved(failure_addresses="ops@example.org", success_on="on"))
+    assert answer.status_code == 302  # a hint, not a refusal
+    assert changes(console_calls, workflow.id) == [("PATCH", f"/workflows/{workflow.id}")]
+    kept = ada.api.get_workflow(workflow.id).notifications
+    assert (kept.success_on, kept.success_email_addresses) == (True, ())
+    detail = unescape(client.get(answer["Location"]).content.decode())
+    said = "Emails saved. When a run fails, it emails 1 address. " + NOBODY_SUCCEEDS
+    assert said in detail
+    assert NOBODY_FAILS not in detail

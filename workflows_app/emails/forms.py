@@ -9,6 +9,7 @@ from django import forms
 from django.core.validators import validate_email
 
 from workflows_app.civis.types import Notifications
+from workflows_app.words.notifications import NOBODY_GETS, NOBODY_GETS_WHAT_TO_DO
 
 MAX_ADDRESSES = 50
 ADD_TO = [("failure", "Failure emails"), ("success", "Success emails"), ("both", "Both")]
@@ -62,6 +63,30 @@ class NotificationsForm(forms.Form):
         label="Text of the success email", required=False, max_length=10_000,
         widget=forms.Textarea(attrs={"rows": 4}), help_text="Markdown is allowed.",
     )  # fmt: skip
+
+    def nobody_listed(self) -> list[str]:
+        """The kinds of email that are on with no address to go to ("failure", "stall",
+        "success"), as the form stands: sent or not, valid or not. Stall warnings go to the
+        failure addresses. The platform accepts these; the page only says so."""
+        failure = bool(split_addresses(self["failure_addresses"].value() or ""))
+        success = bool(split_addresses(self["success_addresses"].value() or ""))
+        stall = str(self["stall_warning_minutes"].value() or "").strip()
+        wanted = {"failure": bool(self["failure_on"].value()) and not failure,
+                  "stall": bool(stall) and not failure,
+                  "success": bool(self["success_on"].value()) and not success}  # fmt: skip
+        return [kind for kind, nobody in wanted.items() if nobody]
+
+    def nobody_hints(self) -> dict[str, str]:
+        """The page's hint for each kind in nobody_listed(), by kind; each names its hint in
+        its box's or field's aria-describedby (call once the form is checked, if sent)."""
+        hints = {}
+        for kind in self.nobody_listed():
+            name = {"failure": "failure_on", "stall": "stall_warning_minutes",
+                    "success": "success_on"}[kind]  # fmt: skip
+            own = self[name].aria_describedby  # the field's hint and errors, kept first
+            self.fields[name].widget.attrs["aria-describedby"] = f"{own} {kind}-nobody".strip()
+            hints[kind] = f"{NOBODY_GETS[kind]} {NOBODY_GETS_WHAT_TO_DO[kind]}"
+        return hints
 
     def notifications(self, keep: Notifications) -> Notifications:
         """The platform's notifications for what was chosen; what the page does not change

@@ -21,6 +21,7 @@ from workflows_app.pickers.values import parse_choice
 from workflows_app.pickers.views import find, results_context
 from workflows_app.words.notifications import (
     CANT_OPEN_HEADING,
+    NOBODY_GETS,
     cant_open_but_emailed,
     describe_notifications,
 )
@@ -86,9 +87,11 @@ def _add_person(request, client: CivisClient, data) -> None:
 
 def _page_again(request, workflow) -> tuple[str, dict]:
     """The page when the platform did not answer a save: the person's choices kept."""
+    form = NotificationsForm(request.POST)
     context = {
         "workflow": workflow,
-        "form": NotificationsForm(request.POST),
+        "form": form,
+        "nobody": form.nobody_hints(),
         "add_to": ADD_TO,
         **results_context("people", "", "person", []),
     }
@@ -115,6 +118,7 @@ def notifications_page(request, workflow_id: int):
                 chosen = form.notifications(workflow.notifications)
                 client.patch_workflow(workflow_id, notifications=chosen)
                 said = describe_notifications(chosen)
+                said += [NOBODY_GETS[kind] for kind in form.nobody_listed()]
                 messages.success(request, "Emails saved. " + (" ".join(said) or
                                  "Nobody is told when it runs."))  # fmt: skip
                 return redirect(reverse("workflows:detail", args=[workflow_id]))
@@ -130,6 +134,7 @@ def notifications_page(request, workflow_id: int):
         "form": form,
         "flags": flags(client, workflow_id, addresses),
         "flags_heading": CANT_OPEN_HEADING,
+        "nobody": form.nobody_hints(),
         "add_to": ADD_TO,
         **results_context("people", query, "person", find(request, "people", query)),
     }

@@ -36,3 +36,18 @@ def describe_notifications(notifications: Notifications | None) -> list[str]:
     if stall:
         said.append(f"It warns if a run takes longer than {plural(stall, 'minute')}.")
     return said
+
+
+# An email kind that is on with no address to go to. The platform accepts it; the emails page
+# says so by the box or field (with what to do), and the saved message repeats it.
+NOBODY_GETS = {
+    "failure": "Nobody will get failure emails: no address is listed for them.",
+    "stall": "Nobody will get the warning when a run takes too long: it goes to the "
+    "addresses for failure emails, and none is listed.",
+    "success": "Nobody will get success emails: no address is listed for them.",
+}
+NOBODY_GETS_WHAT_TO_DO = {
+    "failure": "Add an address below, or untick the box if you want no failure emails.",
+    "stall": "Add an address for failure emails, or leave the minutes empty.",
+    "success": "Add an address below, or untick the box if you want no success emails.",
+}
