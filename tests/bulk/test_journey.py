@@ -163,7 +163,7 @@ def test_suggestions_arrive_while_the_check_page_polls(
     expect(page.get_by_role("button", name=re.compile("to their new owners"))).to_be_visible(
         timeout=30_000
     )
-    row = page.locator("tr").filter(has_text=f"#{ids[1]}")
+    row = page.locator("tr").filter(has_text=f"Journey suggested {1:03d}")
     # Someone who already manages it (the first the platform lists), not the fallback.
     expect(row).to_contain_text(re.compile(f"{viewer.name}|{manager.name}"))
     page.screenshot(path=f"{SHOTS}-check-suggested.png", full_page=True)

@@ -59,6 +59,13 @@ def confirm(client, draft: BulkDraft) -> BulkJob:
     return job
 
 
+def new_owners(check: str) -> dict[str, str]:
+    """The check page's table of a move: each workflow's name and its new owner."""
+    name = r'<span class="bulk-name">([^<]+)</span>(?: <span class="hint">#\d+</span>)?'
+    row = name + r"</td><td>([^<]+)</td>"
+    return dict(re.findall(row, check))
+
+
 def test_give_a_group_access_to_many_workflows_then_take_it_away(admin_browser, bulk_api, enqueued):
     owner = bulk_api.people["aokafor"]
     ids = bulk_api.make_workflows(owner.username, 3, "Pages share")
@@ -113,8 +120,8 @@ def test_suggested_owners_are_current_managers_and_the_rest_go_to_the_chosen_per
         {"mode": "suggested", "new_owner": f"user:{fallback.id}", "include_dependencies": "on"},
     )
     check = admin_browser.get(f"/transfers/new/{draft.id}/check/").content.decode()
-    rows = re.findall(r"#(\d+)</span></td><td>([^<]+)</td>", check)
-    assert dict(rows) == {str(managed): manager.name, str(unmanaged): fallback.name}
+    names = {i: bulk_api.admin.get_workflow(i).name for i in (managed, unmanaged)}
+    assert new_owners(check) == {names[managed]: manager.name, names[unmanaged]: fallback.name}
     assert "Move 2 workflows to their new owners" in check
 
     job = confirm(admin_browser, draft)
@@ -323,8 +330,8 @@ def test_suggested_owners_are_worked_out_by_a_read_while_the_check_page_polls(
     reads.run(*asked[1])
     done = admin_browser.get(url, headers={"HX-Request": "true"}).content.decode()
     assert "hx-trigger" not in done and "Move 5 workflows to their new owners" in done
-    rows = dict(re.findall(r"#(\d+)</span></td><td>([^<]+)</td>", done))
-    assert rows[str(ids[4])] == manager.name and rows[str(ids[0])] == fallback.name
+    rows = new_owners(done)
+    assert rows["Pages bounded 004"] == manager.name and rows["Pages bounded 000"] == fallback.name
     admin_browser.get(url)
     assert bulk_api.requests_by_route()[shares] == 5  # each asked once, kept in the draft
     assert len(asked) == 2

@@ -62,7 +62,7 @@ def test_a_read_no_worker_starts_says_so_plainly_as_time_passes_and_keeps_pollin
     listing = escape("Listing the workflows of Jamal Washington that you can see…")
 
     first = client.get(url).content.decode()
-    assert listing in first and BUSY not in first and "Step 2 of 4" in first
+    assert listing in first and BUSY not in first and "Move workflows · Step 2 of 5" in first
     clock.now = asked + reads.WAITING_SAYS_BUSY - 1
     assert listing in _poll(client, url)
 

@@ -211,7 +211,7 @@ def test_the_page_says_how_far_the_read_has_got_and_shows_the_step_once_done(
     cache.set(planned.key, {"state": "running", "done": 120, "total": 400}, 60)
     page = client.get(url).content.decode()
     assert "Looking at 120 of 400 workflows…" in page
-    assert 'hx-trigger="every 1s"' in page and "Step 2 of 4" in page
+    assert 'hx-trigger="every 1s"' in page and "Move workflows · Step 2 of 5" in page
     fragment = client.get(url, headers={"HX-Request": "true"})
     assert fragment.content.decode().lstrip().startswith('<div id="wizard-read">')
     assert "HX-Request" in fragment["Vary"]

@@ -7,6 +7,9 @@ pages, the choices), so paging, back and refresh lose nothing and the URL names 
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
+
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.paginator import Paginator
@@ -41,6 +44,12 @@ KINDS = {"transfer", "share", "archive"}
 
 def _words(n: int) -> str:
     return plural(n, "workflow")
+
+
+def _names_shared(names: Iterable[str]) -> set[str]:
+    """The names more than one of `names` has: a page shows a workflow's id ("#12") after its
+    name only for these, to tell them apart (the check page and a job's page)."""
+    return {name for name, n in Counter(names).items() if n > 1}
 
 
 @signed_in
@@ -97,9 +106,8 @@ def _job_for(request, job_id: int) -> BulkJob:
 def transfer_detail(request, job_id: int):
     job = _job_for(request, job_id)
     progress = progress_of(job)
-    items = [
-        {"item": item, "look": _item_look(item)}
-        for item in job.items.order_by("id").only(
+    listed = list(
+        job.items.order_by("id").only(
             "workflow_id",
             "workflow_name",
             "state",
@@ -108,6 +116,11 @@ def transfer_detail(request, job_id: int):
             "attempts",
             "upstream_status",
         )
+    )
+    shared = _names_shared(item.workflow_name for item in listed)
+    items = [
+        {"item": item, "look": _item_look(item), "same_name": item.workflow_name in shared}
+        for item in listed
     ]
     context = {
         "job": job,
@@ -190,7 +203,13 @@ def transfer_new(request):
             reads.ask(draft, reads.OWNED, key_id)
             return redirect("bulk:select", draft_id=draft.id)
     status = 400 if form.errors else 200
-    context = {"form": form, "kind": kind, "empty_name": None, "not_manageable": 0}
+    context = {
+        "form": form,
+        "kind": kind,
+        "empty_name": None,
+        "not_manageable": 0,
+        "step_caption": bulk_words.wizard_step(kind, "whose"),
+    }
     return render(request, "bulk/transfer_new.html", context, status=status)
 
 
@@ -198,7 +217,7 @@ def _viewer_id(request) -> int | None:
     return getattr(getattr(request.user, "civis", None), "civis_user_id", None)
 
 
-def _await_read(request, draft: BulkDraft, what: str, *, step: int):
+def _await_read(request, draft: BulkDraft, what: str, *, step: str):
     """None once the draft has the result of its planned read `what` (taken into the draft
     now if it has just finished); else the page (or, for the page's poll, the fragment) that
     says how far the read has got. A poll that finds it done reloads the page: the step."""
@@ -223,7 +242,7 @@ def _await_read(request, draft: BulkDraft, what: str, *, step: int):
     )
     context = {
         "draft": draft,
-        "step": step,
+        "step_caption": bulk_words.wizard_step(draft.kind, step),
         "heading": heading.format(name=draft.source_name),
         "failed": record.get("reason") if record["state"] == reads.FAILED else None,
         "done": done,
@@ -299,7 +318,7 @@ def transfer_select(request, draft_id: int):
     """Step 2: tick all or some, across pages; the selection lives in the draft. Until the
     worker has listed them, how far it has got."""
     draft = _draft_for(request, draft_id)
-    if (waiting := _await_read(request, draft, reads.OWNED, step=2)) is not None:
+    if (waiting := _await_read(request, draft, reads.OWNED, step="workflows")) is not None:
         return waiting if request.method == "GET" else redirect("bulk:select", draft_id=draft.id)
     if not draft.candidates:  # nothing they own that the viewer can manage: step 1 again
         context = {
@@ -307,6 +326,7 @@ def transfer_select(request, draft_id: int):
             "kind": draft.kind,
             "empty_name": draft.source_name,
             "not_manageable": draft.not_manageable,
+            "step_caption": bulk_words.wizard_step(draft.kind, "whose"),
         }
         return render(request, "bulk/transfer_new.html", context)
     all_ids = [c["id"] for c in draft.candidates]
@@ -334,6 +354,7 @@ def transfer_select(request, draft_id: int):
         "rows": [{**c, "chosen": c["id"] in chosen} for c in page.object_list],
         "selected_count": len(draft.selected),
         "error": error,
+        "step_caption": bulk_words.wizard_step(draft.kind, "workflows"),
     }
     return render(request, "bulk/transfer_select.html", context, status=400 if error else 200)
 
@@ -372,7 +393,12 @@ def transfer_choices(request, draft_id: int):
             if draft.kind == "transfer":  # the last, optional step: the leaver's own access
                 return redirect("bulk:access", draft_id=draft.id)
             return redirect("bulk:check", draft_id=draft.id)
-    context = {"draft": draft, "form": form, "selected_count": len(draft.selected)}
+    context = {
+        "draft": draft,
+        "form": form,
+        "selected_count": len(draft.selected),
+        "step_caption": bulk_words.wizard_step(draft.kind, "who"),
+    }
     return render(
         request,
         "bulk/transfer_choices.html",
@@ -406,7 +432,7 @@ def transfer_access(request, draft_id: int):
     if not draft.selected or not draft.choices.get("who_id"):
         return redirect("bulk:choices", draft_id=draft.id)
     _plan_leaver_read(request, draft)
-    if (waiting := _await_read(request, draft, reads.LEAVER, step=3)) is not None:
+    if (waiting := _await_read(request, draft, reads.LEAVER, step="access")) is not None:
         return waiting if request.method == "GET" else redirect("bulk:access", draft_id=draft.id)
     if "leaver_shares" not in draft.choices:  # no civis account to read as: sign in again
         return redirect("core:sign_in")
@@ -424,6 +450,8 @@ def transfer_access(request, draft_id: int):
         "form": form,
         "selected_count": len(draft.selected),
         "others": others,
+        "hint": bulk_words.leaver_access_hint(len(others)),
+        "step_caption": bulk_words.wizard_step(draft.kind, "access"),
     }
     return render(request, "bulk/transfer_access.html", context)
 
@@ -512,9 +540,10 @@ def _title(draft: BulkDraft, count: int) -> str:
 @signed_in
 @require_http_methods(["GET", "POST"])
 def transfer_check(request, draft_id: int):
-    """Step 4: check your choices; confirming starts the job (once, however often it is
-    submitted). While a worker works out the suggested owners, then what the moved workflows
-    use (reads.SUGGESTED, reads.CLOSED), the page polls: its requests ask upstream for none."""
+    """The last step of every kind: check your choices; confirming starts the job (once,
+    however often it is submitted). While a worker works out the suggested owners, then what
+    the moved workflows use (reads.SUGGESTED, reads.CLOSED), the page polls: its requests ask
+    upstream for none."""
     if not BulkDraft.objects.filter(id=draft_id, owner=request.user).exists():
         if cache.get(_started_key(request, draft_id)) is None:
             raise Http404
@@ -557,8 +586,8 @@ def transfer_check(request, draft_id: int):
         found, closed_read = _closed_to_new_owner(request, draft, plan)
         closed = found or {}
         plan = [{**row, "closed": _things_shown(closed.get(str(row["id"]), []))} for row in plan]
-    names = [row["name"] for row in plan]
-    plan = [{**row, "same_name": names.count(row["name"]) > 1} for row in plan]
+    shared = _names_shared(row["name"] for row in plan)
+    plan = [{**row, "same_name": row["name"] in shared} for row in plan]
     closed_count = sum(len(things) for things in closed.values())
     unshareable = sum(1 for things in closed.values() for t in things if not t.get("shareable"))
     context = {
@@ -573,11 +602,14 @@ def transfer_check(request, draft_id: int):
             shared=bool(choices.get("include_dependencies")),
         ),
         "closed_workflows": len(closed),
-        "others": choices.get("leaver_shares") or [],
+        "removed_words": bulk_words.leaver_access_removed(
+            len(plan), len(choices.get("leaver_shares") or [])
+        ),
         "waiting": suggesting is not None,
         **_read_words(suggesting, closed_read),
         "title": _title(draft, len(plan)),
         "level_words": describe_access(choices.get("level")),
+        "step_caption": bulk_words.wizard_step(draft.kind, "check"),
     }
     return page_or_fragment(request, "bulk/transfer_check.html", "bulk/_check.html", context)
 

@@ -38,6 +38,43 @@ def outcome_unknown(what: str) -> str:
     return f"Not known whether it changed: {what} Check the workflow before trying again."
 
 
+# Where a wizard's page is: a move has the leaver's own access as a step before the check; an
+# archive has nothing to choose, so it goes from the workflows straight to the check.
+WIZARD_NAMES = {"transfer": "Move workflows", "share": "Change access",
+                "archive": "Archive workflows"}  # fmt: skip
+WIZARD_STEPS = {
+    "transfer": ("whose", "workflows", "who", "access", "check"),
+    "share": ("whose", "workflows", "who", "check"),
+    "archive": ("whose", "workflows", "check"),
+}
+
+
+def wizard_step(kind: str, step: str) -> str:
+    """'Move workflows · Step 4 of 5': the page `step` of the wizard for `kind`."""
+    steps = WIZARD_STEPS[kind]
+    return f"{WIZARD_NAMES[kind]} · Step {steps.index(step) + 1} of {len(steps)}"
+
+
+def leaver_access_hint(others: int) -> str:
+    """Under 'Remove <name>'s access everywhere': where it goes (no 'on 0 other workflows')."""
+    group = "Access they have through a group stays: the summary will say where."
+    if others:
+        return f"After each move, and on {plural(others, 'other workflow')}. {group}"
+    return f"After each move. {group}"
+
+
+def leaver_access_removed(moved: int, others: int) -> str:
+    """The check page's line for the leaver's own access when it goes."""
+    words = (
+        "Removed everywhere: on the workflow after it is moved"
+        if moved == 1
+        else f"Removed everywhere: on the {plural(moved, 'workflow')} after each move"
+    )
+    if others:
+        return f"{words}, and on {plural(others, 'other workflow')} you can manage"
+    return f"{words}. They have no access of their own to other workflows you can manage"
+
+
 # The wizard's long reads (bulk/reads.py), done by a worker while the page shows how far it got.
 READ_HEADING_OWNED = "Looking at {name}'s workflows"
 READ_HEADING_LEAVER = "Looking for {name}'s access to other workflows"
