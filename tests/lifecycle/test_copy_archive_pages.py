@@ -3,9 +3,13 @@ and emails, named as the person chose), `put_archive` through a check page sayin
 and what stays; a viewer may copy (the platform lets them) but is refused archiving before
 any change call and sees no archive button."""
 
+import re
+
 import pytest
+import requests
 
 from tests.changing import changes, new_workflow, share
+from tests.conftest import free_port
 from workflows_app.civis.errors import NotFound
 from workflows_app.models import AuditEntry
 
@@ -123,3 +127,56 @@ def test_a_viewer_may_copy_and_the_page_says_the_copy_is_theirs(actor, sign_in, 
     assert (copy.owner.id, copy.my_permission_level) == (chiara.person.id, "manage")
     with pytest.raises(NotFound):
         ada.api.get_workflow(copy_id)
+
+
+def test_a_copy_the_platform_does_not_answer_keeps_the_form_and_says_no_copy_was_made(
+    actor, sign_in, client, settings
+):
+    ada = actor("aokafor")
+    workflow = new_workflow(ada)
+    sign_in(client, ada)
+    page = f"/workflows/{workflow.id}/copy/"
+    assert client.get(page).status_code == 200
+    settings.CIVIS_API_ENDPOINT = f"http://127.0.0.1:{free_port()}/"  # civis_local unreachable
+
+    answer = client.post(page, {"name": "Monday's copy", "clone_schedule": "on"})
+    html = answer.content.decode()
+    assert answer.status_code == 503
+    summary = html.index('class="error-summary"')
+    said = "The platform did not answer. No copy was made. Try again in a minute."
+    assert said in html[summary:] and "Go to the start" not in html
+    assert summary < html.index('<form method="post" novalidate>')
+    assert 'value="Monday&#x27;s copy"' in html  # the name and the choice, kept
+    assert re.search(r'name="clone_schedule"[^>]* checked', html)
+    assert "Nothing was changed" not in html
+
+
+def test_a_copy_made_but_not_renamed_says_so_with_a_link_to_it(actor, sign_in, client, local_api):
+    """The copy is made (`post_clone`), then its rename (`patch_workflow`) is refused for
+    speed: the page says the copy exists under the platform's name and links to it; it does
+    not offer the form again, which would make a second copy."""
+    ada = actor("aokafor")
+    workflow = new_workflow(ada)
+    sign_in(client, ada)
+    page = f"/workflows/{workflow.id}/copy/"
+    assert client.get(page).status_code == 200
+    configure(local_api, rate_limit="2/120")  # the read and the copy spend it; not the rename
+    try:
+        answer = client.post(page, {"name": "Monday's copy"})
+    finally:
+        configure(local_api, rate_limit=None)
+    html = answer.content.decode()
+    assert answer.status_code == 200
+    assert "Your copy was made, but not renamed" in html
+    copy_id = int(re.search(r'<a href="/workflows/(\d+)/">Open your copy</a>', html).group(1))
+    copy = ada.api.get_workflow(copy_id)
+    assert copy_id != workflow.id and copy.owner.id == ada.person.id
+    called = f"Clone of Workflow {workflow.id} {workflow.name}"
+    assert copy.name == called
+    assert f"so it is called “{called}”, not “Monday&#x27;s copy”" in html
+    assert f'href="/workflows/{copy_id}/edit/"' in html
+    assert "Nothing was changed" not in html and "<form" not in html.split("<main", 1)[-1]
+
+
+def configure(api, **levers) -> None:
+    requests.post(api.url + "_local/config", json=levers, timeout=5).raise_for_status()

@@ -8,24 +8,44 @@ stays (history, shares, projects) is civis_local's behaviour and a guess for the
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from workflows_app.civis import OutcomeUnknown
+from workflows_app.civis.types import Workflow
 from workflows_app.core import changes
 from workflows_app.core.accounts import signed_in
 from workflows_app.lifecycle.forms import CopyForm, default_name
+from workflows_app.words import copies as words
 from workflows_app.words.schedules import describe_schedule
+
+logger = logging.getLogger(__name__)
 
 
 def _detail(workflow_id: int) -> str:
     return reverse("workflows:detail", args=[workflow_id])
 
 
+def _copy_page_again(request, workflow) -> tuple[str, dict]:
+    """The page when the platform did not answer the copy (or the read before it): the name
+    and choices kept, and no copy made (words.NO_COPY_MADE)."""
+    return "lifecycle/copy.html", {"workflow": workflow, "form": CopyForm(request.POST)}
+
+
+def _no_copy_made(exc: Exception) -> str:
+    return words.COPY_MAYBE_MADE if isinstance(exc, OutcomeUnknown) else words.NO_COPY_MADE
+
+
 @signed_in
 @require_http_methods(["GET", "POST"])
+@changes.form_again_when_unanswered(_copy_page_again, _no_copy_made)
 def copy_workflow(request, workflow_id: int):
+    """`post_clone` makes the copy; `patch_workflow` then gives it the name chosen. Unanswered
+    at the first, the form again (no copy made); at the second, what was made and not done."""
     client, workflow, refusal = changes.load(request, workflow_id, "copying it", need="read")
     if refusal:
         return refusal
@@ -38,12 +58,34 @@ def copy_workflow(request, workflow_id: int):
             clone_notifications=data["clone_notifications"],
         )
         if copy.name != data["name"]:  # the platform names it "Clone of Workflow <id> <name>"
-            copy = client.patch_workflow(copy.id, name=data["name"])
+            try:
+                copy = client.patch_workflow(copy.id, name=data["name"])
+            except changes.UNANSWERED as exc:
+                return _made_not_renamed(request, workflow, copy, data["name"], exc)
         messages.success(request, f"This is your copy of “{workflow.name}”. Change it as you like.")
         return redirect(_detail(copy.id))
     status = 400 if form.errors else 200
     context = {"workflow": workflow, "form": form}
     return render(request, "lifecycle/copy.html", context, status=status)
+
+
+def _made_not_renamed(request, workflow: Workflow, copy: Workflow, chosen: str, exc: Exception):
+    """The copy exists but the rename went unanswered: say so, with a link to it (never the
+    form again, which would make a second copy)."""
+    logger.warning("copy %s made, rename unanswered: %s", copy.id, type(exc).__name__)
+    unknown = isinstance(exc, OutcomeUnknown)
+    context = {
+        "workflow": workflow,
+        "copy": copy,
+        "copy_url": _detail(copy.id),
+        "rename_url": reverse("editing:edit", args=[copy.id]),
+        "title": words.MADE_NOT_RENAMED_TITLE,
+        "what_happened": words.made_not_renamed(workflow.name, copy.name, chosen, unknown=unknown),
+        "what_to_do": words.RENAME_IT,
+        "open_it": words.OPEN_IT,
+        "rename_it": words.RENAME_LINK,
+    }
+    return render(request, "lifecycle/copy_made.html", context)
 
 
 @signed_in
