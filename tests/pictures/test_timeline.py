@@ -89,8 +89,8 @@ def test_an_executions_tasks_spread_into_numbered_runs():
     ]
     timeline = build_timeline(tasks, now=at(10))
     assert [(row.label, row.state.label) for row in timeline.rows] == [
-        ("extract (run 1 of 2)", "Failed"),
-        ("extract (run 2 of 2)", "Succeeded"),
+        ("extract (job run 1 of 2)", "Failed"),
+        ("extract (job run 2 of 2)", "Succeeded"),
         ("publish", "Not started"),
     ]
 

@@ -75,16 +75,19 @@ def test_the_run_number_of_a_long_name_is_kept():
     svg = render_timeline_svg(build_timeline([runs_of(name, 3)], now=T0))
     drawn = [label for label, _ in labels(svg)]
     assert [label.rsplit("… ", 1)[1] for label in drawn] == [
-        "(run 1 of 3)",
-        "(run 2 of 3)",
-        "(run 3 of 3)",
+        "(job run 1 of 3)",
+        "(job run 2 of 3)",
+        "(job run 3 of 3)",
     ]
     assert all(text_width(label, FONT_PX) <= LABEL_WIDTH - ICON_ROOM for label in drawn)
 
 
 def test_a_name_that_fits_is_drawn_whole():
     svg = render_timeline_svg(build_timeline([runs_of("load_crm", 2)], now=T0))
-    assert [label for label, _ in labels(svg)] == ["load_crm (run 1 of 2)", "load_crm (run 2 of 2)"]
+    assert [label for label, _ in labels(svg)] == [
+        "load_crm (job run 1 of 2)",
+        "load_crm (job run 2 of 2)",
+    ]
 
 
 def test_fit_cuts_only_the_text_and_never_splits_a_pair():

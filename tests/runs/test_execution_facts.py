@@ -54,7 +54,7 @@ def test_paused_shows_as_paused_though_civis_says_running():
             "The workflow pauses before this task until someone resumes it.",
         ),
         ("Blocked by tasks: ['a', 'b']", "Waiting for these tasks first: ['a', 'b']."),
-        ("Run 7 of job 3 failed", "Its job (run 7 of job 3) failed."),
+        ("Run 7 of job 3 failed", "Its job failed: job 3 (its run 7)."),
     ],
 )
 def test_known_state_info_in_plain_words(info, words):
@@ -77,6 +77,6 @@ def test_a_failure_as_the_engine_writes_it_is_in_words_task_by_task():
     )
 
     assert plain_words(info) == (
-        "These tasks failed: extract, load. extract: Its job (run 3300 of job 82) failed."
+        "These tasks failed: extract, load. extract: Its job failed: job 82 (its run 3300)."
         " load: It ran longer than its limit of 30 seconds, so it was stopped."
     )

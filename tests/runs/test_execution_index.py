@@ -177,3 +177,23 @@ def test_history_restore_of_the_list_gets_the_whole_page(account, owner_client):
     html = restore.content.decode()
     assert "<html" in html and "<h1>Runs</h1>" in html
     assert "HX-Request" in restore["Vary"]
+
+
+def test_the_list_says_plainly_it_is_not_every_run_and_where_every_run_is(account, owner_client):
+    """Walkthrough screenshot 53: "Runs of workflows you open are added as you open them" hid
+    that the list is incomplete. It says what it lists, what it leaves out, and where to see
+    every run of one workflow (its run history)."""
+    ExecutionIndexSweep.objects.create(account=account, swept_at=timezone.now())
+    for html in (
+        owner_client.get("/executions/").content.decode(),
+        owner_client.get("/executions/", headers={"HX-Request": "true"}).content.decode(),
+    ):
+        assert "added as you open them" not in html
+        assert "every workflow you can see" not in html
+        assert "This is not every run." in html
+        assert (
+            f"latest {execution_index.EXECUTIONS_PER_WORKFLOW} runs of each of the "
+            f"{execution_index.SWEEP_WORKFLOWS} workflows you can see that changed most recently"
+        ) in html
+        assert "To see every run of one workflow, open the workflow and choose" in html
+        assert "See every run" in html

@@ -68,6 +68,53 @@ def test_a_failed_run_leads_with_its_jobs_own_error_not_the_platforms_summary(
     assert unescape(lead) == cause
 
 
+def test_a_tasks_job_runs_are_named_with_their_job_and_the_table_says_the_real_cause(
+    client, admin_api, local_api
+):
+    """Walkthrough screenshot 06: "job 110, run 4806" next to "Run 2481", and the tasks table's
+    hint the platform's "One or more actions had failed.". A job's run is named with its job
+    ("Job 110 (its run 4806)") in the tasks table, "What went wrong" and the timeline's table;
+    the tasks table says the job's own error, as the headline does."""
+    execution, task = seeded_execution(
+        admin_api,
+        lambda t: t.mistral_state_info == PLATFORM_SUMMARY and len(t.runs) > 1,
+        state=["failed"],
+    )
+    newest = next(run for run in task.runs if run.job_id is not None)
+    error = admin_api.get_job_run(newest.job_id, newest.id).error
+    logged = [line.message for line in admin_api.list_job_run_logs(newest.job_id, newest.id)]
+    cause = (error or [m for m in logged if m][-1]).strip().splitlines()[0]
+    sign_in(client, local_api.admin_key)
+    html = unescape(client.get(page_url(execution)).content.decode())
+
+    table = re.search(r'<table class="table task-table">.*?</table>', html, re.S).group(0)
+    row = re.search(
+        rf"<tr>\s*<th scope=\"row\"><a [^>]*>{re.escape(task.name)}</a>.*?</tr>", table, re.S
+    )
+    assert row, table
+    assert f'<span class="hint">{cause}</span>' in row.group(0)
+    assert PLATFORM_SUMMARY not in table
+    assert '<th scope="col">Job runs</th>' in table
+    for run in task.runs:
+        assert f">Job {run.job_id} (its run {run.id})</a>" in row.group(0)
+    assert not re.search(r"job \d+, run \d+", html)
+    section = re.search(r'<section class="what-went-wrong".*?</section>', html, re.S).group(0)
+    assert f">job {newest.job_id} (its run {newest.id})</a>:" in section
+    assert f"<dt>Job run 1</dt><dd>job {task.runs[0].job_id} (its run {task.runs[0].id})" in section
+    assert not re.search(r"run \d+ of job \d+", html)
+    timeline = re.search(r'<table class="timeline__table table">.*?</table>', html, re.S).group(0)
+    total = len(task.runs)
+    assert f"{task.name} (job run 1 of {total})" in timeline
+    assert f"(run 1 of {total})" not in timeline.replace("(job run", "")
+
+
+def test_a_paused_tasks_hint_is_still_the_platforms_state_in_words(owner_client, owner):
+    execution = owner.paused()
+    html = owner_client.get(page_url(execution)).content.decode()
+    table = re.search(r'<table class="table task-table">.*?</table>', html, re.S).group(0)
+    assert "The workflow pauses before this task until someone resumes it." in table
+
+
 def test_page_and_fragment_share_a_url_and_vary_on_hx_request(owner_client, owner):
     execution = owner.running()
     page = owner_client.get(page_url(execution))

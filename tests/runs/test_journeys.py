@@ -183,8 +183,9 @@ def test_what_went_wrong_shows_the_logs_end_and_links_the_whole_log(
     expect(failure.locator(".run-log")).to_contain_text(last_line)
     page.screenshot(path=f"{SHOTS}/execution_seeded.png", full_page=True)
     # item 9: a task's job run in the tasks table is a link to its log
-    job_run = f"job {newest.job_id}, run {newest.id}"
-    expect(page.locator("[data-label='Runs']").get_by_role("link", name=job_run)).to_be_visible()
+    job_run = f"Job {newest.job_id} (its run {newest.id})"
+    job_runs = page.locator("[data-label='Job runs']")
+    expect(job_runs.get_by_role("link", name=job_run)).to_be_visible()
     failure.get_by_role("link", name="Read the whole log").click()
     expect(page.get_by_role("heading", name=task.name, level=1)).to_be_visible()
     expect(page.locator(".run-log").first).to_contain_text(last_line)

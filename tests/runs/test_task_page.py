@@ -19,7 +19,7 @@ def test_a_failed_task_lists_its_runs_with_their_logs(client, admin_api, use_loc
     url = f"/workflows/{execution.workflow_id}/executions/{execution.id}/tasks/{task.name}/"
     html = client.get(url).content.decode()
 
-    assert f"Run {run.id} of job {run.job_id}" in html
+    assert f"Job {run.job_id} (its run {run.id})" in html
     assert "Failed" in html
     assert log and all(line.message.replace('"', "&quot;") in html for line in log)
     assert "run-log__line--error" in html

@@ -19,6 +19,7 @@ from workflows_app.civis.types import ChildExecution, Task, TaskRun
 from workflows_app.pictures.graph_svg import PALETTE, TONE_COLOURS, join_markup
 from workflows_app.pictures.text_width import fit
 from workflows_app.words.counts import plural
+from workflows_app.words.runs import which_run
 from workflows_app.words.states import StateLook, describe_state
 from workflows_app.words.times import duration_words
 
@@ -43,7 +44,7 @@ class TimelineRow:
     width_pct: float
     duration: str
     still_going: bool
-    name: str = ""  # the task's name, and which run this is when it ran more than once
+    name: str = ""  # the task's name, and which job run this is when it ran more than once
     run_words: str = ""
 
 
@@ -71,7 +72,7 @@ def _entries(tasks: Iterable[Task]) -> list[Entry]:
             continue
         runs.sort(key=lambda run: run.started_at or NOT_STARTED_LAST)
         for number, run in enumerate(runs, start=1):
-            which = "" if len(runs) == 1 else f" (run {number} of {len(runs)})"
+            which = which_run(number, len(runs), of_job=isinstance(run, TaskRun))
             entries.append((name, which, run.state, run.started_at, run.finished_at))
     return entries
 

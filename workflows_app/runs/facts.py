@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from workflows_app.civis.types import Execution, Task
 from workflows_app.words.access import at_least
 from workflows_app.words.counts import plural
+from workflows_app.words.runs import JOB_RUN
 from workflows_app.words.states import UNFINISHED_EXECUTION_STATES, execution_state
 
 
@@ -82,7 +83,7 @@ _PLAIN: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     (
         re.compile(r"^Run (?P<run>\d+) of job (?P<job>\d+) failed$"),
-        "Its job (run {run} of job {job}) failed.",
+        f"Its job failed: {JOB_RUN}.",
     ),
     (
         re.compile(r"^Failed by 'fail' command in task (?P<x>.+)$"),
@@ -113,6 +114,20 @@ def _plain_line(text: str) -> str | None:
         if match:
             return words.format(**match.groupdict())
     return None
+
+
+# The platform's state info of a task whose job failed: it says nothing a person can act on,
+# so the console shows the job's own error instead (read with the run's logs), or nothing.
+SAYS_NOTHING = ("One or more actions had failed.",)
+
+
+def task_hint(task: Task) -> str | None:
+    """The line under a task's state in the tasks table: the platform's state info in plain
+    words, or as it is unless it is the generic "One or more actions had failed."."""
+    info = (task.mistral_state_info or "").strip()
+    if not info:
+        return None
+    return plain_words(info) or (None if info in SAYS_NOTHING else info)
 
 
 def cause_words(task_name: str, cause: str, others: int = 0) -> str:

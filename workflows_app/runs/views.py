@@ -39,9 +39,11 @@ from workflows_app.runs.facts import (
     failed_tasks,
     plain_words,
     shown_state,
+    task_hint,
 )
 from workflows_app.runs.forms import ExecutionFilterForm, RetryForm
 from workflows_app.runs.tasks import sweep_person
+from workflows_app.words.runs import RUNS_INDEX_LEAD, runs_index_scope
 from workflows_app.words.states import finished_news
 from workflows_app.workflows.input_values import as_typed
 from workflows_app.workflows.listing import forget_paused
@@ -154,10 +156,7 @@ def _live_context(request, workflow_id: int, execution: Execution, level: str | 
             }
             for number, task in enumerate(failed_tasks(execution), start=1)
         ],
-        "tasks": [
-            {"task": task, "words": plain_words(task.mistral_state_info)}
-            for task in execution.tasks
-        ],
+        "tasks": [{"task": task, "hint": task_hint(task)} for task in execution.tasks],
         "tasks_by_name": tasks_by_name,
         "unfinished_tasks": _unfinished(execution),
         "live": not execution.is_terminal,
@@ -231,6 +230,9 @@ def _add_failure_logs(client, context: dict) -> None:
     for (failure, _), log in zip(wanted, found, strict=True):
         failure["log"] = log
         failure["cause"] = log.cause if log is not None else None
+    causes_by_task = {f["task"].name: f["cause"] for f in context["failures"] if f.get("cause")}
+    for row in context["tasks"]:  # the tasks table says the same real cause
+        row["hint"] = causes_by_task.get(row["task"].name, row["hint"])
     failures = context["failures"]
     if causes := [(f["task"].name, f["cause"]) for f in failures if f.get("cause")]:
         context["state_words"] = cause_words(*causes[0], others=len(failures) - 1)
@@ -470,6 +472,10 @@ def execution_list(request):
             gathering = not gave_up
     context = {"form": form, "page": page, "swept_at": swept_at, "gathering": gathering}
     context["gave_up"] = gave_up
+    context["lead"] = RUNS_INDEX_LEAD
+    context["scope"] = runs_index_scope(
+        execution_index.SWEEP_WORKFLOWS, execution_index.EXECUTIONS_PER_WORKFLOW
+    )
     context["retried"] = retries.remembered(row.execution_id for row in page)  # from their retry
     return page_or_fragment(
         request, "runs/execution_list.html", "runs/_execution_list.html", context

@@ -23,9 +23,11 @@ from workflows_app.pictures.task_graph import TaskGraphError, parse_task_graph
 from workflows_app.pictures.timeline import build_timeline, render_timeline_svg
 from workflows_app.words.access import describe_access
 from workflows_app.words.counts import plural
+from workflows_app.words.runs import job_run as job_run_words
 from workflows_app.words.schedules import describe_schedule, zone_words
 from workflows_app.words.states import describe_state, execution_state, task_states
 from workflows_app.words.times import (
+    clock_time,
     duration_between,
     duration_words,
     exact_time,
@@ -112,8 +114,9 @@ def zone_name(time_zone: str | None) -> str:
 def time_tag(moment: dt.datetime | None, show: str = "relative") -> SafeString | str:
     """A `<time>` element. show="relative": "12 minutes ago" with the exact time as its title;
     show="both": "12 minutes ago (Sat 28 Nov 2026, 16:17 CST)" so nothing is only on hover;
-    show="exact": the exact time alone. Far-off moments always show the exact time. Nothing
-    for a missing moment (None, or "" for a variable the template does not have)."""
+    show="exact": the exact time alone; show="clock": "09:12 CST (24 minutes ago)", the time of
+    day first (the date too when not today). Far-off moments always show the exact time.
+    Nothing for a missing moment (None, or "" for a variable the template does not have)."""
     if not isinstance(moment, dt.datetime):
         return ""
     value = moment
@@ -121,11 +124,19 @@ def time_tag(moment: dt.datetime | None, show: str = "relative") -> SafeString |
     relative = relative_time(value)
     if show == "exact" or relative is None:
         text = exact
+    elif show == "clock":
+        text = f"{clock_time(value)} ({relative})"
     elif show == "both":
         text = f"{relative} ({exact})"
     else:
         text = relative
     return format_html('<time datetime="{}" title="{}">{}</time>', value.isoformat(), exact, text)
+
+
+@register.simple_tag
+def job_run(job_id: int | None, run_id: int, leading: bool = False) -> str:
+    """A task's job run, named with its job: "job 110 (its run 4806)" (words/runs.py)."""
+    return job_run_words(job_id, run_id, leading=leading)
 
 
 @register.filter

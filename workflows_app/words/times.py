@@ -47,6 +47,14 @@ def exact_time(moment: dt.datetime) -> str:
     return f"{local:%a} {local.day} {local:%b %Y, %H:%M} {local.tzname() or ''}".rstrip()
 
 
+def clock_time(moment: dt.datetime, now: dt.datetime | None = None) -> str:
+    """'09:12 CST' today in the viewer's zone, else the exact date and time."""
+    local = timezone.localtime(moment)
+    if local.date() != timezone.localtime(now or timezone.now()).date():
+        return exact_time(moment)
+    return f"{local:%H:%M} {local.tzname() or ''}".rstrip()
+
+
 def duration_words(value: dt.timedelta | float | int | None) -> str:
     """'less than a second', '42 s', '4 min 12 s', '2 h 5 min', '3 days 4 h'."""
     if value is None:
