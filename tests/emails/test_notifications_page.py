@@ -116,6 +116,33 @@ def test_a_save_the_platform_does_not_answer_shows_the_form_again_filled_in(
     assert "kept@example.com" in html and "Go to the start" not in html
 
 
+def test_a_person_picked_when_the_platform_does_not_answer_stays_picked(
+    actor, sign_in, client, settings
+):
+    """The picker's results send each name beside its value; a save or an 'Add this person'
+    left unanswered shows the person picked again, chosen, by name (pickers.chosen_again)."""
+    ada, jamal = actor("aokafor"), actor("jwashington")
+    workflow = new_workflow(ada)
+    share(ada, workflow, jamal, "read")
+    sign_in(client, ada)
+    page = f"/workflows/{workflow.id}/notifications/"
+    choice = f"user:{jamal.person.id}"
+    found = unescape(client.get(page + "?q=Washing").content.decode())
+    assert f'name="person_name_{choice}" value="Jamal Washington"' in found
+    settings.CIVIS_API_ENDPOINT = f"http://127.0.0.1:{free_port()}/"  # civis_local unreachable
+
+    for action in ("add_person", "save"):
+        answer = client.post(page, {**saved(failure_addresses="kept@example.com"), "action": action,
+                                    "person": choice, f"person_name_{choice}": "Jamal Washington",
+                                    "add_to": "both"})  # fmt: skip
+        html = unescape(answer.content.decode())
+        assert answer.status_code == 503
+        assert "The platform did not answer. Nothing was changed." in html
+        assert re.search(rf'value="{choice}"\s+checked>', html), action
+        assert '<span class="picker__name">Jamal Washington</span>' in html
+        assert "kept@example.com" in html
+
+
 NOBODY_FAILS = "Nobody will get failure emails: no address is listed for them."
 NOBODY_STALL = "Nobody will get the warning when a run takes too long"
 NOBODY_SUCCEEDS = "Nobody will get success emails: no address is listed for them."

@@ -18,7 +18,7 @@ from workflows_app.core import changes
 from workflows_app.core.accounts import signed_in
 from workflows_app.emails.forms import ADD_TO, NotificationsForm, initial_for, split_addresses
 from workflows_app.pickers.values import parse_choice
-from workflows_app.pickers.views import find, results_context
+from workflows_app.pickers.views import chosen_again, find, results_context
 from workflows_app.words.notifications import (
     CANT_OPEN_HEADING,
     NOBODY_GETS,
@@ -64,16 +64,17 @@ def flags(client: CivisClient, workflow_id: int, addresses: list[str]) -> list[F
     ]
 
 
-def _add_person(request, client: CivisClient, data) -> None:
-    """Put the chosen person's address in the lists asked for (nothing is saved yet)."""
+def _add_person(request, client: CivisClient, data) -> bool:
+    """Put the chosen person's address in the lists asked for (nothing is saved yet); False
+    when nobody was added."""
     parsed = parse_choice(data.get("person"), ("user",))
     if parsed is None:
         messages.error(request, "Choose a person from the list first.")
-        return
+        return False
     person = client.get_user(parsed[1])
     if not person.email:
         messages.error(request, f"{person.name} has no email address on the platform.")
-        return
+        return False
     where = data.get("add_to") if data.get("add_to") in dict(ADD_TO) else "failure"
     for kind in ("failure", "success"):
         if where in (kind, "both"):
@@ -83,19 +84,30 @@ def _add_person(request, client: CivisClient, data) -> None:
             data[f"{kind}_addresses"] = "\n".join(lines)
             data[f"{kind}_on"] = "on"
     messages.info(request, f"Added {person.name} ({person.email}). Save to keep it.")
+    return True
 
 
 def _page_again(request, workflow) -> tuple[str, dict]:
-    """The page when the platform did not answer a save: the person's choices kept."""
+    """The page when the platform did not answer a save: the person's choices kept, the
+    person picked in the picker too (chosen again, by name)."""
     form = NotificationsForm(request.POST)
     context = {
         "workflow": workflow,
         "form": form,
         "nobody": form.nobody_hints(),
         "add_to": ADD_TO,
-        **results_context("people", "", "person", []),
+        **_picker_context(request, ""),
     }
     return "emails/notifications_page.html", context
+
+
+def _picker_context(request, query: str, *, keep: bool = True) -> dict:
+    """The people picker: the person a POST picked and did not add yet shown chosen again, by
+    name (each result sends its name beside it), else what the search found."""
+    chosen = chosen_again(request.POST, "person") if keep and request.method == "POST" else None
+    if chosen:
+        return results_context("people", query, "person", [chosen], chosen.value, names=True)
+    return results_context("people", query, "person", find(request, "people", query), names=True)
 
 
 @signed_in
@@ -105,11 +117,11 @@ def notifications_page(request, workflow_id: int):
     client, workflow, refusal = changes.load(request, workflow_id, WHAT)
     if refusal:
         return refusal
-    status = 200
+    status, added = 200, False
     if request.method == "POST":
         data = request.POST.copy()
         if data.get("action") == "add_person":
-            _add_person(request, client, data)
+            added = _add_person(request, client, data)
             form = NotificationsForm(data)
             form.is_valid()
         else:
@@ -136,6 +148,6 @@ def notifications_page(request, workflow_id: int):
         "flags_heading": CANT_OPEN_HEADING,
         "nobody": form.nobody_hints(),
         "add_to": ADD_TO,
-        **results_context("people", query, "person", find(request, "people", query)),
+        **_picker_context(request, query, keep=not added),
     }
     return render(request, "emails/notifications_page.html", context, status=status)
