@@ -153,7 +153,8 @@ def test_a_kind_of_email_ticked_with_nobody_to_get_it_is_pointed_out(
 ):
     """Success or failure emails on with no address, or a warning when a run takes too long
     with no failure address: the platform takes it, the page says nobody will get them by
-    the box or field (read with it), and so does the message after saving."""
+    the box or field (read with it), and so do the message after saving and the workflow
+    page's Notifications row."""
     ada = actor("aokafor")
     workflow = new_workflow(ada, notifications={
         "failure_on": True, "failure_email_addresses": [], "stall_warning_minutes": 30,
@@ -169,6 +170,11 @@ def test_a_kind_of_email_ticked_with_nobody_to_get_it_is_pointed_out(
         tag = re.search(f"<input [^>]*{box}[^>]*>", html)[0]
         assert re.search(f'aria-describedby="[^"]*\\b{hint_id}"', tag)
     assert 'aria-describedby="id_stall_warning_minutes_helptext stall-nobody"' in html
+    # The workflow page's Notifications row says the same, by the same rule.
+    row = unescape(client.get(f"/workflows/{workflow.id}/").content.decode())
+    row = row[row.index("<dt>Notifications</dt>") :].split("</dd>")[0]
+    for words in (NOBODY_FAILS, NOBODY_STALL, NOBODY_SUCCEEDS):
+        assert words in row
 
     # Ticked with someone to get them: nothing to point out.
     listed = client.post(page, {**saved(failure_addresses="ops@example.org",
@@ -186,4 +192,5 @@ def test_a_kind_of_email_ticked_with_nobody_to_get_it_is_pointed_out(
     detail = unescape(client.get(answer["Location"]).content.decode())
     said = "Emails saved. When a run fails, it emails 1 address. " + NOBODY_SUCCEEDS
     assert said in detail
+    assert f"<li>{NOBODY_SUCCEEDS}</li>" in detail  # the Notifications row
     assert NOBODY_FAILS not in detail

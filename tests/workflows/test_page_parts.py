@@ -68,7 +68,32 @@ def test_notifications_in_sentences():
         "It tells 1 web address about each run.",
         "It warns if a run takes longer than 60 minutes.",
     ]
-    assert describe_notifications(Notifications()) == []
+    assert describe_notifications(Notifications(failure_on=False)) == []
+
+
+def test_notifications_on_with_nobody_to_get_them_say_so():
+    """The emails page's rule (words.notifications.nobody_listed): failure emails are on unless
+    turned off, stall warnings go to the failure addresses."""
+    nobody_fails = "Nobody will get failure emails: no address is listed for them."
+    assert describe_notifications(Notifications()) == [nobody_fails]
+    said = describe_notifications(
+        Notifications(failure_on=True, success_on=True, stall_warning_minutes=30)
+    )
+    assert said == [
+        "It warns if a run takes longer than 30 minutes.",
+        nobody_fails,
+        "Nobody will get the warning when a run takes too long: it goes to the addresses for "
+        "failure emails, and none is listed.",
+        "Nobody will get success emails: no address is listed for them.",
+    ]
+    said = describe_notifications(
+        Notifications(failure_on=False, failure_email_addresses=("a@x.test",), success_on=True,
+                      success_email_addresses=("a@x.test",), stall_warning_minutes=30)
+    )  # fmt: skip
+    assert said == [
+        "When a run succeeds, it emails 1 address.",
+        "It warns if a run takes longer than 30 minutes.",
+    ]
 
 
 def _run(run_id, state, minutes, hours_ago):

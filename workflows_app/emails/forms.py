@@ -9,7 +9,7 @@ from django import forms
 from django.core.validators import validate_email
 
 from workflows_app.civis.types import Notifications
-from workflows_app.words.notifications import NOBODY_GETS, NOBODY_GETS_WHAT_TO_DO
+from workflows_app.words.notifications import NOBODY_GETS, NOBODY_GETS_WHAT_TO_DO, nobody_listed
 
 MAX_ADDRESSES = 50
 ADD_TO = [("failure", "Failure emails"), ("success", "Success emails"), ("both", "Both")]
@@ -65,16 +65,15 @@ class NotificationsForm(forms.Form):
     )  # fmt: skip
 
     def nobody_listed(self) -> list[str]:
-        """The kinds of email that are on with no address to go to ("failure", "stall",
-        "success"), as the form stands: sent or not, valid or not. Stall warnings go to the
-        failure addresses. The platform accepts these; the page only says so."""
-        failure = bool(split_addresses(self["failure_addresses"].value() or ""))
-        success = bool(split_addresses(self["success_addresses"].value() or ""))
-        stall = str(self["stall_warning_minutes"].value() or "").strip()
-        wanted = {"failure": bool(self["failure_on"].value()) and not failure,
-                  "stall": bool(stall) and not failure,
-                  "success": bool(self["success_on"].value()) and not success}  # fmt: skip
-        return [kind for kind, nobody in wanted.items() if nobody]
+        """The kinds of email that are on with no address to go to, as the form stands: sent
+        or not, valid or not (words.notifications.nobody_listed, the one rule)."""
+        return nobody_listed(
+            failure_on=bool(self["failure_on"].value()),
+            failures=bool(split_addresses(self["failure_addresses"].value() or "")),
+            stall=bool(str(self["stall_warning_minutes"].value() or "").strip()),
+            success_on=bool(self["success_on"].value()),
+            successes=bool(split_addresses(self["success_addresses"].value() or "")),
+        )
 
     def nobody_hints(self) -> dict[str, str]:
         """The page's hint for each kind in nobody_listed(), by kind; each names its hint in

@@ -21,7 +21,6 @@ from workflows_app.pickers.values import parse_choice
 from workflows_app.pickers.views import chosen_again, find, results_context
 from workflows_app.words.notifications import (
     CANT_OPEN_HEADING,
-    NOBODY_GETS,
     cant_open_but_emailed,
     describe_notifications,
 )
@@ -129,8 +128,7 @@ def notifications_page(request, workflow_id: int):
             if form.is_valid():
                 chosen = form.notifications(workflow.notifications)
                 client.patch_workflow(workflow_id, notifications=chosen)
-                said = describe_notifications(chosen)
-                said += [NOBODY_GETS[kind] for kind in form.nobody_listed()]
+                said = describe_notifications(chosen)  # with any kind nobody will get
                 messages.success(request, "Emails saved. " + (" ".join(said) or
                                  "Nobody is told when it runs."))  # fmt: skip
                 return redirect(reverse("workflows:detail", args=[workflow_id]))

@@ -18,8 +18,20 @@ def _addresses(values: Iterable[str]) -> int:
     return len([value for value in values if value])
 
 
+def nobody_listed(
+    *, failure_on: bool, failures: bool, stall: bool, success_on: bool, successes: bool
+) -> list[str]:
+    """The kinds of email that are on with no address to go to ("failure", "stall",
+    "success"): the one rule the emails page and the workflow page say it by. Stall warnings
+    go to the failure addresses. The platform accepts these; the pages only say so."""
+    wanted = {"failure": failure_on and not failures, "stall": stall and not failures,
+              "success": success_on and not successes}  # fmt: skip
+    return [kind for kind, nobody in wanted.items() if nobody]
+
+
 def describe_notifications(notifications: Notifications | None) -> list[str]:
-    """One sentence per kind of notice; an empty list when nobody is told anything."""
+    """One sentence per kind of notice, then one per kind of email on with nobody to get it
+    (NOBODY_GETS); an empty list when nobody is told anything."""
     if notifications is None:
         return []
     said: list[str] = []
@@ -35,7 +47,14 @@ def describe_notifications(notifications: Notifications | None) -> list[str]:
     stall = notifications.stall_warning_minutes
     if stall:
         said.append(f"It warns if a run takes longer than {plural(stall, 'minute')}.")
-    return said
+    nobody = nobody_listed(
+        failure_on=notifications.failure_on is not False,  # on unless turned off
+        failures=bool(failure),
+        stall=bool(stall),
+        success_on=bool(notifications.success_on),
+        successes=bool(success),
+    )
+    return said + [NOBODY_GETS[kind] for kind in nobody]
 
 
 # An email kind that is on with no address to go to. The platform accepts it; the emails page
