@@ -27,6 +27,26 @@ def _users(api, workflow_id: int) -> set[int]:
     return {g.id for g in api.admin.list_shares(workflow_id).users}
 
 
+def test_one_workflow_moved_reads_as_the_workflow(client, bulk_api, reads_here):
+    """'the workflow moved', not 'the 1 workflow moved' (words.counts.the)."""
+    leaver, heir = bulk_api.people["imoreau"], bulk_api.people["fhaddad"]
+    (plain,) = bulk_api.make_workflows("imoreau", 1, "Leaver only one")
+    assert client.post("/sign-in/", {"api_key": bulk_api.admin_key}).status_code == 302
+    draft = start_wizard(client, leaver)
+    select_only(client, draft, [plain])
+    chosen = client.post(
+        f"/transfers/new/{draft.id}/choices/", {"mode": "one", "new_owner": f"user:{heir.id}"}
+    )
+    step = client.get(chosen["Location"]).content.decode()
+    assert "Isabel Moreau can still manage the workflow you move" in step
+    skipped = client.get(f"/transfers/new/{draft.id}/check/").content.decode()
+    assert "Kept: they can still manage the workflow moved" in skipped
+    assert client.post(chosen["Location"], {"remove_access": "on"}).status_code == 302
+    check = client.get(f"/transfers/new/{draft.id}/check/").content.decode()
+    assert "Removed everywhere: on the workflow after it is moved" in check
+    assert "the 1 workflow" not in skipped + step + check
+
+
 def test_offboarding_removes_the_leavers_access_everywhere(client, bulk_api, enqueued, reads_here):
     leaver, heir = bulk_api.people["imoreau"], bulk_api.people["fhaddad"]
     admin = bulk_api.admin

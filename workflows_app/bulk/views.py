@@ -448,7 +448,7 @@ def transfer_access(request, draft_id: int):
     context = {
         "draft": draft,
         "form": form,
-        "selected_count": len(draft.selected),
+        "still_manages": bulk_words.leaver_still_manages(len(draft.selected)),
         "others": others,
         "hint": bulk_words.leaver_access_hint(len(others)),
         "step_caption": bulk_words.wizard_step(draft.kind, "access"),
@@ -605,6 +605,7 @@ def transfer_check(request, draft_id: int):
         "removed_words": bulk_words.leaver_access_removed(
             len(plan), len(choices.get("leaver_shares") or [])
         ),
+        "kept_words": bulk_words.leaver_access_kept(len(plan)),
         "waiting": suggesting is not None,
         **_read_words(suggesting, closed_read),
         "title": _title(draft, len(plan)),

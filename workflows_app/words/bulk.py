@@ -3,7 +3,7 @@ and of the wizard while a worker looks through many workflows for it."""
 
 from __future__ import annotations
 
-from workflows_app.words.counts import plural
+from workflows_app.words.counts import plural, the
 
 PAUSED_FOR_WORKER = (
     "Paused: waiting for a worker. The console starts one again by itself; nothing is lost."
@@ -63,13 +63,21 @@ def leaver_access_hint(others: int) -> str:
     return f"After each move. {group}"
 
 
+def leaver_still_manages(moved: int) -> str:
+    """What the leaver keeps after a move ('the workflow', 'the 2 workflows'), on the access
+    step ('... can still manage the workflow you move') and the check page."""
+    return f"can still manage {the(moved, 'workflow')}"
+
+
+def leaver_access_kept(moved: int) -> str:
+    """The check page's line for the leaver's own access when it stays."""
+    return f"Kept: they {leaver_still_manages(moved)} moved"
+
+
 def leaver_access_removed(moved: int, others: int) -> str:
     """The check page's line for the leaver's own access when it goes."""
-    words = (
-        "Removed everywhere: on the workflow after it is moved"
-        if moved == 1
-        else f"Removed everywhere: on the {plural(moved, 'workflow')} after each move"
-    )
+    after = "after it is moved" if moved == 1 else "after each move"
+    words = f"Removed everywhere: on {the(moved, 'workflow')} {after}"
     if others:
         return f"{words}, and on {plural(others, 'other workflow')} you can manage"
     return f"{words}. They have no access of their own to other workflows you can manage"

@@ -17,6 +17,12 @@ def all_of(count: int, singular: str, plural_form: str | None = None) -> str:
     return f"all {plural(count, singular, plural_form)}"
 
 
+def the(count: int, singular: str, plural_form: str | None = None) -> str:
+    """'the workflow', 'the 24 workflows': a counted set already named ("the 1 workflow" reads
+    as a mistake)."""
+    return f"the {singular}" if count == 1 else f"the {plural(count, singular, plural_form)}"
+
+
 def agree(count: int, one: str, many: str) -> str:
     """The word that agrees with `count`: agree(1, "was", "were") -> "was"."""
     return one if count == 1 else many
