@@ -28,6 +28,7 @@ from workflows_app.words.schedules import describe_schedule, zone_words
 from workflows_app.words.states import describe_state, execution_state, task_states
 from workflows_app.words.times import (
     clock_time,
+    day_time,
     duration_between,
     duration_words,
     exact_time,
@@ -115,7 +116,8 @@ def time_tag(moment: dt.datetime | None, show: str = "relative") -> SafeString |
     """A `<time>` element. show="relative": "12 minutes ago" with the exact time as its title;
     show="both": "12 minutes ago (Sat 28 Nov 2026, 16:17 CST)" so nothing is only on hover;
     show="exact": the exact time alone; show="clock": "09:12 CST (24 minutes ago)", the time of
-    day first (the date too when not today). Far-off moments always show the exact time.
+    day first (the date too when not today); show="day": "Monday 06:10 CST (2 days ago)", to
+    follow "since" (words.times.day_time). Far-off moments always show the exact time.
     Nothing for a missing moment (None, or "" for a variable the template does not have)."""
     if not isinstance(moment, dt.datetime):
         return ""
@@ -126,6 +128,8 @@ def time_tag(moment: dt.datetime | None, show: str = "relative") -> SafeString |
         text = exact
     elif show == "clock":
         text = f"{clock_time(value)} ({relative})"
+    elif show == "day":
+        text = f"{day_time(value)} ({relative})"
     elif show == "both":
         text = f"{relative} ({exact})"
     else:

@@ -55,6 +55,21 @@ def clock_time(moment: dt.datetime, now: dt.datetime | None = None) -> str:
     return f"{local:%H:%M} {local.tzname() or ''}".rstrip()
 
 
+def day_time(moment: dt.datetime, now: dt.datetime | None = None) -> str:
+    """'06:10 CST' today, 'yesterday 22:40 CST', 'Monday 06:10 CST' within the last week, in
+    the viewer's zone; else the exact date and time. Reads after 'since'."""
+    local = timezone.localtime(moment)
+    days = (timezone.localtime(now or timezone.now()).date() - local.date()).days
+    zone = f" {local.tzname()}" if local.tzname() else ""
+    if days == 0:
+        return f"{local:%H:%M}{zone}"
+    if days == 1:
+        return f"yesterday {local:%H:%M}{zone}"
+    if 1 < days < 7:
+        return f"{local:%A %H:%M}{zone}"
+    return exact_time(moment)
+
+
 def duration_words(value: dt.timedelta | float | int | None) -> str:
     """'less than a second', '42 s', '4 min 12 s', '2 h 5 min', '3 days 4 h'."""
     if value is None:
