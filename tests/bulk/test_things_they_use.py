@@ -7,10 +7,13 @@ The actors are the seed's: Priya Shah (IT Operations) runs the handover with her
 manages the leaver's workflows but not the jobs they run, which only their owner (or an admin)
 can share. A workflow they run that her group manages, she can share."""
 
+from types import SimpleNamespace
+
 import pytest
 import requests
 from django.conf import settings
 from django.core import mail
+from django.test import Client
 
 from tests.bulk.conftest import BulkWorker
 from tests.bulk.test_wizard_reads import _calls_of, _start, wait_for_text
@@ -61,9 +64,12 @@ def _definition(job_ids: list[int], child_id: int) -> str:
     return f"version: '2.0'\nmain:\n  type: direct\n  tasks:\n{tasks}{child}"
 
 
-def test_the_check_page_names_what_it_uses_and_the_job_says_what_it_could_not_share(
-    client, bulk_api, bulk_queue_worker, console_calls, settings
-):
+@pytest.fixture
+def handover(client, bulk_api, bulk_queue_worker, console_calls):
+    """Priya moves three of Kirsten's workflows to Hana through the wizard, sharing what they
+    use, and the job runs to its end: "Things they use: nightly" runs a job Priya can read, a
+    job hidden from her (neither of which she can share) and a workflow her group manages.
+    The check page as it was first complete, and the calls its polls made, are kept."""
     admin = bulk_api.admin
     leaver, heir, priya = (bulk_api.people[u] for u in ("knorgaard", "htanaka", "pshah"))
     it_group = next(g for g in admin.search_groups(limit=50).items if g.name == "IT Operations")
@@ -110,23 +116,38 @@ def test_the_check_page_names_what_it_uses_and_the_job_says_what_it_could_not_sh
         polls.extend(_calls_of(console_calls, lambda: page.append(client.get(check))))
         return page[0].content.decode()
 
-    page = wait_for_text(check_page, f"Make {heir.name} the owner of 3 workflows</button>")
+    check_seen = wait_for_text(check_page, f"Make {heir.name} the owner of 3 workflows</button>")
+    started = client.post(check)
+    job = BulkJob.objects.get(title__startswith=f"Move 3 workflows owned by {leaver.name}")
+    wait_for(lambda: BulkJob.objects.get(id=job.id).state, lambda s: s == "finished", 120)
+    return SimpleNamespace(
+        job=job, draft=draft, started=started, check_page=check_seen, polls=polls,
+        leaver=leaver, heir=heir, priya=priya, uses=uses, twins=twins, child=child,
+        child_name=child_name, named_job=named_job, hidden_job=hidden_job, job_name=job_name,
+        job_owner=job_owner,
+    )  # fmt: skip
+
+
+def test_the_check_page_names_what_it_uses_and_the_job_says_what_it_could_not_share(
+    client, bulk_api, handover, settings
+):
+    h, admin = handover, bulk_api.admin
+    heir, job, uses, twins, child = h.heir, h.job, h.uses, h.twins, h.child
+    named_job, hidden_job, job_name, job_owner = h.named_job, h.hidden_job, h.job_name, h.job_owner
+    page, polls = h.check_page, h.polls
 
     assert polls == []  # the names were read by the worker, not by the page's requests
     assert "scripts/containers" not in page and f"workflows {child}" not in page
     assert f"Job: {job_name}" in page
     assert f"(you can't share it: {job_owner} owns it)" in page
     assert f"a job you cannot open (id {hidden_job})" in page
-    assert f'<a href="/workflows/{child}/">Workflow: {child_name}</a>' in page
+    assert f'<a href="/workflows/{child}/">Workflow: {h.child_name}</a>' in page
     assert "you cannot share any of them" not in page  # the child workflow she can share
     assert "2 you cannot share stay closed to them" in page
     assert f"#{uses}<" not in page  # a name of its own needs no id
     assert all(f"#{twin}</span>" in page for twin in twins)
 
-    started = client.post(check)
-    job = BulkJob.objects.get(title__startswith=f"Move 3 workflows owned by {leaver.name}")
-    assert started["Location"] == f"/transfers/{job.id}/"
-    wait_for(lambda: BulkJob.objects.get(id=job.id).state, lambda s: s == "finished", 120)
+    assert h.started["Location"] == f"/transfers/{job.id}/"
     page = client.get(f"/transfers/{job.id}/").content.decode()
 
     assert "All done" not in page
@@ -158,4 +179,42 @@ def test_the_check_page_names_what_it_uses_and_the_job_says_what_it_could_not_sh
     assert f"a job you cannot open (id {hidden_job})" in sent.body
     notice = Notification.objects.get(link=f"/transfers/{job.id}/")
     assert notice.level == Notification.Level.WARNING and "1 with problems" in notice.text
-    assert not BulkDraft.objects.filter(id=draft.id).exists()
+    assert not BulkDraft.objects.filter(id=h.draft.id).exists()
+
+
+def test_the_new_owner_is_told_on_the_workflow_page_what_stayed_closed_to_them(
+    client, bulk_api, handover, console_calls
+):
+    h, pages = handover, []
+    as_heir = Client()
+    assert (
+        as_heir.post("/sign-in/", {"api_key": bulk_api.key_of(h.heir.username)}).status_code == 302
+    )
+    calls = _calls_of(console_calls, lambda: pages.append(as_heir.get(f"/workflows/{h.uses}/")))
+    page = pages.pop().content.decode()
+
+    panel = page.split('<section class="notice wf-left-closed"')[1].split("</section>")[0]
+    assert "Some things this workflow uses may be closed to you" in panel
+    assert "2 things it uses were not shared with you" in panel
+    assert f"Job: {h.job_name}</strong>. {h.job_owner} (its owner) or a Civis admin" in panel
+    assert (
+        f"a job you cannot open (id {h.hidden_job})</strong>. Its owner or a Civis admin" in panel
+    )
+    assert h.child_name not in panel  # shared with them through the move
+    assert f"Moved to you by {h.priya.name}" in panel and "<time datetime=" in panel
+    assert f"in the job “{h.job.title}”" in panel
+    assert "/transfers/" not in panel  # the job's page is Priya's alone: named, not linked
+    assert "for 30 days after the move" in panel
+    # The records are the console's own: the page asks the platform what it asked before.
+    calls_by_priya = _calls_of(console_calls, lambda: client.get(f"/workflows/{h.uses}/"))
+    assert sorted(calls) == sorted(calls_by_priya)
+
+    # Only the new owner is told, and only about the workflow that has things closed.
+    assert "wf-left-closed" not in as_heir.get(f"/workflows/{h.twins[0]}/").content.decode()
+    assert "wf-left-closed" not in client.get(f"/workflows/{h.uses}/").content.decode()  # Priya
+    as_leaver = Client()
+    assert (
+        as_leaver.post("/sign-in/", {"api_key": bulk_api.key_of(h.leaver.username)}).status_code
+        == 302
+    )
+    assert "wf-left-closed" not in as_leaver.get(f"/workflows/{h.uses}/").content.decode()

@@ -205,6 +205,7 @@ class _Result:
     undo_attempt: bool = False
     transient: bool = False  # put back after a transient failure: wait before the next try
     problem: str = ""  # done, but something asked for did not happen
+    closed: tuple[dict, ...] = ()  # the things a move left closed to the new owner
 
 
 class _Slice:
@@ -335,7 +336,12 @@ class _Slice:
                         message=result.message,
                     )
                 elif record(
-                    result.item, result.state, result.message, result.status, result.problem
+                    result.item,
+                    result.state,
+                    result.message,
+                    result.status,
+                    result.problem,
+                    closed=result.closed,
                 ):
                     worked += result.state == Item.DONE
         return worked
@@ -391,7 +397,12 @@ class _Slice:
                 return _Result(item, Item.FAILED, "Not changed: the console hit an error.")
         self._answered()
         return _Result(
-            item, Item.DONE, outcome.message, outcome.upstream_status, problem=outcome.problem
+            item,
+            Item.DONE,
+            outcome.message,
+            outcome.upstream_status,
+            problem=outcome.problem,
+            closed=outcome.closed,
         )
 
     def _no_answer(self) -> None:
@@ -521,9 +532,20 @@ def release(
     )
 
 
-def record(item: BulkItem, state: str, message: str, status: int | None, problem: str = "") -> bool:
+def record(
+    item: BulkItem,
+    state: str,
+    message: str,
+    status: int | None,
+    problem: str = "",
+    *,
+    closed: tuple[dict, ...] = (),
+) -> bool:
     """Write an item's outcome (`problem`: what asked for did not happen), unless its claim
-    was taken away meanwhile (then the new holder records it). True when written."""
+    was taken away meanwhile (then the new holder records it). True when written. `closed`
+    (a move's things left closed to the new owner) is kept in the item's params as
+    `left_closed`, where the workflow's page reads it (bulk/left_closed.py)."""
+    changes = {"params": {**item.params, "left_closed": list(closed)}} if closed else {}
     written = BulkItem.objects.filter(
         id=item.id, state=Item.RUNNING, claimed_by=item.claimed_by
     ).update(
@@ -532,6 +554,7 @@ def record(item: BulkItem, state: str, message: str, status: int | None, problem
         problem=problem[:4000],
         upstream_status=status,
         finished_at=timezone.now(),
+        **changes,
     )
     return written == 1
 

@@ -223,3 +223,40 @@ def closed_summary(count: int, workflows: int, unshareable: int, *, shared: bool
         f"{count - unshareable:,} shared with the new owner when they are moved; the"
         f" {unshareable:,} you cannot share stay closed to them ({who})"
     )
+
+
+# A workflow's own page, to the person a job moved it to, when the job could not share some
+# things it uses with them (bulk/left_closed.py: shown for NOTE_DAYS after the move).
+LEFT_CLOSED_HEADING = "Some things this workflow uses may be closed to you"
+LEFT_CLOSED_SEE_JOB = "See the job that moved it"
+
+
+def left_closed_lead(count: int) -> str:
+    """Why the panel is there: the move could not share these, so the next run may fail."""
+    it = "it" if count == 1 else "they"
+    return (
+        f"When this workflow was moved to you, {plural(count, 'thing')} it uses"
+        f" {'was' if count == 1 else 'were'} not shared with you. Unless {it}"
+        f" {'has' if count == 1 else 'have'} been shared since, its next run may fail."
+    )
+
+
+def left_closed_who(owner: str | None) -> str:
+    """Who can share one of them: its owner when the job knew them, or a Civis admin."""
+    if owner:
+        return f"{owner} (its owner) or a Civis admin can share it with you."
+    return "Its owner or a Civis admin can share it with you."
+
+
+def left_closed_moved_by(name: str, job_title: str) -> str:
+    """'Moved to you by Priya Shah, in the job “Move 3 workflows owned by …”' (the time
+    follows, as a time element)."""
+    return f"Moved to you by {name or 'someone'}, in the job “{job_title}”,"
+
+
+def left_closed_how_long(days: int, count: int) -> str:
+    """The rule, said: the console does not look again, and the note goes after `days`."""
+    return (
+        f"The console does not check whether {'it has' if count == 1 else 'they have'} been"
+        f" shared since the move. This note shows on this page for {days} days after the move."
+    )

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from workflows_app.access import backfill
+from workflows_app.bulk.left_closed import left_closed
 from workflows_app.civis import errors
 from workflows_app.civis.concurrency import gather
 from workflows_app.core.accounts import client_for, signed_in
@@ -135,8 +136,11 @@ def workflow_detail(request, workflow_id: int):
     )
     seen_workflows.remember(request.user.civis, workflow, runs.items)
     remember_paused(client.endpoint, workflow_id, workflow.state, runs.items)
+    owner_id = workflow.owner.id if workflow.owner else None
     context = {
         "workflow": workflow,
+        # What a bulk move to the viewer left closed to them (the console's rows, no call).
+        "left_closed": left_closed(workflow_id, _viewer_id(request), owner_id),
         "runs": runs,
         "shares": shares,
         "shared_with": _besides_owner(shares, workflow),

@@ -18,6 +18,9 @@ class Outcome:
     called: bool = True
     # Something asked for that did not happen, and what the person can do ("": nothing).
     problem: str = ""
+    # The things a move's `problem` names as left closed to the new owner (kind, id, name,
+    # owner), kept on the item so the workflow's own page can tell the new owner.
+    closed: tuple[dict, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -40,9 +40,10 @@ def move_then_remove(client: CivisClient, work: Work) -> Outcome:
     except CivisError as exc:
         what = exc.upstream_message or exc.message
         problem = " ".join(p for p in (moved.problem, still_has_access(name, what)) if p)
-        return Outcome(moved.message, moved.upstream_status, problem=problem)
+        return Outcome(moved.message, moved.upstream_status, problem=problem, closed=moved.closed)
     return Outcome(
         f"{moved.message} {name}'s own access removed.",
         moved.upstream_status or 204,
         problem=moved.problem,
+        closed=moved.closed,
     )

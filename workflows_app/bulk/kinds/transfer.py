@@ -55,7 +55,8 @@ def _moved(work: Work, dependencies: tuple[Dependency, ...], name: str) -> Outco
     if not work.params.get("include_dependencies"):
         return Outcome(message, 200)
     left = [_thing(d, work) for d in dependencies if not d.shared]
-    return Outcome(message, 200, problem=not_shared(left, name) if left else "")
+    problem = not_shared(left, name) if left else ""
+    return Outcome(message, 200, problem=problem, closed=tuple(left))
 
 
 def _confirmed(client: CivisClient, work: Work, target: int, name: str, *, called: bool) -> Outcome:
@@ -71,7 +72,7 @@ def _confirmed(client: CivisClient, work: Work, target: int, name: str, *, calle
         return Outcome(moved_confirmed(name), called=called, problem=not_checked(name))
     left = [_thing(d, work) for d in found if d.permission_level != "manage"]
     problem = not_shared(left, name) if left else ""
-    return Outcome(moved_confirmed(name), called=called, problem=problem)
+    return Outcome(moved_confirmed(name), called=called, problem=problem, closed=tuple(left))
 
 
 def _thing(dependency: Dependency, work: Work) -> dict:
