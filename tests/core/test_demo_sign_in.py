@@ -2,6 +2,8 @@
 refusal after the per-person sign-in limit (not a 500), and the key it minted revoked at
 sign-out (and when it is refused)."""
 
+from html import unescape
+
 import pytest
 from django.core.cache import cache
 
@@ -64,3 +66,14 @@ def test_signing_out_revokes_the_key_the_demo_sign_in_minted(client, demo, admin
 
     with pytest.raises(errors.Unauthorized):
         CivisClient(key, endpoint=endpoint).users_me()
+
+
+def test_each_demo_person_says_who_they_are_from_their_groups(client, demo, admin_api):
+    """Their groups as the platform lists them (the seed's), read with the button."""
+    html = unescape(client.get("/sign-in/").text)
+    roles = {"aokafor": "In Data Science and Data Engineering", "pshah": "In IT Operations",
+             "jwashington": "In Field Analytics"}  # fmt: skip
+    for username, role in roles.items():
+        who = person(admin_api, username)
+        assert f'aria-describedby="demo-role-{who.id}">Sign in as {who.name}</button>' in html
+        assert f'<p class="hint" id="demo-role-{who.id}">{role}</p>' in html

@@ -8,14 +8,22 @@ from django.core.cache import cache
 
 from workflows_app.civis.client import CivisClient
 from workflows_app.civis.errors import CivisError
+from workflows_app.words.changes import and_list
 
 
 def _admin() -> CivisClient:
     return CivisClient(settings.CIVIS_LOCAL_ADMIN_KEY)
 
 
+def role(group_names: list[str]) -> str:
+    """Who someone is in the demo, from the groups the seed put them in: 'In Data Science and
+    Data Engineering', 'In IT Operations' (the list of people already names them)."""
+    return f"In {and_list(group_names)}" if group_names else "In no group"
+
+
 def people() -> list[dict]:
-    """[{id, name, username}] of the local API's people, or [] when it cannot be asked."""
+    """[{id, name, username, role}] of the local API's people, or [] when it cannot be asked;
+    the role from their groups as the platform lists them (the seed's facts, not ours)."""
     cached = cache.get("demo-people")
     if cached is not None:
         return cached
@@ -23,7 +31,12 @@ def people() -> list[dict]:
         admin = _admin()
         admin_id = admin.users_me().id  # signing in as the admin is not part of the demo
         found = [
-            {"id": person.id, "name": person.name, "username": person.username}
+            {
+                "id": person.id,
+                "name": person.name,
+                "username": person.username,
+                "role": role([group.name for group in person.groups]),
+            }
             for person in admin.search_users(limit=50).items
             if person.id != admin_id
         ]
