@@ -99,8 +99,14 @@ def handover(client, bulk_api, bulk_queue_worker, console_calls):
     select = f"/transfers/new/{draft.id}/"
     wait_for_text(lambda: client.get(select).content.decode(), "workflows selected")
     draft.refresh_from_db()
-    assert sorted(draft.selected) == sorted([uses, *twins])
-    client.post(select, {"action": "continue"})
+    assert {uses, *twins} <= set(draft.selected)
+    # Just these three: other tests on the same local API may have given Kirsten more that
+    # Priya manages.
+    mine = [uses, *twins]
+    client.post(select, {"action": "none"})
+    client.post(select, {"shown": mine, "chosen": mine, "action": "continue"})
+    draft.refresh_from_db()
+    assert sorted(draft.selected) == sorted(mine)
     client.post(
         f"/transfers/new/{draft.id}/choices/",
         {"mode": "one", "new_owner": f"user:{heir.id}", "include_dependencies": "on"},
