@@ -10,6 +10,7 @@ import pytest
 from django.core.cache import cache
 from django.utils.html import escape
 
+from tests.bulk.test_wizard_reads import _sign_in_admin, _start
 from tests.helpers import FakeClock
 from workflows_app.bulk import reads
 from workflows_app.models import SessionKey
@@ -30,16 +31,6 @@ def clock(monkeypatch):
     moved.now = time.time()
     monkeypatch.setattr(reads, "clock", moved)
     return moved
-
-
-def _sign_in_admin(client, api) -> None:
-    assert client.post("/sign-in/", {"api_key": api.admin_key}).status_code == 302
-
-
-def _start(client, person) -> BulkDraft:
-    response = client.post("/transfers/new/", {"person": f"user:{person.id}"})
-    assert response.status_code == 302, response.content
-    return BulkDraft.objects.latest("id")
 
 
 def _poll(client, url: str) -> str:
