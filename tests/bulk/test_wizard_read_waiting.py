@@ -10,7 +10,7 @@ import pytest
 from django.core.cache import cache
 from django.utils.html import escape
 
-from tests.bulk.test_wizard_reads import _sign_in_admin, _start
+from tests.bulk.test_wizard_reads import _finished_offboarding, _sign_in_admin, _start
 from tests.helpers import FakeClock
 from workflows_app.bulk import reads
 from workflows_app.models import SessionKey
@@ -101,21 +101,10 @@ def test_a_read_no_worker_starts_says_so_plainly_as_time_passes_and_keeps_pollin
 def test_a_finished_jobs_read_of_what_the_leaver_can_still_open_says_the_same(
     client, bulk_api, clock
 ):
-    from django.contrib.auth import get_user_model
-
-    from tests.bulk.conftest import start_transfer
-    from workflows_app.bulk import runner
-    from workflows_app.models.bulk import BulkJob
 
     leaver, heir = bulk_api.people["dvolkov"], bulk_api.people["gthompson"]
     ids = bulk_api.make_workflows(leaver.username, 1, "Waiting afterwards")
-    _sign_in_admin(client, bulk_api)
-    me = get_user_model().objects.get(civis__civis_user_id=bulk_api.admin_id)
-    job = start_transfer(
-        bulk_api, me, ids, heir, source_id=leaver.id, source_name=leaver.name, remove_access=True
-    )
-    while BulkJob.objects.get(id=job.id).is_active:  # run here: no worker takes the job
-        runner.run_slice(job.id)
+    job = _finished_offboarding(client, bulk_api, leaver, heir, ids)
     url = f"/transfers/{job.id}/"
     section = f"{url}?afterwards=1"
 

@@ -59,6 +59,25 @@ def _every_page(client, url: str) -> str:
     return "".join(pages)
 
 
+def _finished_offboarding(client, api, leaver, heir, ids):
+    """The admin signed in, and an offboarding job (move `ids` to `heir`, removing the
+    leaver's access) run to its end here, in this process: no worker takes the job."""
+    from django.contrib.auth import get_user_model
+
+    from tests.bulk.conftest import start_transfer
+    from workflows_app.bulk import runner
+    from workflows_app.models.bulk import BulkJob
+
+    _sign_in_admin(client, api)
+    me = get_user_model().objects.get(civis__civis_user_id=api.admin_id)
+    job = start_transfer(
+        api, me, ids, heir, source_id=leaver.id, source_name=leaver.name, remove_access=True
+    )
+    while BulkJob.objects.get(id=job.id).is_active:
+        runner.run_slice(job.id)
+    return job
+
+
 def _calls_of(console_calls, request) -> list:
     before = len(console_calls)
     request()
@@ -370,13 +389,9 @@ def test_a_finished_jobs_page_asks_upstream_for_none_a_worker_looks_what_the_lea
     """The page of a finished offboarding job that removed the leaver's access made one
     `list_shares` per item and one `get_group` per group in its request (cached 5 minutes):
     now a worker looks (reads.AFTERWARDS), and the page's requests make no call."""
-    from django.contrib.auth import get_user_model
 
-    from tests.bulk.conftest import start_transfer
     from tests.helpers import wait_for
-    from workflows_app.bulk import runner
     from workflows_app.bulk.candidates import still_opens
-    from workflows_app.models.bulk import BulkJob
 
     leaver, heir = bulk_api.people["dvolkov"], bulk_api.people["gthompson"]
     ids = bulk_api.make_workflows(leaver.username, 30, "Reads afterwards")
@@ -390,13 +405,7 @@ def test_a_finished_jobs_page_asks_upstream_for_none_a_worker_looks_what_the_lea
         admin.search_groups(limit=50).items[0],
     )
     bulk_api.client_of(leaver.username).put_shares_groups(ids[0], [group.id], "read")
-    _sign_in_admin(client, bulk_api)
-    me = get_user_model().objects.get(civis__civis_user_id=bulk_api.admin_id)
-    job = start_transfer(
-        bulk_api, me, ids, heir, source_id=leaver.id, source_name=leaver.name, remove_access=True
-    )
-    while BulkJob.objects.get(id=job.id).is_active:  # run here: no worker takes the job
-        runner.run_slice(job.id)
+    job = _finished_offboarding(client, bulk_api, leaver, heir, ids)
     url = f"/transfers/{job.id}/"
     bulk_api.reset_requests()
     calls: list = []

@@ -37,6 +37,15 @@ def test_failed_execution_says_what_went_wrong_in_full(owner_client, owner):
 PLATFORM_SUMMARY = "One or more actions had failed."
 
 
+def _job_cause(admin_api, task) -> str:
+    """What the page should lead with: the first line of the task's newest job run's error,
+    else of the last line its log wrote, as read straight from the local API."""
+    newest = next(run for run in task.runs if run.job_id is not None)
+    error = admin_api.get_job_run(newest.job_id, newest.id).error
+    logged = [line.message for line in admin_api.list_job_run_logs(newest.job_id, newest.id)]
+    return (error or [m for m in logged if m][-1]).strip().splitlines()[0]
+
+
 def test_a_failed_run_leads_with_its_jobs_own_error_not_the_platforms_summary(
     client, admin_api, local_api
 ):
@@ -48,10 +57,7 @@ def test_a_failed_run_leads_with_its_jobs_own_error_not_the_platforms_summary(
         lambda t: t.mistral_state_info == PLATFORM_SUMMARY and any(r.job_id for r in t.runs),
         state=["failed"],
     )
-    newest = next(run for run in task.runs if run.job_id is not None)
-    error = admin_api.get_job_run(newest.job_id, newest.id).error
-    logged = [line.message for line in admin_api.list_job_run_logs(newest.job_id, newest.id)]
-    cause = (error or [m for m in logged if m][-1]).strip().splitlines()[0]
+    cause = _job_cause(admin_api, task)
     sign_in(client, local_api.admin_key)
     html = client.get(page_url(execution)).content.decode()
 
@@ -81,9 +87,7 @@ def test_a_tasks_job_runs_are_named_with_their_job_and_the_table_says_the_real_c
         state=["failed"],
     )
     newest = next(run for run in task.runs if run.job_id is not None)
-    error = admin_api.get_job_run(newest.job_id, newest.id).error
-    logged = [line.message for line in admin_api.list_job_run_logs(newest.job_id, newest.id)]
-    cause = (error or [m for m in logged if m][-1]).strip().splitlines()[0]
+    cause = _job_cause(admin_api, task)
     sign_in(client, local_api.admin_key)
     html = unescape(client.get(page_url(execution)).content.decode())
 
