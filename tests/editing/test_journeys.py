@@ -64,12 +64,17 @@ def test_edit_read_the_plain_summary_and_save_on_a_narrow_screen(
     sign_in_page(page, console_server.url, owner.key)
     page.goto(f"{console_server.url}/workflows/{workflow.id}/")
     page.get_by_role("link", name="Change this workflow").click()
+    # The edit page loaded before typing: on a loaded CI shard the change once went missing
+    # ("Nothing is changed") when it was typed while the page was still arriving.
+    expect(page).to_have_url(re.compile(rf"/workflows/{workflow.id}/edit/"))
+    page.wait_for_load_state()
     definition = page.get_by_label("Definition (YAML)")
     chained = DEFINITION.replace("        - load_crm\n", "").replace(
         "    dedupe:\n      action: std.noop\n",
         "    dedupe:\n      action: std.noop\n      on-success:\n        - load_crm\n",
     )
     definition.fill(chained)
+    expect(definition).to_have_value(chained)
     page.get_by_role("button", name="Check this change").click()
 
     changes = page.get_by_role("region", name="What changes")
